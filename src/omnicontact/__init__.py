@@ -1,0 +1,107 @@
+"""omnicontact: one customer, one identity, one history, on every channel.
+
+The public names are importable from here; modules whose names start with an underscore
+are private. Errors live in :mod:`omnicontact.exceptions`, connectors in
+:mod:`omnicontact.connectors`.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._channels import (
+    BUILTIN_CHANNELS,
+    CHANNEL_ENTRY_POINT_GROUP,
+    Capability,
+    Channel,
+    ChannelRegistry,
+    Medium,
+)
+from ._identifiers import (
+    DateOfBirth,
+    DateOrder,
+    EmailAddress,
+    ExternalId,
+    Identifier,
+    IdentifierKind,
+    Normalizer,
+    PersonName,
+    PhoneNumber,
+    PhoneType,
+    PostalAddress,
+    SocialHandle,
+)
+from ._model import (
+    Case,
+    CaseContact,
+    CaseStatus,
+    CaseTransition,
+    Consent,
+    ConsentLedger,
+    ConsentStatus,
+    Contact,
+    ContactPoint,
+    ContactStatus,
+    Direction,
+    Preferences,
+    Purpose,
+    QuietHours,
+    aware,
+)
+from ._serialization import (
+    SCHEMA_VERSION,
+    dumps,
+    from_dict,
+    loads,
+    make_converter,
+    to_dict,
+)
+from .exceptions import OmnicontactError
+
+try:
+    __version__ = version("omnicontact")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "BUILTIN_CHANNELS",
+    "CHANNEL_ENTRY_POINT_GROUP",
+    "SCHEMA_VERSION",
+    "Capability",
+    "Case",
+    "CaseContact",
+    "CaseStatus",
+    "CaseTransition",
+    "Channel",
+    "ChannelRegistry",
+    "Consent",
+    "ConsentLedger",
+    "ConsentStatus",
+    "Contact",
+    "ContactPoint",
+    "ContactStatus",
+    "DateOfBirth",
+    "DateOrder",
+    "Direction",
+    "EmailAddress",
+    "ExternalId",
+    "Identifier",
+    "IdentifierKind",
+    "Medium",
+    "Normalizer",
+    "OmnicontactError",
+    "PersonName",
+    "PhoneNumber",
+    "PhoneType",
+    "PostalAddress",
+    "Preferences",
+    "Purpose",
+    "QuietHours",
+    "SocialHandle",
+    "aware",
+    "dumps",
+    "from_dict",
+    "loads",
+    "make_converter",
+    "to_dict",
+]

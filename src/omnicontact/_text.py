@@ -1,0 +1,60 @@
+"""Unicode helpers shared by identifiers and matching: folding text into comparison keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["collapse_spaces", "fold", "nfc"]
+
+# Letters whose usual transliteration is not "drop the accent": German umlauts and eszett,
+# ligatures, and a few letters that NFKD does not decompose.
+_TRANSLITERATE = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "ẞ": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "ı": "i",
+        "ŀ": "l",
+    }
+)
+_SEPARATORS = re.compile(
+    r"[\s\-_.,;:/'\"()\[\]\u2010-\u2015\u2019\u0060\u00b4]+"  # dashes, quotes, accents
+)
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    """Compose ``text`` to Unicode NFC, so that one letter has one encoding."""
+    return unicodedata.normalize("NFC", text)
+
+
+def collapse_spaces(text: str) -> str:
+    """NFC, with runs of white space folded to one space and the ends trimmed."""
+    return _SPACES.sub(" ", nfc(text)).strip()
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """An accent- and case-insensitive key for ``text``.
+
+    Case is folded, German umlauts and ligatures are transliterated (``Ö`` gives ``oe``),
+    other accents are dropped, punctuation and hyphens become single spaces. Letters of
+    scripts without a Latin decomposition (Cyrillic, Greek, CJK …) are kept as they are, so
+    a non-Latin name never folds to an empty key.
+    """
+    lowered = nfc(text).casefold().translate(_TRANSLITERATE)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Re-compose what remains (Hangul, for instance, decomposes into jamo under NFKD).
+    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", stripped)).strip()

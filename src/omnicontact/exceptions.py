@@ -1,0 +1,102 @@
+"""Every error omnicontact raises, under one root.
+
+Catch :class:`OmnicontactError` to catch them all; catch the builtin a subclass also derives
+from (``ValueError``, ``LookupError``) where the host application already handles those.
+
+The tree::
+
+    OmnicontactError (Exception)
+    ├── InvalidValueError (ValueError)            a value failed validation: .field .value .reason
+    │   ├── InvalidIdentifierError                an identifier cannot be normalized
+    │   └── InvalidPayloadError                   a connector cannot read a raw payload: .row
+    ├── ChannelConflictError (ValueError)         two registrations of one channel disagree
+    ├── UnknownChannelError (LookupError)         no channel is registered under that name
+    ├── CaseTransitionError (ValueError)          a case cannot move to that status
+    └── SerializationError (ValueError)           a document cannot be read back
+        └── UnsupportedSchemaVersionError         it was written by a newer omnicontact
+
+Several problems found at once (for example every bad row of a batch) are gathered in an
+``ExceptionGroup`` whose members are the errors above.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CaseTransitionError",
+    "ChannelConflictError",
+    "InvalidIdentifierError",
+    "InvalidPayloadError",
+    "InvalidValueError",
+    "OmnicontactError",
+    "SerializationError",
+    "UnknownChannelError",
+    "UnsupportedSchemaVersionError",
+]
+
+
+class OmnicontactError(Exception):
+    """Root of every error raised by omnicontact."""
+
+
+class InvalidValueError(OmnicontactError, ValueError):
+    """A value failed validation.
+
+    ``field`` names what was being read (``"phone"``, ``"occurred_at"`` …), ``value`` is the
+    offending input and ``reason`` says what is wrong with it.
+    """
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}: {reason} (got {value!r})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.value, self.reason))
+
+
+class InvalidIdentifierError(InvalidValueError):
+    """An identifier (email, phone, name …) cannot be normalized."""
+
+
+class InvalidPayloadError(InvalidValueError):
+    """A connector cannot turn a raw payload into contacts.
+
+    ``row`` is the position of the payload in its batch (1-based; for CSV files, the line
+    number), or ``None`` for a single payload.
+    """
+
+    def __init__(self, field: str, value: Any, reason: str, *, row: int | None = None) -> None:
+        super().__init__(field, value, reason)
+        self.row = row
+        if row is not None:
+            self.args = (f"row {row}: {self.args[0]}",)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_payload_error, (self.field, self.value, self.reason, self.row))
+
+
+def _rebuild_payload_error(field: str, value: Any, reason: str, row: int | None) -> Any:
+    return InvalidPayloadError(field, value, reason, row=row)
+
+
+class ChannelConflictError(OmnicontactError, ValueError):
+    """A channel name is registered twice with different definitions."""
+
+
+class UnknownChannelError(OmnicontactError, LookupError):
+    """No channel is registered under the requested name."""
+
+
+class CaseTransitionError(OmnicontactError, ValueError):
+    """A case cannot move from its current status to the requested one."""
+
+
+class SerializationError(OmnicontactError, ValueError):
+    """A serialized document cannot be read back into omnicontact values."""
+
+
+class UnsupportedSchemaVersionError(SerializationError):
+    """A document carries a schema version newer than this omnicontact understands."""
