@@ -117,6 +117,8 @@ class EmailAddress:
     def __attrs_post_init__(self) -> None:
         if not self.raw:
             object.__setattr__(self, "raw", self.value)
+        if (self.value, self.provider_rules) in _CANONICAL_EMAILS:
+            return
         again = _parse_email(self.value, provider_rules=self.provider_rules)
         if again != self.value:
             raise InvalidIdentifierError(
@@ -176,7 +178,17 @@ def _parse_email(raw: str, *, provider_rules: bool) -> str:
             raise InvalidIdentifierError(
                 "email", raw, "has an empty mailbox once provider rules apply"
             )
-    return f"{local}@{domain}"
+    canonical = f"{local}@{domain}"
+    if len(_CANONICAL_EMAILS) >= _CACHE_SIZE:
+        _CANONICAL_EMAILS.clear()
+    _CANONICAL_EMAILS.add((canonical, provider_rules))
+    return canonical
+
+
+# Addresses known to be canonical, so that making an EmailAddress from a freshly parsed
+# value does not validate it a second time. Bounded: cleared when full.
+_CACHE_SIZE = 65536
+_CANONICAL_EMAILS: set[tuple[str, bool]] = set()
 
 
 # --------------------------------------------------------------------------------------- phone

@@ -1,0 +1,44 @@
+"""The ``omnicontact`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import __version__
+from ..exceptions import OmnicontactError
+from ._demo import run_demo
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return its exit status."""
+    parser = argparse.ArgumentParser(
+        prog="omnicontact",
+        description="One customer, one identity, one history, on every channel.",
+    )
+    parser.add_argument("--version", action="version", version=f"omnicontact {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser(
+        "demo", help="ingest sample contacts from several channels and print their timelines"
+    )
+    demo.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        default=Path("examples/data"),
+        help="a directory with a sources.toml (default: examples/data)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        return run_demo(args.directory, sys.stdout)
+    except OmnicontactError as error:
+        print(f"omnicontact: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""Declarative field mappings: which column or JSON path fills which contact field.
+
+One :class:`FieldMapping` serves CSV files (keys are column names) and JSON payloads (keys are
+dotted paths such as ``message.from`` or ``entries.0.id``). Mappings are plain data, so they
+can be kept in TOML or JSON and loaded with the library's converter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+from dateutil import parser as date_parser
+
+from .._identifiers import Identifier, IdentifierKind, Normalizer
+from .._model import Contact, ContactStatus, Direction, aware
+from ..exceptions import InvalidValueError
+
+__all__ = ["FieldMapping", "IdentifierSpec", "build_contact"]
+
+_MISSING = object()
+
+
+@attrs.frozen
+class IdentifierSpec:
+    """Which identifier a source field holds: a kind, and the namespace or platform if any.
+
+    Written as text: ``"email"``, ``"phone"``, ``"name"``, ``"date_of_birth"``, ``"address"``,
+    ``"external_id:loyalty_card"``, ``"social:instagram"``.
+    """
+
+    kind: IdentifierKind
+    namespace: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> IdentifierSpec:
+        kind_text, _, namespace = text.partition(":")
+        try:
+            kind = IdentifierKind(kind_text)
+        except ValueError:
+            allowed = ", ".join(member.value for member in IdentifierKind)
+            raise InvalidValueError(
+                "mapping.identifiers", text, f"unknown identifier kind (known: {allowed})"
+            ) from None
+        needs_namespace = kind in (IdentifierKind.EXTERNAL_ID, IdentifierKind.SOCIAL)
+        if needs_namespace and not namespace:
+            raise InvalidValueError(
+                "mapping.identifiers",
+                text,
+                f"{kind.value} needs a namespace, as '{kind.value}:name'",
+            )
+        if namespace and not needs_namespace:
+            raise InvalidValueError("mapping.identifiers", text, f"{kind.value} takes no namespace")
+        return cls(kind, namespace)
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.namespace}" if self.namespace else self.kind.value
+
+
+def _specs(value: Mapping[str, str]) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise InvalidValueError("mapping.identifiers", value, "must map source fields to kinds")
+    for spec in value.values():
+        IdentifierSpec.parse(spec)
+    return dict(value)
+
+
+def _fields(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InvalidValueError("mapping.attributes", value, "must be a list of source fields")
+    return tuple(value)
+
+
+def _words(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class FieldMapping:
+    """Where each contact field comes from in a source row or payload.
+
+    ``occurred_at`` is required; every other field is optional. ``identifiers`` maps a source
+    field to an :class:`IdentifierSpec` text. ``direction`` is a source field; when absent or
+    empty, ``default_direction`` applies, and ``direction_values`` translates the source's
+    words (``{"in": "inbound"}``). ``attributes`` lists source fields copied as they are.
+
+    >>> mapping = FieldMapping(occurred_at="time", source_id="call_id",
+    ...                        identifiers={"caller": "phone", "card": "external_id:loyalty_card"})
+    """
+
+    occurred_at: str
+    source_id: str | None = None
+    direction: str | None = None
+    default_direction: Direction = attrs.field(default=Direction.INBOUND, converter=Direction)
+    direction_values: dict[str, str] = attrs.field(factory=dict, converter=_words)
+    intent: str | None = None
+    subject: str | None = None
+    summary: str | None = None
+    status: str | None = None
+    status_values: dict[str, str] = attrs.field(factory=dict, converter=_words)
+    case_id: str | None = None
+    identifiers: dict[str, str] = attrs.field(factory=dict, converter=_specs)
+    attributes: tuple[str, ...] = attrs.field(default=(), converter=_fields)
+
+
+Getter = Callable[[str], Any]
+"""Reads one source field by name; returns ``None`` when the field is absent or empty."""
+
+
+def build_contact(
+    get: Getter,
+    mapping: FieldMapping,
+    *,
+    channel: str,
+    normalizer: Normalizer,
+    timezone: str | dt.tzinfo | None = None,
+) -> Contact:
+    """One contact from a source read through ``get``, following ``mapping``.
+
+    Timestamps may be ISO 8601 text, other date text (read in the normalizer's date order)
+    or Unix epoch seconds; naive ones are read in ``timezone`` and refused without it.
+    """
+    occurred_at = _timestamp(get(mapping.occurred_at), mapping.occurred_at, normalizer, timezone)
+    identifiers: list[Identifier] = []
+    for source, spec_text in mapping.identifiers.items():
+        raw = get(source)
+        if raw is None:
+            continue
+        spec = IdentifierSpec.parse(spec_text)
+        try:
+            identifiers.append(normalizer.identifier(spec.kind, str(raw), namespace=spec.namespace))
+        except InvalidValueError as error:
+            raise type(error)(source, error.value, error.reason) from None
+    direction = _translated(get, mapping.direction, mapping.direction_values)
+    status = _translated(get, mapping.status, mapping.status_values)
+    try:
+        return Contact(
+            channel=channel,
+            direction=direction or mapping.default_direction,
+            occurred_at=occurred_at,
+            identifiers=identifiers,
+            intent=_text(get, mapping.intent),
+            subject=_text(get, mapping.subject),
+            summary=_text(get, mapping.summary),
+            status=status or ContactStatus.RECEIVED,
+            case_id=_text(get, mapping.case_id),
+            source_id=_text(get, mapping.source_id),
+            attributes={
+                name: value for name in mapping.attributes if (value := get(name)) is not None
+            },
+        )
+    except InvalidValueError as error:
+        mapped = getattr(mapping, error.field, None)
+        field = mapped if isinstance(mapped, str) else error.field
+        raise InvalidValueError(field, error.value, error.reason) from None
+
+
+def _text(get: Getter, source: str | None) -> str | None:
+    if source is None:
+        return None
+    value = get(source)
+    return None if value is None else str(value)
+
+
+def _translated(get: Getter, source: str | None, words: dict[str, str]) -> str | None:
+    value = _text(get, source)
+    if value is None:
+        return None
+    return words.get(value, words.get(value.strip().lower(), value.strip().lower()))
+
+
+def _timestamp(
+    value: Any, field: str, normalizer: Normalizer, timezone: str | dt.tzinfo | None
+) -> dt.datetime:
+    if value is None:
+        raise InvalidValueError(field, value, "is missing: every contact needs a time")
+    if isinstance(value, dt.datetime):
+        return aware(value, timezone, field=field)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+    if not isinstance(value, str):
+        raise InvalidValueError(field, value, "must be a date-time text or epoch seconds")
+    text = value.strip()
+    try:
+        parsed = date_parser.isoparse(text)
+    except ValueError:
+        try:
+            parsed = date_parser.parse(
+                text,
+                dayfirst=normalizer.date_order == "DMY",
+                yearfirst=normalizer.date_order == "YMD",
+            )
+        except (ValueError, OverflowError):
+            raise InvalidValueError(field, value, "is not a date-time") from None
+    return aware(parsed, timezone, field=field)
+
+
+def getter_for_mapping(source: Mapping[str, Any]) -> Getter:
+    """A getter over a flat mapping (a CSV row): empty text counts as absent."""
+
+    def get(name: str) -> Any:
+        value = source.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    return get
+
+
+def getter_for_json(document: Any) -> Getter:
+    """A getter over nested JSON data, reading dotted paths (``a.b.0.c``)."""
+
+    def get(path: str) -> Any:
+        node = document
+        for part in path.split("."):
+            if isinstance(node, Mapping):
+                node = node.get(part, _MISSING)
+            elif isinstance(node, list) and part.lstrip("-").isdigit():
+                index = int(part)
+                node = node[index] if -len(node) <= index < len(node) else _MISSING
+            else:
+                node = _MISSING
+            if node is _MISSING:
+                return None
+        if isinstance(node, str):
+            node = node.strip()
+            return node or None
+        return node
+
+    return get

@@ -1,0 +1,164 @@
+"""CSV logs and JSON webhooks, read through a declarative :class:`FieldMapping`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from .._identifiers import Normalizer
+from .._model import Contact
+from ..exceptions import InvalidPayloadError, InvalidValueError
+from ._base import IngestReport, RowError, ingest, ingest_numbered
+from ._mapping import FieldMapping, build_contact, getter_for_json, getter_for_mapping
+
+__all__ = ["CsvConnector", "JsonConnector"]
+
+
+@attrs.frozen(kw_only=True)
+class CsvConnector:
+    """Contacts from a CSV log (shop visits, call logs …), one row a contact.
+
+    ``read`` takes a path, a text stream or the text itself and numbers rows by their line
+    in the file (the header is line 1), so a row error points at the line to fix.
+
+    >>> from omnicontact import Normalizer
+    >>> calls = CsvConnector(channel="phone", normalizer=Normalizer(default_region="FR"),
+    ...     timezone="Europe/Paris",
+    ...     mapping=FieldMapping(occurred_at="start", source_id="call_id",
+    ...                          identifiers={"caller": "phone"}, intent="reason"))
+    >>> report = calls.read("call_id,start,caller,reason\\n"
+    ...                     "c1,2026-03-02 10:15,06 12 34 56 78,billing\\n"
+    ...                     "c2,2026-03-02 10:20,12,billing\\n")
+    >>> [c.identifiers[0].value for c in report.contacts], [str(e) for e in report.errors]
+    (['+33612345678'], ["row 3: caller: is not a valid number for its region (got '12')"])
+    """
+
+    channel: str
+    mapping: FieldMapping
+    normalizer: Normalizer = attrs.field(factory=Normalizer)
+    timezone: str | dt.tzinfo | None = None
+    delimiter: str = ","
+
+    def to_contacts(self, payload: Mapping[str, Any]) -> Sequence[Contact]:
+        """The contact of one row, given as a mapping of column name to cell."""
+        return [
+            build_contact(
+                getter_for_mapping(payload),
+                self.mapping,
+                channel=self.channel,
+                normalizer=self.normalizer,
+                timezone=self.timezone,
+            )
+        ]
+
+    def read(self, source: str | Path | IO[str]) -> IngestReport:
+        """Ingest a whole CSV file; every bad row is reported, every good one kept."""
+        if isinstance(source, Path):
+            with source.open(newline="", encoding="utf-8-sig") as stream:
+                return self._read(stream)
+        if isinstance(source, str):
+            return self._read(io.StringIO(source, newline=""))
+        return self._read(source)
+
+    def _read(self, stream: IO[str]) -> IngestReport:
+        reader = csv.DictReader(stream, delimiter=self.delimiter)
+        header = reader.fieldnames or []
+        needed = {self.mapping.occurred_at, *self.mapping.identifiers}
+        missing = sorted(name for name in needed if name not in header)
+        if missing:
+            error = RowError(
+                row=1, field="header", reason=f"missing column(s) {missing}", value=",".join(header)
+            )
+            return IngestReport(errors=(error,))
+        return ingest_numbered(self, _numbered_rows(reader))
+
+
+def _numbered_rows(reader: csv.DictReader[str]) -> Iterable[tuple[int, Any]]:
+    """Rows with the line they start on (a quoted cell may span lines)."""
+    line = reader.line_num
+    try:
+        for row in reader:
+            if None in row:
+                yield (
+                    line + 1,
+                    RowError(row=line + 1, field="row", reason="has more cells than the header"),
+                )
+            else:
+                yield line + 1, row
+            line = reader.line_num
+    except csv.Error as error:
+        yield line + 1, RowError(row=line + 1, field="row", reason=f"is not valid CSV ({error})")
+
+
+@attrs.frozen(kw_only=True)
+class JsonConnector:
+    """Contacts from JSON webhooks (SMS, chat, messaging apps) through a field mapping.
+
+    Keys of the mapping are dotted paths into the payload. ``to_contacts`` takes one payload
+    (a decoded object, or JSON text or bytes); ``items`` names a path to a list when one
+    payload carries several events.
+
+    >>> from omnicontact import Normalizer
+    >>> sms = JsonConnector(channel="sms", normalizer=Normalizer(default_region="FR"),
+    ...     mapping=FieldMapping(occurred_at="sent_at", source_id="sid",
+    ...                          identifiers={"from": "phone"}, summary="body"))
+    >>> contact, = sms.to_contacts('{"sid": "SM1", "from": "+33612345678",'
+    ...     ' "sent_at": "2026-03-02T10:00:00Z", "body": "Where is my parcel?"}')
+    >>> contact.summary
+    'Where is my parcel?'
+    """
+
+    channel: str
+    mapping: FieldMapping
+    normalizer: Normalizer = attrs.field(factory=Normalizer)
+    timezone: str | dt.tzinfo | None = None
+    items: str | None = None
+
+    def to_contacts(self, payload: Any) -> Sequence[Contact]:
+        """The contacts of one webhook payload."""
+        document = _decode(payload)
+        events = [document]
+        if self.items is not None:
+            found = getter_for_json(document)(self.items)
+            if not isinstance(found, list):
+                raise InvalidValueError(self.items, found, "must be a list of events")
+            events = found
+        return [
+            build_contact(
+                getter_for_json(event),
+                self.mapping,
+                channel=self.channel,
+                normalizer=self.normalizer,
+                timezone=self.timezone,
+            )
+            for event in events
+        ]
+
+    def read(self, payloads: Iterable[Any]) -> IngestReport:
+        """Ingest many payloads (a list, or the lines of a JSON Lines file)."""
+        return ingest(self, payloads)
+
+
+def _decode(payload: Any) -> Any:
+    if isinstance(payload, (str, bytes, bytearray)):
+        try:
+            payload = json.loads(payload)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise InvalidPayloadError(
+                "payload", _preview(payload), f"is not JSON ({error})"
+            ) from None
+    if not isinstance(payload, Mapping):
+        raise InvalidPayloadError("payload", payload, "must be a JSON object")
+    return payload
+
+
+def _preview(payload: str | bytes | bytearray) -> str:
+    text = payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace")
+    return text[:80]

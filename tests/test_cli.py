@@ -1,0 +1,48 @@
+"""Tests for the ``omnicontact`` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from omnicontact.cli import main
+
+DATA = Path(__file__).parent.parent / "examples" / "data"
+
+
+class TestDemo:
+    def test_prints_one_timeline_per_identifier(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The demo ingests every sample source and groups contacts by customer identifier."""
+        assert main(["demo", str(DATA)]) == 0
+        out = capsys.readouterr().out
+        assert "Ingested 11 contacts from 4 sources" in out
+        assert "2 bad row(s) reported, 1 repeated event(s) kept once" in out
+        # The same mobile number written three ways on two channels is one timeline.
+        assert "phone +33612345678 — 3 contact(s) on phone, sms" in out
+        assert "email jp.dupont@example.fr — 3 contact(s) on email" in out
+        assert "external_id loyalty_card:40001234 — 1 contact(s) on branch" in out
+
+    def test_timelines_are_in_time_order(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Within a timeline, contacts are listed oldest first, in the configured zone."""
+        main(["demo", str(DATA)])
+        out = capsys.readouterr().out
+        block = out.split("phone +33612345678")[1].split("\n\n")[0].splitlines()[1:]
+        stamps = [line.split("←")[0].split("→")[0].strip() for line in block]
+        assert stamps == sorted(stamps)
+        assert stamps[0] == "2026-03-04 09:31"
+
+    def test_missing_directory_is_a_clear_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A directory without sources.toml exits with status 2 and says why."""
+        assert main(["demo", str(tmp_path)]) == 2
+        assert "no sources.toml there" in capsys.readouterr().err
+
+    def test_bad_connector_name_is_reported(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An unknown connector in sources.toml names the source."""
+        (tmp_path / "sources.toml").write_text('[[source]]\nconnector = "fax"\npath = "x"\n')
+        assert main(["demo", str(tmp_path)]) == 2
+        assert "source 1" in capsys.readouterr().err
