@@ -108,8 +108,7 @@ def calendars(draw: st.DrawFn) -> BusinessCalendar:
 def policies(draw: st.DrawFn) -> Policy:
     count = draw(st.integers(0, 6))
     rules = [
-        Rule(id=f"r{index}", when=draw(conditions), then=draw(actions()))
-        for index in range(count)
+        Rule(id=f"r{index}", when=draw(conditions), then=draw(actions())) for index in range(count)
     ]
     queues = draw(st.lists(st.sampled_from(QUEUES), unique=True, max_size=len(QUEUES)))
     return Policy(

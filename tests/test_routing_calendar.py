@@ -114,7 +114,9 @@ class TestBusinessCalendar:
 
     @given(
         st.datetimes(
-            min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 1, 1), timezones=st.just(UTC)
+            min_value=dt.datetime(2020, 1, 1),
+            max_value=dt.datetime(2035, 1, 1),
+            timezones=st.just(UTC),
         )
     )
     def test_next_opening_is_open_and_not_before(self, moment):
@@ -126,7 +128,9 @@ class TestBusinessCalendar:
 
     @given(
         st.datetimes(
-            min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 1, 1), timezones=st.just(UTC)
+            min_value=dt.datetime(2020, 1, 1),
+            max_value=dt.datetime(2035, 1, 1),
+            timezones=st.just(UTC),
         ),
         st.integers(1, 600),
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from _routing_strategies import contacts, histories, policies, situations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _routing_strategies import contacts, histories, policies, situations
 from omnicontact import Contact, Preferences
 from omnicontact.routing import (
     Action,
@@ -157,7 +157,5 @@ class TestDeterminism:
             calendars={"general": BusinessCalendar.always_open()},
         )
         customer = data.draw(histories(contact))
-        shuffled = attrs.evolve(
-            customer, contacts=data.draw(st.permutations(customer.contacts))
-        )
+        shuffled = attrs.evolve(customer, contacts=data.draw(st.permutations(customer.contacts)))
         assert policy.decide(contact, customer) == policy.decide(contact, shuffled)

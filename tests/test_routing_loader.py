@@ -31,8 +31,12 @@ MINIMAL = {
 
 
 def with_rule(**rule) -> dict:
-    base = {"id": "r1", "when": {"fact": "complaint", "value": True}, "route": "human",
-            "target": "care"}
+    base = {
+        "id": "r1",
+        "when": {"fact": "complaint", "value": True},
+        "route": "human",
+        "target": "care",
+    }
     return {**MINIMAL, "rules": [{**base, **rule}]}
 
 
@@ -49,7 +53,9 @@ class TestLoadPolicy:
         """A complaint on a Monday morning goes to the care queue of the example policy."""
         policy = load_policy(EXAMPLE)
         contact = Contact(
-            channel="email", direction="inbound", source_id="m1",
+            channel="email",
+            direction="inbound",
+            source_id="m1",
             occurred_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc),
             attributes={"complaint": True},
         )
@@ -69,15 +75,19 @@ class TestLoadPolicy:
 
     def test_nested_conditions(self):
         """all/any/not nest into AllOf/AnyOf/Not of Compare leaves."""
-        when = {"all": [
-            {"fact": "urgency", "op": "in", "value": ["high"]},
-            {"any": [{"not": {"fact": "segment", "op": "exists", "value": True}}]},
-        ]}
+        when = {
+            "all": [
+                {"fact": "urgency", "op": "in", "value": ["high"]},
+                {"any": [{"not": {"fact": "segment", "op": "exists", "value": True}}]},
+            ]
+        }
         policy = policy_from_dict(with_rule(when=when))
-        assert policy.rules[0].when == AllOf([
-            Compare("urgency", "in", ["high"]),
-            AnyOf([Not(Compare("segment", "exists", True))]),
-        ])
+        assert policy.rules[0].when == AllOf(
+            [
+                Compare("urgency", "in", ["high"]),
+                AnyOf([Not(Compare("segment", "exists", True))]),
+            ]
+        )
 
 
 class TestPolicyErrors:
@@ -104,7 +114,8 @@ class TestPolicyErrors:
         assert error.file == str(path)
         assert error.rule == "r1"
         assert message in error.reason
-        assert str(path) in str(error) and "r1" in str(error)
+        assert str(path) in str(error)
+        assert "r1" in str(error)
 
     def test_policy_error_is_value_error(self):
         """PolicyError is an OmnicontactError and a ValueError."""
@@ -122,7 +133,7 @@ class TestPolicyErrors:
     def test_bad_calendar_named(self):
         """A bad calendar names its queue."""
         data = {**MINIMAL, "calendars": {"care": {"weekly": {"mon": ["18:00-09:00"]}}}}
-        with pytest.raises(PolicyError, match="calendars.care"):
+        with pytest.raises(PolicyError, match=r"calendars\.care"):
             policy_from_dict(data, file="x.toml")
 
     def test_bad_syntax_named(self, tmp_path):
@@ -149,7 +160,10 @@ class TestPolicyErrors:
         code = "__import__('os').system('echo hacked')"
         policy = policy_from_dict(with_rule(when={"fact": "intent", "value": code}))
         contact = Contact(
-            channel="chat", direction="inbound", source_id="s", intent=code,
+            channel="chat",
+            direction="inbound",
+            source_id="s",
+            intent=code,
             occurred_at=dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc),
         )
         assert policy.decide(contact).rule_ids == ("r1",)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from _routing_strategies import situations
 from hypothesis import given
 
+from _routing_strategies import situations
 from omnicontact import Case, Contact, Preferences, from_dict, to_dict
 from omnicontact.exceptions import InvalidValueError, PolicyError
 from omnicontact.routing import (
@@ -55,7 +55,10 @@ POLICY = Policy(
             id="complaints",
             when=Compare("complaint", "eq", True),
             then=Action(
-                route="human", target="care", skills={"complaints"}, priority=7,
+                route="human",
+                target="care",
+                skills={"complaints"},
+                priority=7,
                 reason="complaints need a person",
             ),
         ),
@@ -159,9 +162,7 @@ class TestFacts:
             for days in (1, 2, 30)
         ]
         customer = CustomerView(id="c", contacts=past)
-        facts = POLICY.facts(
-            contact(case_id="k1", intent="billing"), customer, at=MONDAY_10_PARIS
-        )
+        facts = POLICY.facts(contact(case_id="k1", intent="billing"), customer, at=MONDAY_10_PARIS)
         assert facts["failed_self_service"] == 2
         assert facts["contacts_on_case"] == 2
         assert facts["contacts_on_topic"] == 2
@@ -220,12 +221,16 @@ class TestDecide:
         assert decision.meanwhile == "faq"
         assert "guarantee.closed-queue" in decision.rule_ids
         text = decision.explain()
-        assert "closed" in text and "callback" in text and "faq" in text
+        assert "closed" in text
+        assert "callback" in text
+        assert "faq" in text
 
     def test_rule_callback_while_open_is_immediate(self):
         """A rule asking for a callback while the queue is open schedules it now."""
         policy = Policy(
-            id="p", version="1", default=Action(route="callback", target="general"),
+            id="p",
+            version="1",
+            default=Action(route="callback", target="general"),
             calendars={"general": WEEKDAYS_9_TO_18},
         )
         decision = policy.decide(contact())
@@ -235,7 +240,8 @@ class TestDecide:
     def test_guarantee_uses_handoff_queue(self):
         """A guarantee taking a contact from self-service uses the action's handoff queue."""
         policy = Policy(
-            id="p", version="1",
+            id="p",
+            version="1",
             default=Action(route="self_service", target="faq", handoff="billing"),
         )
         decision = policy.decide(contact(attributes={"asked_for_human": True}))
@@ -245,7 +251,8 @@ class TestDecide:
     def test_opted_out_channel_replaced(self):
         """A rule's channel the customer opted out of is replaced by an allowed one."""
         customer = CustomerView(
-            id="c", segment="gold",
+            id="c",
+            segment="gold",
             preferences=Preferences(opted_out_channels={"phone"}, preferred_channels=["email"]),
         )
         decision = POLICY.decide(contact(), customer)
@@ -274,15 +281,20 @@ class TestPolicyValidation:
     def test_guarantee_ids_reserved(self):
         """A rule cannot take a guarantee's id."""
         with pytest.raises(PolicyError):
-            Rule(id="guarantee.human-request", when=AllOf([]),
-                 then=Action(route="human", target="q"))
+            Rule(
+                id="guarantee.human-request", when=AllOf([]), then=Action(route="human", target="q")
+            )
 
     @pytest.mark.parametrize("count", [0, 11, True])
     def test_failed_attempts_limit_bounded(self, count):
         """The failed self-service limit is between 1 and 10: it cannot be switched off."""
         with pytest.raises(PolicyError):
-            Policy(id="p", version="1", default=Action(route="human", target="q"),
-                   max_failed_self_service=count)
+            Policy(
+                id="p",
+                version="1",
+                default=Action(route="human", target="q"),
+                max_failed_self_service=count,
+            )
 
     def test_non_callable_predicate_refused(self):
         """A predicate must be callable."""
@@ -300,7 +312,9 @@ class TestDecision:
         """The explanation is one paragraph naming the route, rules and policy version."""
         text = POLICY.decide(contact(attributes={"complaint": True})).explain()
         assert "\n" not in text
-        assert "queue 'care'" in text and "complaints" in text and "2026.03" in text
+        assert "queue 'care'" in text
+        assert "complaints" in text
+        assert "2026.03" in text
 
     @given(situations())
     def test_every_decision_explains_itself(self, situation):
@@ -308,6 +322,7 @@ class TestDecision:
         cites each rule id."""
         policy, contact_, customer = situation
         decision = policy.decide(contact_, customer)
-        assert decision.rule_ids and decision.reasons
+        assert decision.rule_ids
+        assert decision.reasons
         text = decision.explain()
         assert all(rule_id in text for rule_id in decision.rule_ids)
