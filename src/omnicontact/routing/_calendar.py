@@ -218,10 +218,16 @@ class BusinessCalendar:
     _by_date: dict[dt.date, DateException] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _days: dict[dt.date, tuple[tuple[int, int], ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_zone", zoneinfo.ZoneInfo(self.timezone))
         object.__setattr__(self, "_by_date", {item.date: item for item in self.exceptions})
+        # Opening minutes per local date, filled on first use (a value's pure function of
+        # the calendar, so it never goes stale).
+        object.__setattr__(self, "_days", {})
 
     @classmethod
     def always_open(cls, timezone: str = "UTC") -> BusinessCalendar:
@@ -256,10 +262,14 @@ class BusinessCalendar:
         """Whether the queue is open at the instant ``at`` (an aware datetime)."""
         local = _aware(at).astimezone(self._zone)
         minute = local.hour * 60 + local.minute
-        return any(
-            span.start_minute <= minute < span.end_minute
-            for span in self.intervals_on(local.date())
-        )
+        return any(start <= minute < end for start, end in self._spans(local.date()))
+
+    def _spans(self, day: dt.date) -> tuple[tuple[int, int], ...]:
+        spans = self._days.get(day)
+        if spans is None:
+            spans = tuple((s.start_minute, s.end_minute) for s in self.intervals_on(day))
+            self._days[day] = spans
+        return spans
 
     def next_opening(self, at: dt.datetime, *, horizon_days: int = 400) -> dt.datetime | None:
         """``at`` if open then, else the next instant it opens (UTC); ``None`` past the horizon."""
@@ -268,12 +278,16 @@ class BusinessCalendar:
             return moment.astimezone(dt.timezone.utc)
         local = moment.astimezone(self._zone)
         day = local.date()
+        minute = local.hour * 60 + local.minute
         for offset in range(horizon_days + 1):
             current = day + dt.timedelta(days=offset)
-            for span in self.intervals_on(current):
-                opening = dt.datetime.combine(current, span.start, tzinfo=self._zone)
+            for start, _end in self._spans(current):
+                if offset == 0 and start <= minute:
+                    continue
+                naive = dt.datetime.combine(current, dt.time(start // 60, start % 60))
+                opening = naive.replace(tzinfo=self._zone).astimezone(dt.timezone.utc)
                 if opening > moment:
-                    return opening.astimezone(dt.timezone.utc)
+                    return opening
         return None
 
     def describe(self) -> str:

@@ -173,4 +173,19 @@ Why: billing questions need an advisor. Decided by rule billing of policy demo v
         return text
 
 
+_DECISION_FIELDS = tuple(field.name for field in attrs.fields(Decision))
+
+
+def trusted_decision(**values: Any) -> Decision:
+    """A :class:`Decision` from values already checked by the policy (validation skipped).
+
+    Used on the hot path of :meth:`Policy.decide`, where every value comes from a validated
+    action, policy or contact; the result is indistinguishable from a validated decision.
+    """
+    decision = object.__new__(Decision)
+    for name in _DECISION_FIELDS:
+        object.__setattr__(decision, name, values[name])
+    return decision
+
+
 register_document_type(Decision)

@@ -100,6 +100,11 @@ def _value(_instance: Any, _attribute: Any, value: Any) -> None:
         raise InvalidValueError("customer.value", value, "must be a finite number")
 
 
+# Immutable values, so one shared empty instance serves every view.
+_NO_PREFERENCES = Preferences()
+_NO_CONSENTS = ConsentLedger()
+
+
 @attrs.frozen(kw_only=True)
 class CustomerView:
     """What is known of a customer, as plain data; every field is optional.
@@ -117,10 +122,10 @@ class CustomerView:
     segment: str | None = attrs.field(default=None)
     value: float | None = attrs.field(default=None, validator=_value)
     preferences: Preferences = attrs.field(
-        factory=Preferences, validator=attrs.validators.instance_of(Preferences)
+        default=_NO_PREFERENCES, validator=attrs.validators.instance_of(Preferences)
     )
     consents: ConsentLedger = attrs.field(
-        factory=ConsentLedger, validator=attrs.validators.instance_of(ConsentLedger)
+        default=_NO_CONSENTS, validator=attrs.validators.instance_of(ConsentLedger)
     )
     contact_points: tuple[ContactPoint, ...] = attrs.field(default=(), converter=_points)
     contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
@@ -140,6 +145,7 @@ class CustomerView:
 
 
 _UNKNOWN = CustomerView()
+_MISSING = object()
 
 
 def _bool_signal(contact: Contact, key: str) -> bool:
@@ -186,10 +192,9 @@ class Facts:
         self._cache: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
-        try:
-            return self._cache[name]
-        except KeyError:
-            pass
+        value = self._cache.get(name, _MISSING)
+        if value is not _MISSING:
+            return value
         getter = FACTS.get(name)
         if getter is not None:
             value = getter[1](self)

@@ -13,7 +13,7 @@ import attrs
 from .._model import Contact, aware
 from ..exceptions import InvalidValueError, PolicyError
 from ._calendar import BusinessCalendar
-from ._decision import Action, Decision, Route
+from ._decision import Action, Decision, Route, trusted_decision
 from ._facts import COMPLEXITIES, CustomerView, Facts, is_fact_name
 
 __all__ = [
@@ -55,6 +55,7 @@ GUARANTEES = {
 }
 """The built-in guarantees, by the id decisions cite."""
 
+_MISSING = object()
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _NUMBER = (int, float)
 
@@ -115,7 +116,12 @@ class Compare:
         fact, value = self.fact, self.value
         op = self.op
         if op == "eq":
-            return lambda f: bool(f[fact] == value)
+
+            def test_eq(f: Facts) -> bool:
+                known = f._cache.get(fact, _MISSING)
+                return bool((f[fact] if known is _MISSING else known) == value)
+
+            return test_eq
         if op == "ne":
             return lambda f: bool(f[fact] != value)
         if op in ("in", "not_in"):
@@ -184,7 +190,14 @@ class AllOf:
 
     def compile(self) -> Test:
         tests = tuple(condition.compile() for condition in self.conditions)
-        return lambda f: all(test(f) for test in tests)
+
+        def test_all(f: Facts) -> bool:
+            for test in tests:
+                if not test(f):
+                    return False
+            return True
+
+        return test_all
 
     def describe(self) -> str:
         return "(" + " and ".join(c.describe() for c in self.conditions) + ")"
@@ -198,7 +211,14 @@ class AnyOf:
 
     def compile(self) -> Test:
         tests = tuple(condition.compile() for condition in self.conditions)
-        return lambda f: any(test(f) for test in tests)
+
+        def test_any(f: Facts) -> bool:
+            for test in tests:
+                if test(f):
+                    return True
+            return False
+
+        return test_any
 
     def describe(self) -> str:
         return "(" + " or ".join(c.describe() for c in self.conditions) + ")"
@@ -506,7 +526,7 @@ def _guarantee(
                 reasons.append(f"queue {target!r} is closed: callback at its next opening")
 
     channel = _channel(policy, facts, route, action.channel, rule_ids, reasons)
-    return Decision(
+    return trusted_decision(
         route=route,
         target=target,
         skills=skills,
@@ -515,8 +535,8 @@ def _guarantee(
         callback_at=callback_at,
         meanwhile=meanwhile,
         queue_open=queue_open,
-        reasons=reasons,
-        rule_ids=rule_ids,
+        reasons=tuple(reasons),
+        rule_ids=tuple(rule_ids),
         policy_id=policy.id,
         policy_version=policy.version,
         contact_id=facts.contact.id,
