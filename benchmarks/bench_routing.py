@@ -135,9 +135,9 @@ def twenty_rule_policy() -> dict:
             "billing_dispute": "medium",
         },
         "rules": rules,
-        "calendars": {
-            q: calendar for q in ("care", "general", "billing", "advice", "premium", "retention")
-        },
+        "calendars": dict.fromkeys(
+            ("care", "general", "billing", "advice", "premium", "retention"), calendar
+        ),
     }
 
 

@@ -192,7 +192,7 @@ class AllOf:
         tests = tuple(condition.compile() for condition in self.conditions)
 
         def test_all(f: Facts) -> bool:
-            for test in tests:
+            for test in tests:  # noqa: SIM110 - a loop is faster than all(generator)
                 if not test(f):
                     return False
             return True
@@ -213,7 +213,7 @@ class AnyOf:
         tests = tuple(condition.compile() for condition in self.conditions)
 
         def test_any(f: Facts) -> bool:
-            for test in tests:
+            for test in tests:  # noqa: SIM110 - a loop is faster than any(generator)
                 if test(f):
                     return True
             return False
