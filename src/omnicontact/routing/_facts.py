@@ -355,7 +355,8 @@ FACTS: dict[str, tuple[str, Callable[[Facts], Any]]] = {
         _repeat_contact,
     ),
     "failed_self_service": (
-        "failed self-service attempts on the same matter within the window",
+        "failed self-service attempts on the same matter (same case, else same topic; "
+        "with neither, any) within the window",
         _failed_self_service,
     ),
     "preferred_channel": ("the customer's first preferred channel (or null)", _preferred),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -56,6 +57,13 @@ GUARANTEES = {
 """The built-in guarantees, by the id decisions cite."""
 
 _MISSING = object()
+# Facts that are plain fields of the contact or the customer, read without the cache.
+_DIRECT: dict[str, Callable[[Facts], Any]] = {
+    "intent": operator.attrgetter("contact.intent"),
+    "channel": operator.attrgetter("contact.channel"),
+    "segment": operator.attrgetter("customer.segment"),
+    "customer_value": operator.attrgetter("customer.value"),
+}
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _NUMBER = (int, float)
 
@@ -115,6 +123,9 @@ class Compare:
         """A function of the facts that evaluates this comparison."""
         fact, value = self.fact, self.value
         op = self.op
+        direct = _DIRECT.get(fact)
+        if direct is not None and op == "eq":
+            return lambda f: bool(direct(f) == value)
         if op == "eq":
 
             def test_eq(f: Facts) -> bool:
