@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import attrs
 import pytest
@@ -169,3 +170,53 @@ class TestExports:
         import omnicontact
 
         assert "Policy" not in omnicontact.__all__
+
+
+class TestRouteCommand:
+    def write_history(self, tmp_path):
+        path = tmp_path / "history.jsonl"
+        path.write_text("\n".join(json.dumps(to_dict(c)) for c in HISTORY))
+        return path
+
+    def test_replay_prints_report(self, tmp_path):
+        """`route replay` prints the shares of the example policy and exits 0."""
+        import io
+
+        from omnicontact.routing._cli import main
+
+        out = io.StringIO()
+        policy = Path(__file__).parent.parent / "examples" / "policy.toml"
+        status = main(["replay", str(policy), str(self.write_history(tmp_path))], out=out)
+        assert status == 0
+        assert "5 contacts" in out.getvalue()
+
+    def test_compare_as_json(self, tmp_path):
+        """`route replay --compare --json` lists the changed contacts as JSON."""
+        import io
+
+        from omnicontact.routing._cli import main
+
+        policy = Path(__file__).parent.parent / "examples" / "policy.toml"
+        other = tmp_path / "other.toml"
+        other.write_text(
+            policy.read_text().replace('version = "2026.03"', 'version = "2026.04"')
+            + '\n[[rules]]\nid = "billing"\nwhen = { fact = "intent", value = "billing" }\n'
+            'route = "human"\ntarget = "billing"\n'
+        )
+        out = io.StringIO()
+        history = self.write_history(tmp_path)
+        status = main(
+            ["replay", str(policy), str(history), "--compare", str(other), "--json"], out=out
+        )
+        document = json.loads(out.getvalue())
+        assert status == 0
+        assert set(document["changed"]) == {HISTORY[1].id, HISTORY[3].id, HISTORY[4].id}
+
+    def test_bad_policy_exits_2(self, tmp_path, capsys):
+        """A bad policy file is reported on stderr with exit status 2."""
+        from omnicontact.routing._cli import main
+
+        bad = tmp_path / "bad.toml"
+        bad.write_text("id = 1")
+        assert main(["replay", str(bad), str(self.write_history(tmp_path))]) == 2
+        assert "bad.toml" in capsys.readouterr().err
