@@ -46,3 +46,20 @@ class TestDemo:
         (tmp_path / "sources.toml").write_text('[[source]]\nconnector = "fax"\npath = "x"\n')
         assert main(["demo", str(tmp_path)]) == 2
         assert "source 1" in capsys.readouterr().err
+
+
+class TestRoute:
+    def test_route_replay_is_mounted(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """``omnicontact route replay`` runs the routing replay on a policy file."""
+        contacts = tmp_path / "contacts.jsonl"
+        contacts.write_text("")
+        policy = DATA.parent / "policy.toml"
+        assert main(["route", "replay", str(policy), str(contacts)]) == 0
+        assert "0 contacts" in capsys.readouterr().out
+
+    def test_route_errors_exit_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A missing policy file is reported on stderr with exit status 2."""
+        assert main(["route", "replay", str(tmp_path / "none.toml"), str(tmp_path / "c")]) == 2
+        assert "error" in capsys.readouterr().err

@@ -12,6 +12,7 @@ The tree::
     ├── ChannelConflictError (ValueError)         two registrations of one channel disagree
     ├── UnknownChannelError (LookupError)         no channel is registered under that name
     ├── CaseTransitionError (ValueError)          a case cannot move to that status
+    ├── PolicyError (ValueError)                  a routing policy is invalid: .file .rule .reason
     └── SerializationError (ValueError)           a document cannot be read back
         └── UnsupportedSchemaVersionError         it was written by a newer omnicontact
 
@@ -30,6 +31,7 @@ __all__ = [
     "InvalidPayloadError",
     "InvalidValueError",
     "OmnicontactError",
+    "PolicyError",
     "SerializationError",
     "UnknownChannelError",
     "UnsupportedSchemaVersionError",
@@ -92,6 +94,29 @@ class UnknownChannelError(OmnicontactError, LookupError):
 
 class CaseTransitionError(OmnicontactError, ValueError):
     """A case cannot move from its current status to the requested one."""
+
+
+class PolicyError(OmnicontactError, ValueError):
+    """A routing policy cannot be built or loaded.
+
+    ``file`` is the policy file (or ``None`` for a policy built in Python or from data),
+    ``rule`` the id (or position) of the faulty rule, or ``None`` when the problem is outside
+    the rules, and ``reason`` says what is wrong.
+    """
+
+    def __init__(self, reason: str, *, file: str | None = None, rule: str | None = None) -> None:
+        self.file = file
+        self.rule = rule
+        self.reason = reason
+        where = [part for part in (file, None if rule is None else f"rule {rule!r}") if part]
+        super().__init__(f"{': '.join(where)}: {reason}" if where else reason)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_policy_error, (self.reason, self.file, self.rule))
+
+
+def _rebuild_policy_error(reason: str, file: str | None, rule: str | None) -> Any:
+    return PolicyError(reason, file=file, rule=rule)
 
 
 class SerializationError(OmnicontactError, ValueError):

@@ -32,7 +32,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path("examples/data"),
         help="a directory with a sources.toml (default: examples/data)",
     )
-    args = parser.parse_args(argv)
+    route = commands.add_parser(
+        "route",
+        help="routing policies: 'route replay POLICY CONTACTS [--compare OTHER] [--json]'",
+        add_help=False,
+    )
+    route.add_argument("args", nargs=argparse.REMAINDER)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["route"]:
+        # The routing command has its own parser (``python -m omnicontact.routing``).
+        from ..routing._cli import main as route_main
+
+        return route_main(arguments[1:])
+    args = parser.parse_args(arguments)
     try:
         return run_demo(args.directory, sys.stdout)
     except OmnicontactError as error:

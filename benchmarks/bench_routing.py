@@ -1,0 +1,220 @@
+"""Routing speed: decisions per second for a 20-rule policy, and replay time over a history.
+
+Run: ``python benchmarks/bench_routing.py [--decisions 100000] [--replay 1000000] [--seed 7]``
+
+The synthetic history is drawn with a seeded ``random.Random`` (the seed is printed), so a
+run can be repeated exactly. Everything runs on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import time
+
+from omnicontact import Contact
+from omnicontact.routing import CustomerView, Outcome, policy_from_dict, replay
+
+INTENTS = [
+    "password_reset",
+    "order_status",
+    "invoice_copy",
+    "billing_dispute",
+    "technical_fault",
+    "mortgage",
+    "fibre_installation",
+    "move_house",
+    "cancel",
+    "upgrade",
+    "roaming",
+    "refund",
+]
+CHANNELS = ["phone", "chat", "email", "web", "app", "sms"]
+WEEKDAYS = {day: ["08:30-12:30", "13:30-19:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+
+
+def twenty_rule_policy() -> dict:
+    """A realistic policy: 20 rules over intents, segments, urgency, sentiment, history."""
+    rules = []
+
+    def rule(id, when, route, target, **extra):
+        rules.append({"id": id, "when": when, "route": route, "target": target, **extra})
+
+    rule("complaint", {"fact": "complaint", "value": True}, "human", "care", priority=8)
+    rule("angry", {"fact": "sentiment", "op": "le", "value": -0.7}, "human", "care", priority=7)
+    rule(
+        "outage",
+        {
+            "all": [
+                {"fact": "intent", "value": "technical_fault"},
+                {"fact": "urgency", "op": "in", "value": ["high", "critical"]},
+            ]
+        },
+        "human",
+        "tech",
+        priority=9,
+    )
+    rule("cancel", {"fact": "intent", "value": "cancel"}, "human", "retention", priority=6)
+    rule("mortgage", {"fact": "intent", "value": "mortgage"}, "human", "advice", priority=5)
+    rule("fibre", {"fact": "intent", "value": "fibre_installation"}, "human", "tech")
+    rule("platinum", {"fact": "segment", "value": "platinum"}, "human", "premium", priority=7)
+    rule(
+        "gold-complex",
+        {
+            "all": [
+                {"fact": "segment", "value": "gold"},
+                {"fact": "complexity", "op": "ne", "value": "low"},
+            ]
+        },
+        "human",
+        "premium",
+        priority=5,
+    )
+    rule("high-value", {"fact": "customer_value", "op": "ge", "value": 5000}, "human", "premium")
+    rule("topic-repeat", {"fact": "contacts_on_topic", "op": "ge", "value": 3}, "human", "general")
+    rule(
+        "dispute-phone",
+        {
+            "all": [
+                {"fact": "intent", "value": "billing_dispute"},
+                {"fact": "channel", "value": "phone"},
+            ]
+        },
+        "human",
+        "billing",
+    )
+    rule(
+        "dispute",
+        {"fact": "intent", "value": "billing_dispute"},
+        "self_service",
+        "billing-bot",
+        handoff="billing",
+    )
+    rule(
+        "refund-big",
+        {
+            "all": [
+                {"fact": "intent", "value": "refund"},
+                {"fact": "attribute.amount", "op": "gt", "value": 200},
+            ]
+        },
+        "human",
+        "billing",
+    )
+    rule(
+        "refund",
+        {"fact": "intent", "value": "refund"},
+        "self_service",
+        "refund-flow",
+        handoff="billing",
+    )
+    rule("roaming", {"fact": "intent", "value": "roaming"}, "self_service", "roaming-faq")
+    rule("upgrade", {"fact": "intent", "value": "upgrade"}, "self_service", "shop", channel="app")
+    rule("move", {"fact": "intent", "value": "move_house"}, "callback", "general")
+    rule(
+        "unknown-intent",
+        {"fact": "intent", "op": "exists", "value": False},
+        "self_service",
+        "triage-bot",
+    )
+    rule("critical", {"fact": "urgency", "value": "critical"}, "human", "general", priority=9)
+    rule("low", {"fact": "complexity", "value": "low"}, "self_service", "help-centre")
+    calendar = {"timezone": "Europe/Paris", "public_holidays": "FR", "weekly": WEEKDAYS}
+    return {
+        "id": "bench",
+        "version": "1",
+        "default": {"route": "self_service", "target": "help-centre"},
+        "self_service_flow": "help-centre",
+        "intent_complexity": {
+            "password_reset": "low",
+            "order_status": "low",
+            "invoice_copy": "low",
+            "mortgage": "high",
+            "fibre_installation": "high",
+            "billing_dispute": "medium",
+        },
+        "rules": rules,
+        "calendars": dict.fromkeys(
+            ("care", "general", "billing", "advice", "premium", "retention"), calendar
+        ),
+    }
+
+
+def synthetic_history(size: int, rng: random.Random) -> list[Contact]:
+    """``size`` inbound contacts of ``size // 5`` customers over 60 days."""
+    start = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)
+    customers = max(1, size // 5)
+    history = []
+    for n in range(size):
+        attributes: dict = {"customer_id": f"c{rng.randrange(customers)}"}
+        roll = rng.random()
+        if roll < 0.05:
+            attributes["asked_for_human"] = True
+        if roll > 0.97:
+            attributes["complaint"] = True
+        if rng.random() < 0.3:
+            attributes["sentiment"] = round(rng.uniform(-1, 1), 2)
+        if rng.random() < 0.1:
+            attributes["urgency"] = rng.choice(["high", "critical", "low"])
+        if rng.random() < 0.15:
+            attributes["outcome"] = Outcome.SELF_SERVICE_FAILED
+        if rng.random() < 0.1:
+            attributes["amount"] = rng.randrange(10, 1000)
+        history.append(
+            Contact(
+                channel=rng.choice(CHANNELS),
+                direction="inbound",
+                occurred_at=start + dt.timedelta(seconds=rng.randrange(60 * 86400)),
+                intent=rng.choice([*INTENTS, None]),
+                case_id=f"k{rng.randrange(customers * 2)}" if rng.random() < 0.3 else None,
+                attributes=attributes,
+                source_id=f"b{n}",
+            )
+        )
+    return history
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--decisions", type=int, default=100_000)
+    parser.add_argument("--replay", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    print(f"seed {args.seed}")
+    policy = policy_from_dict(twenty_rule_policy())
+    print(f"policy: {len(policy.rules)} rules, {len(policy.calendars)} calendars")
+
+    sample = synthetic_history(min(args.decisions, 20_000), rng)
+    segments = ["gold", "silver", "platinum", None]
+    views = [
+        CustomerView(id=f"v{i}", segment=rng.choice(segments), value=rng.choice([None, 8000.0]))
+        for i in range(64)
+    ]
+    pairs = [(sample[i % len(sample)], views[i % len(views)]) for i in range(args.decisions)]
+    began = time.perf_counter()
+    for contact, view in pairs:
+        policy.decide(contact, view)
+    elapsed = time.perf_counter() - began
+    print(
+        f"decide: {args.decisions} decisions in {elapsed:.2f} s = "
+        f"{args.decisions / elapsed:,.0f} decisions/s (one core)"
+    )
+
+    if args.replay:
+        began = time.perf_counter()
+        history = synthetic_history(args.replay, rng)
+        built = time.perf_counter() - began
+        began = time.perf_counter()
+        report = replay(policy, history)
+        elapsed = time.perf_counter() - began
+        print(
+            f"replay: {args.replay} contacts in {elapsed:.2f} s "
+            f"({args.replay / elapsed:,.0f} contacts/s; building the history took {built:.1f} s)"
+        )
+        print(report.summary())
+
+
+if __name__ == "__main__":
+    main()

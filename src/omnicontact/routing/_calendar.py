@@ -1,0 +1,305 @@
+"""Business calendars: when a queue is staffed, in the queue's own time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import attrs
+from dateutil.rrule import rrulestr
+
+from ..exceptions import InvalidValueError
+from ._holidays import PUBLIC_HOLIDAY_SETS
+
+__all__ = ["WEEKDAYS", "BusinessCalendar", "DateException", "Interval"]
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Weekday names, Monday first (index = :meth:`datetime.date.weekday`)."""
+
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_EPOCH = dt.datetime(1970, 1, 1)
+_DAY = 24 * 60
+
+
+def _local_time(field: str) -> Any:
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if not isinstance(value, dt.time) or value.tzinfo is not None:
+            raise InvalidValueError(field, value, "must be a local time of day (no zone)")
+
+    return check
+
+
+def _minutes(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+@attrs.frozen(kw_only=True)
+class Interval:
+    """Opening hours within one day, ``start`` included, ``end`` excluded.
+
+    An ``end`` of ``00:00`` means midnight at the end of the day (24:00).
+
+    >>> Interval.parse("09:00-12:30")
+    Interval(start=datetime.time(9, 0), end=datetime.time(12, 30))
+    """
+
+    start: dt.time = attrs.field(validator=_local_time("interval.start"))
+    end: dt.time = attrs.field(validator=_local_time("interval.end"))
+
+    def __attrs_post_init__(self) -> None:
+        if self.start_minute >= self.end_minute:
+            raise InvalidValueError("interval", f"{self}", "start must be before end")
+
+    @property
+    def start_minute(self) -> int:
+        """Minutes after local midnight at which the interval opens."""
+        return _minutes(self.start)
+
+    @property
+    def end_minute(self) -> int:
+        """Minutes after local midnight at which it closes (1440 for midnight)."""
+        return _minutes(self.end) or _DAY
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """An interval written ``"HH:MM-HH:MM"`` (``24:00`` allowed as the end)."""
+        match = _SPAN.match(text) if isinstance(text, str) else None
+        if match is None:
+            raise InvalidValueError("interval", text, "must be written 'HH:MM-HH:MM'")
+        h1, m1, h2, m2 = (int(part) for part in match.groups())
+        if h2 == 24 and m2 == 0:
+            h2 = 0
+        try:
+            return cls(start=dt.time(h1, m1), end=dt.time(h2, m2))
+        except ValueError as error:
+            if isinstance(error, InvalidValueError):
+                raise
+            raise InvalidValueError("interval", text, "is not a valid time span") from None
+
+    def __str__(self) -> str:
+        end = "24:00" if self.end_minute == _DAY else self.end.strftime("%H:%M")
+        return f"{self.start.strftime('%H:%M')}-{end}"
+
+
+def _intervals(value: Iterable[Interval | str], field: str) -> tuple[Interval, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError(field, value, "must be a list of intervals")
+    spans = tuple(item if isinstance(item, Interval) else Interval.parse(item) for item in value)
+    ordered = tuple(sorted(spans, key=lambda span: span.start_minute))
+    for before, after in itertools.pairwise(ordered):
+        if after.start_minute < before.end_minute:
+            raise InvalidValueError(field, [str(s) for s in ordered], "intervals overlap")
+    return ordered
+
+
+def _weekly(value: Any) -> tuple[tuple[Interval, ...], ...]:
+    if isinstance(value, Mapping):
+        days: list[tuple[Interval, ...]] = [() for _ in WEEKDAYS]
+        for key, spans in value.items():
+            index = WEEKDAYS.index(key) if key in WEEKDAYS else key
+            if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index <= 6:
+                raise InvalidValueError(
+                    "calendar.weekly", key, f"is not a weekday (0-6 or {', '.join(WEEKDAYS)})"
+                )
+            days[index] = _intervals(spans, f"calendar.weekly.{WEEKDAYS[index]}")
+        return tuple(days)
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidValueError("calendar.weekly", value, "must map weekdays to intervals")
+    listed = tuple(value)
+    if len(listed) != 7:
+        raise InvalidValueError("calendar.weekly", value, "must give the 7 weekdays")
+    return tuple(
+        _intervals(spans, f"calendar.weekly.{WEEKDAYS[i]}") for i, spans in enumerate(listed)
+    )
+
+
+def _date_exception_intervals(value: Iterable[Interval | str]) -> tuple[Interval, ...]:
+    return _intervals(value, "calendar.exceptions.intervals")
+
+
+@attrs.frozen(kw_only=True)
+class DateException:
+    """Special hours on one date: closed when ``intervals`` is empty.
+
+    An exception wins over the weekly hours and over holidays (open on a holiday by exception).
+    """
+
+    date: dt.date = attrs.field(validator=attrs.validators.instance_of(dt.date))
+    intervals: tuple[Interval, ...] = attrs.field(default=(), converter=_date_exception_intervals)
+    reason: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+
+def _zone_name(_instance: Any, _attribute: Any, value: Any) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidValueError("calendar.timezone", value, "is not an IANA time zone") from None
+
+
+def _dates(value: Any) -> frozenset[dt.date]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError("calendar.holidays", value, "must be a list of dates")
+    days = frozenset(value)
+    for day in days:
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise InvalidValueError("calendar.holidays", day, "is not a date")
+    return days
+
+
+def _rules(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError("calendar.holiday_rules", value, "must be a list of RRULEs")
+    rules = tuple(value)
+    for rule in rules:
+        try:
+            _rule_dates(rule, 2000)
+        except (ValueError, TypeError):
+            raise InvalidValueError(
+                "calendar.holiday_rules", rule, "is not an RFC 5545 RRULE"
+            ) from None
+    return rules
+
+
+def _public(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value is not None and value not in PUBLIC_HOLIDAY_SETS:
+        known = ", ".join(sorted(PUBLIC_HOLIDAY_SETS))
+        raise InvalidValueError("calendar.public_holidays", value, f"must be one of: {known}")
+
+
+def _exceptions(value: Iterable[DateException]) -> tuple[DateException, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, DateException):
+            raise InvalidValueError("calendar.exceptions", item, "is not a DateException")
+    if len({item.date for item in items}) != len(items):
+        raise InvalidValueError("calendar.exceptions", items, "gives one date twice")
+    return tuple(sorted(items, key=lambda item: item.date))
+
+
+@lru_cache(maxsize=4096)
+def _rule_dates(rule: str, year: int) -> frozenset[dt.date]:
+    """The dates in ``year`` on which the RRULE ``rule`` falls (pure, hence cacheable)."""
+    recurrence = rrulestr(rule, dtstart=_EPOCH, ignoretz=True)
+    start = dt.datetime(year, 1, 1)
+    end = dt.datetime(year, 12, 31, 23, 59, 59)
+    return frozenset(moment.date() for moment in recurrence.between(start, end, inc=True))
+
+
+@attrs.frozen(kw_only=True)
+class BusinessCalendar:
+    """When a queue is open: weekly hours, holidays and exceptions, in the queue's zone.
+
+    ``weekly`` maps weekdays (``"mon"`` … ``"sun"`` or 0–6) to intervals, several per day.
+    ``holidays`` are closed dates; ``holiday_rules`` are RFC 5545 recurrence rules read by
+    :func:`dateutil.rrule.rrulestr` (``"FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24"``) — parsed,
+    never evaluated; ``public_holidays`` names a computed set (``"FR"``); ``exceptions``
+    override any of these for one date.
+
+    >>> cal = BusinessCalendar(timezone="Europe/Paris", public_holidays="FR",
+    ...     weekly={"mon": ["09:00-12:30", "13:30-18:00"], "tue": ["09:00-18:00"]})
+    >>> cal.is_open(dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.timezone.utc))  # 13:00 Paris
+    False
+    >>> cal.next_opening(dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.timezone.utc)).isoformat()
+    '2026-03-02T12:30:00+00:00'
+    """
+
+    timezone: str = attrs.field(default="UTC", validator=_zone_name)
+    weekly: tuple[tuple[Interval, ...], ...] = attrs.field(converter=_weekly)
+    holidays: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_dates)
+    holiday_rules: tuple[str, ...] = attrs.field(default=(), converter=_rules)
+    public_holidays: str | None = attrs.field(default=None, validator=_public)
+    exceptions: tuple[DateException, ...] = attrs.field(default=(), converter=_exceptions)
+    _zone: zoneinfo.ZoneInfo = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _by_date: dict[dt.date, DateException] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    _days: dict[dt.date, tuple[tuple[int, int], ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_zone", zoneinfo.ZoneInfo(self.timezone))
+        object.__setattr__(self, "_by_date", {item.date: item for item in self.exceptions})
+        # Opening minutes per local date, filled on first use (a value's pure function of
+        # the calendar, so it never goes stale).
+        object.__setattr__(self, "_days", {})
+
+    @classmethod
+    def always_open(cls, timezone: str = "UTC") -> BusinessCalendar:
+        """A calendar open every hour of every day (a queue staffed around the clock)."""
+        return cls(timezone=timezone, weekly=[[Interval(start=dt.time(0), end=dt.time(0))]] * 7)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The queue's time zone."""
+        return self._zone
+
+    def is_holiday(self, day: dt.date) -> bool:
+        """Whether ``day`` is a holiday of this calendar (before exceptions apply)."""
+        if day in self.holidays:
+            return True
+        if self.public_holidays is not None and day in PUBLIC_HOLIDAY_SETS[self.public_holidays](
+            day.year
+        ):
+            return True
+        return any(day in _rule_dates(rule, day.year) for rule in self.holiday_rules)
+
+    def intervals_on(self, day: dt.date) -> tuple[Interval, ...]:
+        """The opening intervals of local date ``day``, exceptions and holidays applied."""
+        special = self._by_date.get(day)
+        if special is not None:
+            return special.intervals
+        if self.is_holiday(day):
+            return ()
+        return self.weekly[day.weekday()]
+
+    def is_open(self, at: dt.datetime) -> bool:
+        """Whether the queue is open at the instant ``at`` (an aware datetime)."""
+        local = _aware(at).astimezone(self._zone)
+        minute = local.hour * 60 + local.minute
+        return any(start <= minute < end for start, end in self._spans(local.date()))
+
+    def _spans(self, day: dt.date) -> tuple[tuple[int, int], ...]:
+        spans = self._days.get(day)
+        if spans is None:
+            spans = tuple((s.start_minute, s.end_minute) for s in self.intervals_on(day))
+            self._days[day] = spans
+        return spans
+
+    def next_opening(self, at: dt.datetime, *, horizon_days: int = 400) -> dt.datetime | None:
+        """``at`` if open then, else the next instant it opens (UTC); ``None`` past the horizon."""
+        moment = _aware(at)
+        if self.is_open(moment):
+            return moment.astimezone(dt.timezone.utc)
+        local = moment.astimezone(self._zone)
+        day = local.date()
+        minute = local.hour * 60 + local.minute
+        for offset in range(horizon_days + 1):
+            current = day + dt.timedelta(days=offset)
+            for start, _end in self._spans(current):
+                if offset == 0 and start <= minute:
+                    continue
+                naive = dt.datetime.combine(current, dt.time(start // 60, start % 60))
+                opening = naive.replace(tzinfo=self._zone).astimezone(dt.timezone.utc)
+                if opening > moment:
+                    return opening
+        return None
+
+    def describe(self) -> str:
+        """The weekly hours in one line, e.g. ``mon 09:00-12:30, 13:30-18:00; tue closed``."""
+        days = []
+        for name, spans in zip(WEEKDAYS, self.weekly, strict=True):
+            hours = ", ".join(str(span) for span in spans) or "closed"
+            days.append(f"{name} {hours}")
+        return f"{'; '.join(days)} ({self.timezone})"
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    if not isinstance(at, dt.datetime) or at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidValueError("at", at, "must be a timezone-aware datetime")
+    return at

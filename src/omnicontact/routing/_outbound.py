@@ -1,0 +1,641 @@
+"""Outbound contacts: may the company contact this customer, on this channel, for this purpose, now?
+
+One call, :meth:`OutboundPolicy.may_contact`, answers *allow*, *deny* or *defer until* with
+reasons and the ids of the rules applied. It checks channel opt-outs, consent for the purpose
+on the contact point, frequency caps across **all** channels over rolling windows
+(transactional messages exempt), quiet hours in the customer's time zone (a deferral, never a
+drop), and the rules of jurisdiction packs, each in force from its own date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from .._model import (
+    ConsentStatus,
+    Contact,
+    ContactPoint,
+    Direction,
+    Preferences,
+    Purpose,
+    aware,
+)
+from ..exceptions import InvalidValueError
+from ._calendar import BusinessCalendar
+from ._facts import CustomerView, Outcome, Signal
+
+__all__ = [
+    "AttemptCap",
+    "CallingHours",
+    "CoolingOff",
+    "FrequencyCap",
+    "JurisdictionPack",
+    "OutboundDecision",
+    "OutboundPolicy",
+    "PackRule",
+    "PriorConsent",
+    "Verdict",
+    "may_contact",
+]
+
+
+class Verdict(str, enum.Enum):
+    """The answer to "may we contact them?"."""
+
+    ALLOW = "allow"
+    DENY = "deny"
+    DEFER = "defer"
+    """Not now: at ``until`` (quiet hours, calling hours, a cap, a cooling-off period)."""
+
+
+@attrs.frozen(kw_only=True)
+class OutboundDecision:
+    """Allow, deny or defer until when, with the reasons and the ids of the rules applied.
+
+    ``citations`` give the legal text behind pack rules (``"décret 2022-1313 art. 1"``).
+    """
+
+    verdict: Verdict
+    until: dt.datetime | None = None
+    channel: str
+    purpose: str
+    at: dt.datetime
+    reasons: tuple[str, ...] = ()
+    rule_ids: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the contact may be made at the time asked."""
+        return self.verdict is Verdict.ALLOW
+
+    def explain(self) -> str:
+        """The answer in one paragraph."""
+        if self.verdict is Verdict.ALLOW:
+            head = (
+                f"Contact on {self.channel} for {self.purpose} is allowed at {self.at.isoformat()}."
+            )
+        elif self.verdict is Verdict.DENY:
+            head = f"Contact on {self.channel} for {self.purpose} is denied."
+        else:
+            head = (
+                f"Contact on {self.channel} for {self.purpose} is deferred from "
+                f"{self.at.isoformat()} to {self.until.isoformat() if self.until else '?'}."
+            )
+        why = " Why: " + "; ".join(self.reasons) + "." if self.reasons else ""
+        rules = f" Rules: {', '.join(self.rule_ids)}." if self.rule_ids else ""
+        cites = f" Legal basis: {'; '.join(self.citations)}." if self.citations else ""
+        return head + why + rules + cites
+
+
+@attrs.frozen
+class _Finding:
+    deny: bool
+    until: dt.datetime | None
+    rule_id: str
+    reason: str
+    citation: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class _Request:
+    customer: CustomerView
+    channel: str
+    purpose: str
+    point: ContactPoint | None
+    ongoing_contract: bool
+
+
+def _purpose_of(contact: Contact) -> str | None:
+    value = contact.attributes.get(Signal.PURPOSE)
+    return value if isinstance(value, str) else None
+
+
+def _outbound(customer: CustomerView, at: dt.datetime) -> list[Contact]:
+    return [
+        past
+        for past in customer.contacts
+        if past.direction is Direction.OUTBOUND and past.occurred_at <= at
+    ]
+
+
+def _cap_until(
+    times: list[dt.datetime], limit: int, window: dt.timedelta, at: dt.datetime
+) -> dt.datetime | None:
+    """When fewer than ``limit`` of ``times`` fall in the rolling ``window`` ending then."""
+    recent = sorted(t for t in times if at - window < t <= at)
+    if len(recent) < limit:
+        return None
+    return recent[len(recent) - limit] + window
+
+
+def _names(value: Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        raise InvalidValueError("names", value, "must be a list of names")
+    return frozenset(value)
+
+
+def _positive_int(field: str) -> Any:
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidValueError(field, value, "must be a whole number of at least 1")
+
+    return check
+
+
+def _positive_span(field: str) -> Any:
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
+            raise InvalidValueError(field, value, "must be a positive duration")
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class FrequencyCap:
+    """At most ``max_contacts`` outbound contacts in any rolling ``window``.
+
+    ``channels`` and ``purposes`` narrow what is counted (``None``: every channel, every
+    purpose). Exempt purposes (transactional by default) are never counted nor capped.
+
+    >>> FrequencyCap(id="cap.week", max_contacts=3, window=dt.timedelta(days=7)).channels is None
+    True
+    """
+
+    id: str
+    max_contacts: int = attrs.field(validator=_positive_int("max_contacts"))
+    window: dt.timedelta = attrs.field(validator=_positive_span("window"))
+    channels: frozenset[str] | None = attrs.field(default=None, converter=_names)
+    purposes: frozenset[str] | None = attrs.field(default=None, converter=_names)
+
+    def counts(self, contact: Contact, exempt: frozenset[str]) -> bool:
+        purpose = _purpose_of(contact)
+        if purpose in exempt:
+            return False
+        if self.channels is not None and contact.channel not in self.channels:
+            return False
+        return self.purposes is None or purpose in self.purposes
+
+
+class _PackRuleBase:
+    id: str
+    citation: str
+    summary: str
+    effective_from: dt.date
+    effective_until: dt.date | None
+    channels: frozenset[str]
+    purposes: frozenset[str]
+
+    def applies(self, channel: str, purpose: str, day: dt.date) -> bool:
+        """Whether the rule governs this channel and purpose on local date ``day``."""
+        if channel not in self.channels or purpose not in self.purposes:
+            return False
+        if day < self.effective_from:
+            return False
+        return self.effective_until is None or day < self.effective_until
+
+
+def _channel_set(value: Iterable[str]) -> frozenset[str]:
+    names = _names(value)
+    assert names is not None
+    return names
+
+
+@attrs.frozen(kw_only=True)
+class CallingHours(_PackRuleBase):
+    """Contacts only when ``hours`` (a business calendar, holidays included) are open."""
+
+    id: str
+    citation: str
+    summary: str
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    channels: frozenset[str] = attrs.field(converter=_channel_set)
+    purposes: frozenset[str] = attrs.field(converter=_channel_set)
+    hours: BusinessCalendar
+
+    def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
+        if self.hours.is_open(at):
+            return None
+        return _Finding(
+            deny=False,
+            until=self.hours.next_opening(at),
+            rule_id=self.id,
+            reason=self.summary,
+            citation=self.citation,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class AttemptCap(_PackRuleBase):
+    """At most ``max_attempts`` attempts (answered or not) in any rolling ``window``."""
+
+    id: str
+    citation: str
+    summary: str
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    channels: frozenset[str] = attrs.field(converter=_channel_set)
+    purposes: frozenset[str] = attrs.field(converter=_channel_set)
+    max_attempts: int = attrs.field(validator=_positive_int("max_attempts"))
+    window: dt.timedelta = attrs.field(validator=_positive_span("window"))
+
+    def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
+        times = [
+            past.occurred_at
+            for past in _outbound(request.customer, at)
+            if past.channel in self.channels and _purpose_of(past) in self.purposes
+        ]
+        until = _cap_until(times, self.max_attempts, self.window, at)
+        if until is None:
+            return None
+        return _Finding(
+            deny=False, until=until, rule_id=self.id, reason=self.summary, citation=self.citation
+        )
+
+
+@attrs.frozen(kw_only=True)
+class CoolingOff(_PackRuleBase):
+    """No new contact for ``period`` after the customer refused one (outcome ``refused``)."""
+
+    id: str
+    citation: str
+    summary: str
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    channels: frozenset[str] = attrs.field(converter=_channel_set)
+    purposes: frozenset[str] = attrs.field(converter=_channel_set)
+    period: dt.timedelta = attrs.field(validator=_positive_span("period"))
+
+    def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
+        refusals = [
+            past.occurred_at
+            for past in _outbound(request.customer, at)
+            if past.channel in self.channels
+            and _purpose_of(past) in self.purposes
+            and past.attributes.get(Signal.OUTCOME) == Outcome.REFUSED
+        ]
+        if not refusals:
+            return None
+        until = max(refusals) + self.period
+        if at >= until:
+            return None
+        return _Finding(
+            deny=False, until=until, rule_id=self.id, reason=self.summary, citation=self.citation
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PriorConsent(_PackRuleBase):
+    """Denied unless consent for the purpose was granted on the contact point beforehand.
+
+    ``provable`` also asks for the grant to carry a ``proof``; ``except_ongoing_contract``
+    lets contacts about a contract in progress through.
+    """
+
+    id: str
+    citation: str
+    summary: str
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    channels: frozenset[str] = attrs.field(converter=_channel_set)
+    purposes: frozenset[str] = attrs.field(converter=_channel_set)
+    provable: bool = False
+    except_ongoing_contract: bool = False
+
+    def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
+        if self.except_ongoing_contract and request.ongoing_contract:
+            return None
+        point = request.point
+        if point is not None:
+            ledger = request.customer.consents
+            if ledger.allows(point, request.purpose, at=at):
+                current = ledger.current(point, request.purpose, at=at)
+                if not self.provable or (current is not None and current.proof):
+                    return None
+        return _Finding(
+            deny=True, until=None, rule_id=self.id, reason=self.summary, citation=self.citation
+        )
+
+
+PackRule = CallingHours | AttemptCap | CoolingOff | PriorConsent
+"""The kinds of jurisdiction rules."""
+
+
+def _pack_rules(value: Iterable[PackRule]) -> tuple[PackRule, ...]:
+    rules = tuple(value)
+    for rule in rules:
+        if not isinstance(rule, (CallingHours, AttemptCap, CoolingOff, PriorConsent)):
+            raise InvalidValueError("pack.rules", rule, "is not a pack rule")
+    ids = [rule.id for rule in rules]
+    if len(ids) != len(set(ids)):
+        raise InvalidValueError("pack.rules", ids, "a rule id is used twice")
+    return rules
+
+
+def _zone_name(_instance: Any, _attribute: Any, value: Any) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidValueError("pack.timezone", value, "is not an IANA time zone") from None
+
+
+@attrs.frozen(kw_only=True)
+class JurisdictionPack:
+    """The rules of one jurisdiction, each in force from its own date (in ``timezone``)."""
+
+    code: str
+    name: str
+    timezone: str = attrs.field(validator=_zone_name)
+    rules: tuple[PackRule, ...] = attrs.field(converter=_pack_rules)
+
+    def in_force(self, channel: str, purpose: str, at: dt.datetime) -> tuple[PackRule, ...]:
+        """The rules governing ``channel`` and ``purpose`` at the instant ``at``."""
+        day = aware(at).astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
+        return tuple(rule for rule in self.rules if rule.applies(channel, purpose, day))
+
+
+def _caps(value: Iterable[FrequencyCap]) -> tuple[FrequencyCap, ...]:
+    caps = tuple(value)
+    for cap in caps:
+        if not isinstance(cap, FrequencyCap):
+            raise InvalidValueError("caps", cap, "is not a FrequencyCap")
+    return caps
+
+
+def _packs(value: Iterable[JurisdictionPack]) -> tuple[JurisdictionPack, ...]:
+    packs = tuple(value)
+    for pack in packs:
+        if not isinstance(pack, JurisdictionPack):
+            raise InvalidValueError("packs", pack, "is not a JurisdictionPack")
+    return packs
+
+
+def _purposes(value: Iterable[str]) -> frozenset[str]:
+    names = _names(value)
+    assert names is not None
+    return names
+
+
+DEFAULT_CAPS = (
+    FrequencyCap(id="cap.7-days", max_contacts=3, window=dt.timedelta(days=7)),
+    FrequencyCap(id="cap.30-days", max_contacts=8, window=dt.timedelta(days=30)),
+)
+
+
+@attrs.frozen(kw_only=True)
+class OutboundPolicy:
+    """The company's outbound rules: caps, exemptions and the jurisdiction packs that apply.
+
+    ``exempt_purposes`` (transactional by default) escape frequency caps and quiet hours
+    (a security code must not wait for the morning); ``consent_required`` lists purposes
+    that need a prior grant on every channel, whatever the packs say.
+
+    >>> from omnicontact.routing.packs import FRANCE
+    >>> policy = OutboundPolicy(packs=[FRANCE])
+    >>> [cap.id for cap in policy.caps]
+    ['cap.7-days', 'cap.30-days']
+    """
+
+    caps: tuple[FrequencyCap, ...] = attrs.field(default=DEFAULT_CAPS, converter=_caps)
+    packs: tuple[JurisdictionPack, ...] = attrs.field(default=(), converter=_packs)
+    exempt_purposes: frozenset[str] = attrs.field(
+        default=frozenset({Purpose.TRANSACTIONAL}), converter=_purposes
+    )
+    consent_required: frozenset[str] = attrs.field(default=frozenset(), converter=_purposes)
+
+    def may_contact(
+        self,
+        customer: CustomerView,
+        channel: str,
+        purpose: str,
+        at: dt.datetime,
+        *,
+        point: ContactPoint | None = None,
+        ongoing_contract: bool = False,
+    ) -> OutboundDecision:
+        """Allow, deny, or defer until when: contacting ``customer`` on ``channel`` for
+        ``purpose`` at ``at``.
+
+        ``point`` is the contact point to use (default: the customer's first one on
+        ``channel``); ``ongoing_contract`` says the contact is about a contract in progress
+        (some rules, such as the French prior-consent rule for sales calls, exempt those).
+        A deferral's ``until`` is a time at which every rule allows the contact.
+        """
+        if not isinstance(customer, CustomerView):
+            raise InvalidValueError("customer", customer, "must be a CustomerView")
+        start = aware(at, field="at")
+        if point is None:
+            point = next((p for p in customer.contact_points if p.channel == channel), None)
+        request = _Request(
+            customer=customer,
+            channel=channel,
+            purpose=purpose,
+            point=point,
+            ongoing_contract=ongoing_contract,
+        )
+        moment = start
+        seen: dict[str, _Finding] = {}
+        for _ in range(64):
+            findings = self._findings(request, moment)
+            for finding in findings:
+                seen.setdefault(finding.rule_id, finding)
+            denials = [f for f in findings if f.deny]
+            if denials:
+                return _answer(Verdict.DENY, None, request, start, denials)
+            if not findings:
+                if moment == start:
+                    return _answer(Verdict.ALLOW, None, request, start, [])
+                return _answer(Verdict.DEFER, moment, request, start, list(seen.values()))
+            untils = [f.until for f in findings]
+            if any(until is None for until in untils):
+                stuck = [f for f in findings if f.until is None]
+                reasons = [
+                    *stuck,
+                    _Finding(
+                        deny=True,
+                        until=None,
+                        rule_id="outbound.no-slot",
+                        reason="no time within the calendar horizon satisfies every rule",
+                    ),
+                ]
+                return _answer(Verdict.DENY, None, request, start, reasons)
+            moment = max(until for until in untils if until is not None)
+        return _answer(  # pragma: no cover - 64 rounds of deferral cannot all collide
+            Verdict.DENY,
+            None,
+            request,
+            start,
+            [_Finding(deny=True, until=None, rule_id="outbound.no-slot", reason="no slot found")],
+        )
+
+    def _findings(self, request: _Request, at: dt.datetime) -> list[_Finding]:
+        customer, channel, purpose = request.customer, request.channel, request.purpose
+        preferences = customer.preferences
+        findings: list[_Finding] = []
+        exempt = purpose in self.exempt_purposes
+        if channel in preferences.opted_out_channels and not exempt:
+            findings.append(
+                _Finding(
+                    deny=True,
+                    until=None,
+                    rule_id="preferences.opt-out",
+                    reason=f"the customer opted out of {channel}",
+                )
+            )
+        point = request.point
+        if point is None:
+            findings.append(
+                _Finding(
+                    deny=True,
+                    until=None,
+                    rule_id="consent.contact-point",
+                    reason=f"no contact point on {channel} is known for the customer",
+                )
+            )
+        else:
+            status = customer.consents.status(point, purpose, at=at)
+            if status in (ConsentStatus.DENIED, ConsentStatus.WITHDRAWN):
+                findings.append(
+                    _Finding(
+                        deny=True,
+                        until=None,
+                        rule_id="consent.refused",
+                        reason=f"consent for {purpose} on {point.key} is {status.value}",
+                    )
+                )
+            elif purpose in self.consent_required and status is not ConsentStatus.GRANTED:
+                findings.append(
+                    _Finding(
+                        deny=True,
+                        until=None,
+                        rule_id="consent.required",
+                        reason=f"{purpose} needs a prior grant on {point.key}",
+                    )
+                )
+        if not exempt:
+            outbound = _outbound(customer, at)
+            for cap in self.caps:
+                times = [c.occurred_at for c in outbound if cap.counts(c, self.exempt_purposes)]
+                until = _cap_until(times, cap.max_contacts, cap.window, at)
+                if until is not None:
+                    findings.append(
+                        _Finding(
+                            deny=False,
+                            until=until,
+                            rule_id=cap.id,
+                            reason=(
+                                f"at most {cap.max_contacts} contacts in "
+                                f"{_days(cap.window)} across "
+                                + (
+                                    "all channels"
+                                    if cap.channels is None
+                                    else ", ".join(sorted(cap.channels))
+                                )
+                            ),
+                        )
+                    )
+            quiet_until = _quiet_until(preferences, at)
+            if quiet_until is not None:
+                findings.append(
+                    _Finding(
+                        deny=False,
+                        until=quiet_until,
+                        rule_id="preferences.quiet-hours",
+                        reason="the customer's quiet hours (in their time zone)",
+                    )
+                )
+        for pack in self.packs:
+            for rule in pack.in_force(channel, purpose, at):
+                finding = rule.evaluate(request, at)
+                if finding is not None:
+                    findings.append(finding)
+        return findings
+
+
+def _days(window: dt.timedelta) -> str:
+    if window % dt.timedelta(days=1) == dt.timedelta(0):
+        return f"{window.days} days"
+    return f"{window / dt.timedelta(hours=1):g} hours"
+
+
+def _quiet_until(preferences: Preferences, at: dt.datetime) -> dt.datetime | None:
+    """The end of the quiet hours ``at`` falls in (chained windows followed), or None."""
+    if not preferences.in_quiet_hours(at):
+        return None
+    zone = preferences.zone or dt.timezone.utc
+    moment = at
+    for _ in range(16):
+        local = moment.astimezone(zone)
+        clock = local.time().replace(tzinfo=None)
+        ends = []
+        for window in preferences.quiet_hours:
+            if not window.contains(local):
+                continue
+            day = local.date()
+            if window.start >= window.end and clock >= window.start:
+                day += dt.timedelta(days=1)
+            naive = dt.datetime.combine(day, window.end)
+            ends.append(naive.replace(tzinfo=zone).astimezone(dt.timezone.utc))
+        if not ends:
+            return moment
+        moment = max(ends)
+        if not preferences.in_quiet_hours(moment):
+            return moment
+    return moment  # pragma: no cover - quiet all week: the caller keeps deferring
+
+
+def _answer(
+    verdict: Verdict,
+    until: dt.datetime | None,
+    request: _Request,
+    at: dt.datetime,
+    findings: list[_Finding],
+) -> OutboundDecision:
+    return OutboundDecision(
+        verdict=verdict,
+        until=until,
+        channel=request.channel,
+        purpose=request.purpose,
+        at=at,
+        reasons=tuple(f.reason for f in findings),
+        rule_ids=tuple(f.rule_id for f in findings),
+        citations=tuple(dict.fromkeys(f.citation for f in findings if f.citation)),
+    )
+
+
+_DEFAULT_POLICY = OutboundPolicy()
+
+
+def may_contact(
+    customer: CustomerView,
+    channel: str,
+    purpose: str,
+    at: dt.datetime,
+    *,
+    policy: OutboundPolicy | None = None,
+    point: ContactPoint | None = None,
+    ongoing_contract: bool = False,
+) -> OutboundDecision:
+    """Whether the company may contact ``customer`` on ``channel`` for ``purpose`` at ``at``.
+
+    Shorthand for ``policy.may_contact(...)``; ``policy`` defaults to an
+    :class:`OutboundPolicy` with the default caps and no jurisdiction pack.
+
+    >>> decision = may_contact(CustomerView(), "sms", "marketing",
+    ...                        dt.datetime(2026, 3, 2, 10, tzinfo=dt.timezone.utc))
+    >>> decision.verdict, decision.rule_ids
+    (<Verdict.DENY: 'deny'>, ('consent.contact-point',))
+    """
+    chosen = _DEFAULT_POLICY if policy is None else policy
+    return chosen.may_contact(
+        customer, channel, purpose, at, point=point, ongoing_contract=ongoing_contract
+    )
