@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import zoneinfo
 
@@ -233,7 +234,7 @@ class TestCase:
         }
         statuses = [change.status for change in case.history]
         assert statuses[0] is CaseStatus.OPEN
-        assert all(pair in allowed for pair in zip(statuses, statuses[1:]))
+        assert all(pair in allowed for pair in itertools.pairwise(statuses))
         assert statuses[-1] is case.status
         assert all(change.at >= case.opened_at for change in case.history)
 
