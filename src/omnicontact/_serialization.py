@@ -213,8 +213,13 @@ def from_dict(
     if set(document) - {"omnicontact", "type", "data"}:
         extra = sorted(set(document) - {"omnicontact", "type", "data"})
         raise SerializationError(f"unexpected keys in the envelope: {extra}")
+    data = document.get("data")
+    if not isinstance(data, dict):
+        raise SerializationError(
+            f"invalid {name} document: 'data' must be a JSON object, not {type(data).__name__}"
+        )
     try:
-        return cast(T, (converter or _CONVERTER).structure(document.get("data"), target))
+        return cast(T, (converter or _CONVERTER).structure(data, target))
     except (cattrs.BaseValidationError, InvalidValueError, TypeError, KeyError) as error:
         raise SerializationError(f"invalid {name} document: {_describe(error)}") from error
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import string
 import zoneinfo
@@ -214,12 +215,19 @@ def _local_parts(draw: st.DrawFn) -> str:
     return local
 
 
+_LABELS = st.from_regex(r"[a-z0-9]([a-z0-9\-]{0,10}[a-z0-9])?", fullmatch=True)
+
+
 @st.composite
 def _domains(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         return draw(st.sampled_from(_DOMAINS))
-    label = draw(st.from_regex(r"[a-z0-9]([a-z0-9\-]{0,10}[a-z0-9])?", fullmatch=True))
+    label = draw(_LABELS)
     return f"{label}.{draw(st.sampled_from(['com', 'fr', 'de', 'co.uk', 'es', 'it', 'jp']))}"
+
+
+_LOCALS = _local_parts()
+_DOMAIN_NAMES = _domains()
 
 
 def _flip_ascii_case(draw: st.DrawFn, text: str) -> str:
@@ -242,10 +250,10 @@ def emails(*, provider_rules: bool = False) -> st.SearchStrategy[EmailAddress]:
 
         @st.composite
         def draw_email(draw: st.DrawFn) -> EmailAddress:
-            local = draw(_local_parts())
+            local = draw(_LOCALS)
             if draw(st.integers(0, 4)) == 0:
                 local += "+" + draw(st.text(_ASCII_LOCAL, min_size=1, max_size=6))
-            address = f"{_flip_ascii_case(draw, local)}@{draw(_domains())}"
+            address = f"{_flip_ascii_case(draw, local)}@{draw(_DOMAIN_NAMES)}"
             return EmailAddress.parse(address, provider_rules=provider_rules)
 
         return draw_email()
@@ -303,7 +311,7 @@ _BAD_EMAILS = ("", " ", "n/a", "none", "unknown", "-", "@", "jean.dupont", "jean
 
 @st.composite
 def _corrupt_email(draw: st.DrawFn) -> str:
-    local, domain = draw(_local_parts()), draw(_domains())
+    local, domain = draw(_LOCALS), draw(_DOMAIN_NAMES)
     corruptions = [
         f"{local}{domain}",
         f"{local}@@{domain}",
@@ -362,6 +370,7 @@ def _valid_in(number: Any, region: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _phone_variants(value: str, region: str, *, national: bool) -> list[str]:
     """Ways of writing ``value`` that libphonenumber reads back as it, in ``region``."""
     number = phonenumbers.parse(value, None)
@@ -782,6 +791,17 @@ def postal_addresses(
                     f"countries holds {country!r}; known: {', '.join(_ADDRESS_BOOK)}"
                 )
 
+        codes = {
+            country: _optional(
+                st.one_of([st.from_regex(code, fullmatch=True) for code in book["codes"]])
+            )
+            for country, book in _ADDRESS_BOOK.items()
+        }
+        places = {
+            country: _optional(st.sampled_from(book["places"]))
+            for country, book in _ADDRESS_BOOK.items()
+        }
+
         @st.composite
         def draw_address(draw: st.DrawFn) -> PostalAddress:
             country = draw(st.sampled_from(countries))
@@ -790,9 +810,8 @@ def postal_addresses(
             lines = [street]
             if draw(st.integers(0, 3)) == 0:
                 lines.insert(0, draw(st.sampled_from(_EXTRA_LINES)))
-            code_pattern = draw(st.sampled_from(book["codes"]))
-            code = draw(_optional(st.from_regex(code_pattern, fullmatch=True)))
-            place = draw(_optional(st.sampled_from(book["places"])))
+            code = draw(codes[country])
+            place = draw(places[country])
             written_country = draw(st.sampled_from([country, country.lower(), None]))
             return PostalAddress.parse(
                 lines="\n".join(lines) if draw(st.booleans()) else lines,
@@ -817,13 +836,16 @@ _NAMESPACES = (
 )
 
 
+_GROUPS = st.lists(st.from_regex(r"[0-9A-Z]{2,4}", fullmatch=True), min_size=1, max_size=4)
+
+
 @st.composite
 def _external_values(draw: st.DrawFn, namespace: str) -> str:
     if namespace == ExternalId.DEVICE_ID:
         return str(draw(st.uuids()))
     if namespace == ExternalId.CUSTOMER_NUMBER:
         return f"CUST-{draw(st.integers(1, 10**7)):07d}"
-    groups = draw(st.lists(st.from_regex(r"[0-9A-Z]{2,4}", fullmatch=True), min_size=1, max_size=4))
+    groups = draw(_GROUPS)
     return draw(st.sampled_from([" ", "", "  "])).join(groups)
 
 
@@ -845,6 +867,7 @@ def external_ids(*, namespaces: Sequence[str] = _NAMESPACES) -> st.SearchStrateg
     return _lazy(build)
 
 
+_HANDLES = st.from_regex(r"[a-z0-9_][a-z0-9_.]{0,19}", fullmatch=True)
 _PLATFORMS = ("instagram", "facebook", "x", "tiktok", "linkedin", "youtube")
 
 
@@ -857,7 +880,7 @@ def social_handles(*, platforms: Sequence[str] = _PLATFORMS) -> st.SearchStrateg
 
         @st.composite
         def draw_handle(draw: st.DrawFn) -> SocialHandle:
-            handle = draw(st.from_regex(r"[a-z0-9_][a-z0-9_.]{0,19}", fullmatch=True))
+            handle = draw(_HANDLES)
             raw = draw(st.sampled_from(["", "@"])) + _flip_ascii_case(draw, handle)
             return SocialHandle(platform=draw(st.sampled_from(checked)), handle=raw, raw=raw)
 
@@ -955,6 +978,7 @@ _JSON = st.recursive(
 )
 
 
+@functools.cache
 def _aware_datetimes(
     min_value: dt.datetime = dt.datetime(2000, 1, 1),
     max_value: dt.datetime = dt.datetime(2035, 12, 31),
@@ -1010,10 +1034,14 @@ def contacts(
         if not isinstance(max_identifiers, int) or max_identifiers < min_identifiers:
             raise InvalidArgument(f"max_identifiers={max_identifiers!r} must be >= min_identifiers")
         text = _optional(st.text(max_size=40))
+        source_ids = _optional(st.text(min_size=1, max_size=20))
+        seen = st.lists(identifiers(), min_size=min_identifiers, max_size=max_identifiers)
+        intents = _optional(st.sampled_from(["billing", "delivery", "refund", "info"]))
+        attributes = st.dictionaries(st.text(max_size=8), _JSON, max_size=3)
 
         @st.composite
         def draw_contact(draw: st.DrawFn) -> Contact:
-            source_id = draw(_optional(st.text(min_size=1, max_size=20)))
+            source_id = draw(source_ids)
             extra: dict[str, Any] = {}
             if source_id is None:
                 extra["id"] = str(draw(st.uuids()))
@@ -1021,15 +1049,13 @@ def contacts(
                 channel=draw(st.sampled_from(names)),
                 direction=draw(st.sampled_from(Direction)),
                 occurred_at=draw(_aware_datetimes()),
-                identifiers=draw(
-                    st.lists(identifiers(), min_size=min_identifiers, max_size=max_identifiers)
-                ),
-                intent=draw(_optional(st.sampled_from(["billing", "delivery", "refund", "info"]))),
+                identifiers=draw(seen),
+                intent=draw(intents),
                 subject=draw(text),
                 summary=draw(text),
                 status=draw(st.sampled_from(ContactStatus)),
-                case_id=draw(_optional(st.from_regex(r"case-[a-z0-9]{1,8}", fullmatch=True))),
-                attributes=draw(st.dictionaries(st.text(max_size=8), _JSON, max_size=3)),
+                case_id=draw(_CASE_IDS),
+                attributes=draw(attributes),
                 source_id=source_id,
                 **extra,
             )
@@ -1039,6 +1065,7 @@ def contacts(
     return _lazy(build)
 
 
+_CASE_IDS = _optional(st.from_regex(r"case-[a-z0-9]{1,8}", fullmatch=True))
 _NEXT_STATUS = {
     CaseStatus.OPEN: (CaseStatus.PENDING, CaseStatus.RESOLVED),
     CaseStatus.PENDING: (CaseStatus.OPEN, CaseStatus.RESOLVED),
@@ -1068,7 +1095,7 @@ def cases(
             case = Case.open_with(
                 ordered[0],
                 subject=draw(st.text(max_size=30)),
-                id=draw(_optional(st.from_regex(r"case-[a-z0-9]{1,8}", fullmatch=True))),
+                id=draw(_CASE_IDS),
             )
             for contact in ordered[1:]:
                 if draw(st.booleans()):
@@ -1097,10 +1124,13 @@ def _consents_from(
     purposes: st.SearchStrategy[str],
     times: st.SearchStrategy[dt.datetime],
 ) -> st.SearchStrategy[Consent]:
+    durations = _optional(st.timedeltas(dt.timedelta(seconds=1), dt.timedelta(days=1000)))
+    proofs = _optional(st.text(max_size=20))
+
     @st.composite
     def draw_consent(draw: st.DrawFn) -> Consent:
         recorded_at = draw(times)
-        lasts = draw(_optional(st.timedeltas(dt.timedelta(seconds=1), dt.timedelta(days=1000))))
+        lasts = draw(durations)
         return Consent(
             point=draw(points),
             purpose=draw(purposes),
@@ -1108,7 +1138,7 @@ def _consents_from(
             recorded_at=recorded_at,
             source=draw(st.sampled_from(_SOURCES)),
             until=None if lasts is None else recorded_at + lasts,
-            proof=draw(_optional(st.text(max_size=20))),
+            proof=draw(proofs),
         )
 
     return draw_consent()
@@ -1147,11 +1177,15 @@ def consent_ledgers(*, min_size: int = 0, max_size: int = 6) -> st.SearchStrateg
     def build() -> st.SearchStrategy[ConsentLedger]:
         _check_size(min_size, max_size)
 
+        point_lists = st.lists(contact_points(), min_size=1, max_size=2)
+        purpose_lists = st.lists(st.sampled_from(_PURPOSES), min_size=1, max_size=2)
+        instant_lists = st.lists(_aware_datetimes(), min_size=1, max_size=3)
+
         @st.composite
         def draw_ledger(draw: st.DrawFn) -> ConsentLedger:
-            points = draw(st.lists(contact_points(), min_size=1, max_size=2))
-            purposes = draw(st.lists(st.sampled_from(_PURPOSES), min_size=1, max_size=2))
-            instants = draw(st.lists(_aware_datetimes(), min_size=1, max_size=3))
+            points = draw(point_lists)
+            purposes = draw(purpose_lists)
+            instants = draw(instant_lists)
             statements = draw(
                 st.lists(
                     _consents_from(
@@ -1200,6 +1234,10 @@ def preferences(*, channels: Sequence[str] | None = None) -> st.SearchStrategy[P
     def build() -> st.SearchStrategy[Preferences]:
         names = _channel_names(channels)
 
+        windows = st.lists(quiet_hours(), max_size=2)
+        languages = _optional(st.sampled_from(_LANGUAGES))
+        zones = _optional(st.sampled_from(_ZONES))
+
         @st.composite
         def draw_preferences(draw: st.DrawFn) -> Preferences:
             preferred = draw(st.lists(st.sampled_from(names), unique=True, max_size=3))
@@ -1208,9 +1246,9 @@ def preferences(*, channels: Sequence[str] | None = None) -> st.SearchStrategy[P
             return Preferences(
                 preferred_channels=preferred,
                 opted_out_channels=opted_out,
-                quiet_hours=draw(st.lists(quiet_hours(), max_size=2)),
-                language=draw(_optional(st.sampled_from(_LANGUAGES))),
-                timezone=draw(_optional(st.sampled_from(_ZONES))),
+                quiet_hours=draw(windows),
+                language=draw(languages),
+                timezone=draw(zones),
             )
 
         return draw_preferences()
