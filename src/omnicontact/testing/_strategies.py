@@ -421,6 +421,18 @@ def _region_of(number: PhoneNumber) -> str:
     return str(region)
 
 
+@functools.lru_cache(maxsize=64)
+def _examples(regions: tuple[str, ...], kinds: tuple[PhoneType, ...]) -> list[tuple[str, Any]]:
+    """libphonenumber's example number for each region and line type that has one."""
+    found = []
+    for region in regions:
+        for kind in kinds:
+            example = phonenumbers.example_number_for_type(region, _pn_type(kind))
+            if example is not None:
+                found.append((region, example))
+    return found
+
+
 def phone_numbers(
     *,
     regions: Sequence[str] = DEFAULT_REGIONS,
@@ -440,12 +452,7 @@ def phone_numbers(
         for kind in wanted:
             if not isinstance(kind, PhoneType) or kind is PhoneType.UNKNOWN:
                 raise InvalidArgument(f"types holds {kind!r}, which is not a known PhoneType")
-        examples = [
-            (region, example)
-            for region in checked
-            for kind in wanted
-            if (example := phonenumbers.example_number_for_type(region, _pn_type(kind))) is not None
-        ]
+        examples = _examples(checked, wanted)
         if not examples:
             raise InvalidArgument(f"no region of {checked} has numbers of types {wanted}")
 
