@@ -188,6 +188,13 @@ class TestPersonName:
         """A name in a non-Latin script keeps its own letters in its key (accents dropped)."""
         assert PersonName.parse(raw).key == key
 
+    @pytest.mark.parametrize("styled", ["𝐃𝐔𝐏𝐎𝐍𝐓", "ＤＵＰＯＮＴ", "ℐsabelle"])
+    def test_styled_letters_fold_to_lower_case(self, styled: str) -> None:
+        """Mathematical, full-width and letter-like capitals fold like plain ones (they used
+        to fold to upper-case letters, so ``𝐃𝐔𝐏𝐎𝐍𝐓`` and ``Dupont`` had different keys)."""
+        plain = {"𝐃𝐔𝐏𝐎𝐍𝐓": "Dupont", "ＤＵＰＯＮＴ": "dupont", "ℐsabelle": "Isabelle"}[styled]
+        assert PersonName(family=styled).key == PersonName(family=plain).key
+
     def test_greek_capitals_and_accents_share_the_key(self) -> None:
         """``ΓΙΩΡΓΟΣ`` in capitals and ``Γιώργος`` with its accent share a key."""
         assert PersonName(given="ΓΙΩΡΓΟΣ").key == PersonName(given="Γιώργος").key

@@ -68,7 +68,7 @@ class TestAware:
     def test_aware_values_keep_their_instant_in_utc(self, value: dt.datetime) -> None:
         """An aware datetime keeps its instant and is expressed in UTC."""
         result = aware(value)
-        assert result == value
+        assert result.timestamp() == value.timestamp()  # == across zones is False on folds
         assert result.utcoffset() == dt.timedelta(0)
 
 

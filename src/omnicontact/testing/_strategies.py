@@ -1144,7 +1144,8 @@ def _consents_from(
             status=draw(st.sampled_from(ConsentStatus)),
             recorded_at=recorded_at,
             source=draw(st.sampled_from(_SOURCES)),
-            until=None if lasts is None else recorded_at + lasts,
+            # Add in UTC: wall-clock arithmetic across a DST change could go backwards.
+            until=None if lasts is None else recorded_at.astimezone(dt.timezone.utc) + lasts,
             proof=draw(proofs),
         )
 
