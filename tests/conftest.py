@@ -9,6 +9,7 @@ printed. Choose one explicitly with ``OMNICONTACT_HYPOTHESIS_PROFILE=dev|ci``.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from hypothesis import settings
 
@@ -22,7 +23,7 @@ settings.register_profile(
 )
 
 
-def _profile_name(environ: os._Environ[str] | dict[str, str]) -> str:
+def _profile_name(environ: Mapping[str, str]) -> str:
     """The profile asked for by ``OMNICONTACT_HYPOTHESIS_PROFILE``, else ``ci`` under CI."""
     explicit = environ.get("OMNICONTACT_HYPOTHESIS_PROFILE")
     if explicit:

@@ -159,6 +159,14 @@ class TestOptions:
         assert number.region in {"JP", "BR"}
         assert number.number_type is PhoneType.MOBILE
 
+    @given(oct.phone_numbers(regions={"DE", "ES"}), oct.postal_addresses(countries={"IT"}))
+    def test_sets_are_accepted_as_collections(
+        self, number: PhoneNumber, address: omnicontact.PostalAddress
+    ) -> None:
+        """Options given as sets work too (and are drawn in a stable, sorted order)."""
+        assert number.region in {"DE", "ES"}
+        assert address.country in {"IT", None}
+
     @given(oct.contacts(channels=["email", "whatsapp"], min_identifiers=2, max_identifiers=2))
     def test_contact_channels_and_identifier_count(self, contact: Contact) -> None:
         """Contacts use the channels asked for and hold the number of identifiers asked for

@@ -28,6 +28,7 @@ from .._identifiers import (
     DateOrder,
     EmailAddress,
     ExternalId,
+    Identifier,
     IdentifierKind,
     Normalizer,
     PersonName,
@@ -78,7 +79,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Identifier = Any  # EmailAddress | PhoneNumber | …: kept loose for the strategies' signatures
 
 DEFAULT_REGIONS: tuple[str, ...] = (
     "FR",
@@ -121,6 +121,14 @@ def _lazy(build: Callable[[], st.SearchStrategy[T]]) -> st.SearchStrategy[T]:
     return st.deferred(build)
 
 
+def _ordered(values: Collection[Any]) -> tuple[Any, ...]:
+    """``values`` once each, in a stable order: sets are sorted, since their iteration order
+    changes between runs and would make drawn examples irreproducible."""
+    if isinstance(values, Sequence):
+        return tuple(dict.fromkeys(values))
+    return tuple(sorted(values, key=str))
+
+
 def _check_size(min_size: int, max_size: int | None, *, least: int = 0) -> None:
     if not isinstance(min_size, int) or isinstance(min_size, bool) or min_size < least:
         raise InvalidArgument(f"min_size={min_size!r} must be an integer >= {least}")
@@ -138,7 +146,7 @@ def _check_bool(name: str, value: object) -> None:
 def _check_names(name: str, values: object, pattern: re.Pattern[str]) -> tuple[str, ...]:
     if isinstance(values, str) or not isinstance(values, Collection):
         raise InvalidArgument(f"{name}={values!r} must be a collection of names")
-    names = tuple(values)
+    names = _ordered(values)
     if not names:
         raise InvalidArgument(f"{name} must not be empty")
     for item in names:
@@ -356,7 +364,7 @@ _DRAWABLE_TYPES = (
 def _check_regions(regions: object) -> tuple[str, ...]:
     if isinstance(regions, str) or not isinstance(regions, Collection) or not regions:
         raise InvalidArgument(f"regions={regions!r} must be a non-empty collection of regions")
-    checked = tuple(regions)
+    checked = _ordered(regions)
     for region in checked:
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise InvalidArgument(f"regions holds {region!r}, not a supported ISO 3166 region")
@@ -448,7 +456,7 @@ def phone_numbers(
 
     def build() -> st.SearchStrategy[PhoneNumber]:
         checked = _check_regions(regions)
-        wanted = _DRAWABLE_TYPES if types is None else tuple(types)
+        wanted = _DRAWABLE_TYPES if types is None else _ordered(types)
         for kind in wanted:
             if not isinstance(kind, PhoneType) or kind is PhoneType.UNKNOWN:
                 raise InvalidArgument(f"types holds {kind!r}, which is not a known PhoneType")
@@ -790,9 +798,10 @@ def postal_addresses(
     missing postal code or locality, the country code in either case or absent."""
 
     def build() -> st.SearchStrategy[PostalAddress]:
-        if isinstance(countries, str) or not countries:
+        if isinstance(countries, str) or not isinstance(countries, Collection) or not countries:
             raise InvalidArgument(f"countries={countries!r} must be a non-empty collection")
-        for country in countries:
+        chosen = _ordered(countries)
+        for country in chosen:
             if country not in _ADDRESS_BOOK:
                 raise InvalidArgument(
                     f"countries holds {country!r}; known: {', '.join(_ADDRESS_BOOK)}"
@@ -811,7 +820,7 @@ def postal_addresses(
 
         @st.composite
         def draw_address(draw: st.DrawFn) -> PostalAddress:
-            country = draw(st.sampled_from(countries))
+            country = draw(st.sampled_from(chosen))
             book = _ADDRESS_BOOK[country]
             street = draw(st.sampled_from(book["streets"])).format(n=draw(st.integers(1, 250)))
             lines = [street]
@@ -929,7 +938,7 @@ def identifiers(
             if isinstance(kinds, str) or not kinds:
                 raise InvalidArgument(f"kinds={kinds!r} must be a non-empty collection")
             try:
-                chosen = [IdentifierKind(kind) for kind in kinds]
+                chosen = [IdentifierKind(kind) for kind in _ordered(kinds)]
             except ValueError as error:
                 raise InvalidArgument(f"kinds: {error}") from None
         return st.one_of([_IDENTIFIER_STRATEGIES[kind]() for kind in dict.fromkeys(chosen)])
