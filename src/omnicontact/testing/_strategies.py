@@ -223,7 +223,7 @@ def _local_parts(draw: st.DrawFn) -> str:
     return local
 
 
-_LABELS = st.from_regex(r"[a-z0-9]([a-z0-9\-]{0,10}[a-z0-9])?", fullmatch=True)
+_LABELS = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,8})?", fullmatch=True)
 
 
 @st.composite
