@@ -7,7 +7,8 @@ are private. Errors live in :mod:`omnicontact.exceptions`, connectors in
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from ._channels import (
     BUILTIN_CHANNELS,
@@ -59,8 +60,8 @@ from ._serialization import (
 from .exceptions import OmnicontactError
 
 try:
-    __version__ = version("omnicontact")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = _version("omnicontact")
+except _PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [

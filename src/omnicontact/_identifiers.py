@@ -247,8 +247,12 @@ class PhoneNumber:
             raise InvalidIdentifierError("phone", self.value, "is not an E.164 number")
         if not self.raw:
             object.__setattr__(self, "raw", self.value)
+        parsed = _parse_phone(self.value, None)
+        if parsed[0] != self.value:
+            raise InvalidIdentifierError(
+                "phone", self.value, f"is not in canonical form (canonical: {parsed[0]!r})"
+            )
         if self.number_type is PhoneType.UNKNOWN and self.region is None:
-            parsed = _parse_phone(self.value, None)
             object.__setattr__(self, "number_type", parsed[1])
             object.__setattr__(self, "region", parsed[2])
 
@@ -589,6 +593,9 @@ class DateOfBirth:
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+# All-numeric dates are read by hand in the order asked for: dateutil would swap day and
+# month when the order given makes the date impossible (``02/13/1990`` read day first).
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})$")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 
 
@@ -603,6 +610,9 @@ def _parse_date(raw: str, order: DateOrder) -> dt.date:
         raise InvalidIdentifierError(
             "date_of_birth", raw, "needs a four-digit year (a two-digit year is a guess)"
         )
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric is not None and (len(numeric[1]) == 4 or len(numeric[3]) == 4):
+        return _numeric_date(raw, numeric[1], numeric[2], numeric[3], order)
     iso = bool(_ISO_DATE.match(text))
     results = []
     for default in _DATE_DEFAULTS:
@@ -625,6 +635,22 @@ def _parse_date(raw: str, order: DateOrder) -> dt.date:
             "date_of_birth", raw, "is incomplete: day, month and year are all needed"
         )
     return results[0]
+
+
+def _numeric_date(raw: str, first: str, second: str, third: str, order: DateOrder) -> dt.date:
+    """A date written in digits only: year first is always year-month-day (nobody writes
+    year-day-month); year last is read in ``order`` (``YMD`` reads month before day)."""
+    if len(first) == 4:
+        year, month, day = first, second, third
+    elif len(third) == 4 and len(first) <= 2:
+        year = third
+        day, month = (first, second) if order == "DMY" else (second, first)
+    else:
+        raise InvalidIdentifierError("date_of_birth", raw, "is not a date")
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError as error:
+        raise InvalidIdentifierError("date_of_birth", raw, f"is not a date ({error})") from None
 
 
 # -------------------------------------------------------------------------------- external ids

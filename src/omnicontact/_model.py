@@ -447,6 +447,10 @@ class ConsentStatus(str, enum.Enum):
     WITHDRAWN = "withdrawn"
 
 
+# Which statement rules among those recorded at one instant: lowest first.
+_PRECEDENCE = {ConsentStatus.WITHDRAWN: 0, ConsentStatus.DENIED: 1, ConsentStatus.GRANTED: 2}
+
+
 def _consent_status(value: ConsentStatus | str) -> ConsentStatus:
     return _enum(ConsentStatus, "consent.status", value)
 
@@ -524,7 +528,9 @@ class ConsentLedger:
     def current(self, point: ContactPoint, purpose: str, *, at: dt.datetime) -> Consent | None:
         """The statement in force at ``at``: the latest recorded at or before it.
 
-        Between statements recorded at the same instant, a refusal wins over a grant.
+        Between statements recorded at the same instant, a refusal wins over a grant (a
+        withdrawal over a denial), and a grant that expires over one that does not (the
+        earliest expiry first), so the answer never depends on the order of the entries.
         """
         when = aware(at, field="at")
         candidates = [
@@ -534,9 +540,10 @@ class ConsentLedger:
         ]
         if not candidates:
             return None
-        return max(
-            candidates,
-            key=lambda e: (e.recorded_at, e.status is not ConsentStatus.GRANTED),
+        latest = max(entry.recorded_at for entry in candidates)
+        return min(
+            (entry for entry in candidates if entry.recorded_at == latest),
+            key=lambda e: (_PRECEDENCE[e.status], e.until is None, e.until or latest),
         )
 
     def status(self, point: ContactPoint, purpose: str, *, at: dt.datetime) -> ConsentStatus | None:

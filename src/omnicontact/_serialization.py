@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast, get_args
 
 import attrs
 import cattrs
+from cattrs.gen import make_dict_structure_fn
 
 from . import _channels, _identifiers, _model
 from ._identifiers import IDENTIFIER_TYPES, Identifier, IdentifierKind
@@ -118,6 +119,7 @@ def make_converter() -> cattrs.Converter:
     for cls in IDENTIFIER_TYPES.values():
         attrs.resolve_types(cls)
         converter.register_unstructure_hook(cls, _tagged_unstructure(converter, cls))
+        converter.register_structure_hook(cls, _tagged_structure(converter, cls))
 
     def structure_identifier(value: Any, _type: Any) -> Any:
         if not isinstance(value, dict) or "kind" not in value:
@@ -136,6 +138,22 @@ def make_converter() -> cattrs.Converter:
     for cls in _SERIALIZABLE.values():
         attrs.resolve_types(cls)
     return converter
+
+
+def _tagged_structure(converter: cattrs.Converter, cls: type[Any]) -> Callable[[Any, Any], Any]:
+    """Read an identifier written by :func:`_tagged_unstructure`: its ``kind`` must match."""
+    fields_structure = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+
+    def structure(value: Any, _type: Any) -> Any:
+        if isinstance(value, dict) and "kind" in value:
+            if value["kind"] != cls.kind.value:
+                raise InvalidValueError(
+                    "identifier.kind", value["kind"], f"must be {cls.kind.value!r} here"
+                )
+            value = {key: item for key, item in value.items() if key != "kind"}
+        return fields_structure(value, cls)
+
+    return structure
 
 
 def _tagged_unstructure(converter: cattrs.Converter, cls: type[Any]) -> Callable[[Any], Any]:
@@ -195,8 +213,13 @@ def from_dict(
     if set(document) - {"omnicontact", "type", "data"}:
         extra = sorted(set(document) - {"omnicontact", "type", "data"})
         raise SerializationError(f"unexpected keys in the envelope: {extra}")
+    data = document.get("data")
+    if not isinstance(data, dict):
+        raise SerializationError(
+            f"invalid {name} document: 'data' must be a JSON object, not {type(data).__name__}"
+        )
     try:
-        return cast(T, (converter or _CONVERTER).structure(document.get("data"), target))
+        return cast(T, (converter or _CONVERTER).structure(data, target))
     except (cattrs.BaseValidationError, InvalidValueError, TypeError, KeyError) as error:
         raise SerializationError(f"invalid {name} document: {_describe(error)}") from error
 

@@ -53,7 +53,9 @@ def fold(text: str) -> str:
     scripts without a Latin decomposition (Cyrillic, Greek, CJK …) are kept as they are, so
     a non-Latin name never folds to an empty key.
     """
-    lowered = nfc(text).casefold().translate(_TRANSLITERATE)
+    # NFKC before case folding: compatibility letters (``𝐃``, ``ℐ``) become plain capitals
+    # that casefold can lower; folding after NFKD instead left them upper-case.
+    lowered = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLITERATE)
     decomposed = unicodedata.normalize("NFKD", lowered)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Re-compose what remains (Hangul, for instance, decomposes into jamo under NFKD).

@@ -1,0 +1,421 @@
+"""Tests for the identifiers: emails, phones, names, dates of birth, addresses, ids, handles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from omnicontact import (
+    DateOfBirth,
+    EmailAddress,
+    ExternalId,
+    IdentifierKind,
+    Normalizer,
+    PersonName,
+    PhoneNumber,
+    PhoneType,
+    PostalAddress,
+    SocialHandle,
+)
+from omnicontact import testing as oct
+from omnicontact.exceptions import InvalidIdentifierError, InvalidValueError
+
+FRENCH_MOBILE = ["06 12 34 56 78", "+33 (0)6 12.34.56.78", "0033612345678", "+33612345678"]
+
+
+class TestEmailAddress:
+    def test_domain_case_is_folded(self) -> None:
+        """The domain and an ASCII local part are lower-cased in the canonical value."""
+        assert EmailAddress.parse("Jean.Dupont@Example.FR").value == "jean.dupont@example.fr"
+
+    def test_idn_domain_in_unicode_or_ascii_form_is_one_address(self) -> None:
+        """An internationalized domain written in Unicode, upper case or punycode is one value."""
+        forms = ["jean@bücher.de", "jean@BÜCHER.DE", "jean@xn--bcher-kva.de"]
+        values = {EmailAddress.parse(form).value for form in forms}
+        assert values == {"jean@bücher.de"}
+
+    def test_wrappers_and_white_space_are_removed(self) -> None:
+        """Angle brackets, a mailto: prefix and surrounding blanks do not change the address."""
+        assert EmailAddress.parse(" <mailto:ann@example.com> ").value == "ann@example.com"
+
+    def test_provider_rules_are_off_by_default(self) -> None:
+        """Without provider rules, Gmail dots and +tags are kept: nothing is folded silently."""
+        address = EmailAddress.parse("J.Ean+promo@gmail.com")
+        assert address.value == "j.ean+promo@gmail.com"
+        assert address.provider_rules is False
+
+    def test_provider_rules_fold_gmail_dots_tags_and_alias(self) -> None:
+        """With provider rules, Gmail ignores dots and +tags and googlemail.com is gmail.com."""
+        address = Normalizer(email_provider_rules=True).email("J.Ean+promo@GoogleMail.com")
+        assert address.value == "jean@gmail.com"
+        assert address.provider_rules is True
+
+    def test_provider_rules_keep_dots_where_the_provider_does_not_ignore_them(self) -> None:
+        """Outlook drops +tags but keeps dots; an ordinary domain keeps both."""
+        rules = Normalizer(email_provider_rules=True)
+        assert rules.email("a.b+x@outlook.com").value == "a.b@outlook.com"
+        assert rules.email("a.b+x@example.com").value == "a.b+x@example.com"
+
+    def test_non_canonical_value_is_refused(self) -> None:
+        """Building an address from a value that is not canonical names the field."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            EmailAddress(value="Ann@Example.com")
+        assert caught.value.field == "email"
+
+    @given(oct.invalid_emails())
+    def test_invalid_addresses_raise_a_typed_error(self, raw: str) -> None:
+        """Every malformed address raises InvalidIdentifierError naming the email field."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            EmailAddress.parse(raw)
+        assert caught.value.field == "email"
+        assert caught.value.value == raw
+
+    @given(oct.raw_emails())
+    def test_every_raw_variant_parses(self, raw: str) -> None:
+        """Formatting variants from the strategy are accepted by the parser."""
+        assert EmailAddress.parse(raw).value
+
+
+class TestPhoneNumber:
+    @pytest.mark.parametrize("raw", FRENCH_MOBILE)
+    def test_french_formats_give_one_e164_mobile(self, raw: str) -> None:
+        """The usual French ways of writing a mobile number all give one E.164 mobile number."""
+        number = Normalizer(default_region="FR").phone(raw)
+        assert number.value == "+33612345678"
+        assert number.number_type is PhoneType.MOBILE
+        assert number.region == "FR"
+
+    def test_default_region_reads_national_numbers(self) -> None:
+        """A national number is read in the normalizer's default region."""
+        assert Normalizer(default_region="DE").phone("030 123456").value == "+4930123456"
+        assert Normalizer(default_region="GB").phone("020 7946 0000").value == "+442079460000"
+
+    def test_national_number_without_region_is_refused(self) -> None:
+        """Without a default region a national number cannot be read, and the error says so."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            Normalizer().phone("06 12 34 56 78")
+        assert caught.value.field == "phone"
+        assert "region" in caught.value.reason
+
+    def test_unsupported_default_region_is_refused(self) -> None:
+        """A default region libphonenumber does not know is refused when the normalizer is made."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            Normalizer(default_region="XX")
+        assert caught.value.field == "default_region"
+
+    def test_fixed_line_type_is_kept(self) -> None:
+        """The line type of a fixed-line number is recorded."""
+        assert PhoneNumber.parse("+33 1 23 45 67 89").number_type is PhoneType.FIXED_LINE
+
+    def test_value_must_be_e164(self) -> None:
+        """A value that is not E.164 is refused by the constructor."""
+        with pytest.raises(InvalidIdentifierError):
+            PhoneNumber(value="06 12 34 56 78")
+
+    def test_value_with_a_trunk_zero_is_not_canonical(self) -> None:
+        """``+330612345678`` (trunk 0 kept) is refused: otherwise it would be a second value
+        for the number ``+33612345678``."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            PhoneNumber(value="+330612345678")
+        assert "+33612345678" in caught.value.reason
+
+    def test_constructor_fills_type_and_region(self) -> None:
+        """Building from an E.164 value alone looks up its type and region."""
+        number = PhoneNumber(value="+33612345678")
+        assert (number.number_type, number.region) == (PhoneType.MOBILE, "FR")
+
+    @given(oct.invalid_phones(regions=["FR", "US"]), st.sampled_from(["FR", "US", None]))
+    def test_invalid_numbers_raise_a_typed_error(self, raw: str, region: str | None) -> None:
+        """Every invalid number raises InvalidIdentifierError naming the phone field."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            PhoneNumber.parse(raw, region=region)
+        assert caught.value.field == "phone"
+
+    @given(oct.phone_numbers(), st.data())
+    def test_every_raw_variant_gives_the_same_number(
+        self, number: PhoneNumber, data: st.DataObject
+    ) -> None:
+        """Any formatting variant, read in the number's region, gives the same number."""
+        raw = data.draw(oct.raw_phones(number))
+        again = PhoneNumber.parse(raw, region=number.region)
+        assert again == number
+        assert again.number_type is number.number_type
+
+
+class TestPersonName:
+    def test_particle_starts_the_family_name(self) -> None:
+        """A particle such as ``de la`` belongs to the family name."""
+        name = PersonName.parse("Jean-Pierre de la Fontaine")
+        assert (name.given, name.family) == ("Jean-Pierre", "de la Fontaine")
+
+    def test_capitals_mark_the_family_name(self) -> None:
+        """An all-capitals word run is read as the family name."""
+        name = PersonName.parse("DUPONT Jean-Pierre")
+        assert (name.given, name.family) == ("Jean-Pierre", "DUPONT")
+
+    def test_comma_separates_family_and_given(self) -> None:
+        """``Family, Given`` is read as written."""
+        assert PersonName.parse("Dupont, Jean") == PersonName(given="Jean", family="Dupont")
+
+    def test_hyphen_and_case_do_not_change_the_key(self) -> None:
+        """``Jean-Pierre`` and ``JEAN PIERRE`` share a comparison key."""
+        assert PersonName(given="Jean-Pierre", family="Roux").key == (
+            PersonName(given="JEAN PIERRE", family="ROUX").key
+        )
+
+    def test_accents_are_ignored_by_the_key(self) -> None:
+        """``Hélène Bézier`` and ``Helene Bezier`` share a comparison key."""
+        assert PersonName.parse("Hélène Bézier").key == PersonName.parse("Helene Bezier").key
+
+    def test_umlaut_is_transliterated(self) -> None:
+        """``Ö`` folds to ``oe``, so ``Öztürk`` and ``OEZTUERK`` share a key."""
+        assert PersonName(family="Öztürk").key == PersonName(family="OEZTUERK").key == "|oeztuerk"
+
+    @pytest.mark.parametrize(
+        ("raw", "key"),
+        [
+            ("山田 太郎", "山田|太郎"),
+            ("Иван Иванов", "иван|иванов"),
+            ("Γιώργος Παπαδόπουλος", "γιωργοσ|παπαδοπουλοσ"),  # final sigma is case-folded
+            ("김 민준", "김|민준"),
+            ("محمد الحسيني", "محمد|الحسيني"),
+        ],
+    )
+    def test_non_latin_scripts_keep_their_letters(self, raw: str, key: str) -> None:
+        """A name in a non-Latin script keeps its own letters in its key (accents dropped)."""
+        assert PersonName.parse(raw).key == key
+
+    @pytest.mark.parametrize("styled", ["𝐃𝐔𝐏𝐎𝐍𝐓", "ＤＵＰＯＮＴ", "ℐsabelle"])
+    def test_styled_letters_fold_to_lower_case(self, styled: str) -> None:
+        """Mathematical, full-width and letter-like capitals fold like plain ones (they used
+        to fold to upper-case letters, so ``𝐃𝐔𝐏𝐎𝐍𝐓`` and ``Dupont`` had different keys)."""
+        plain = {"𝐃𝐔𝐏𝐎𝐍𝐓": "Dupont", "ＤＵＰＯＮＴ": "dupont", "ℐsabelle": "Isabelle"}[styled]
+        assert PersonName(family=styled).key == PersonName(family=plain).key
+
+    def test_greek_capitals_and_accents_share_the_key(self) -> None:
+        """``ΓΙΩΡΓΟΣ`` in capitals and ``Γιώργος`` with its accent share a key."""
+        assert PersonName(given="ΓΙΩΡΓΟΣ").key == PersonName(given="Γιώργος").key
+
+    def test_name_without_letters_is_refused(self) -> None:
+        """A name made of punctuation only is refused, naming the part."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            PersonName.parse("---")
+        assert caught.value.field == "name.family"
+
+    def test_empty_name_is_refused(self) -> None:
+        """A blank name is refused."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            PersonName.parse("   ")
+        assert caught.value.field == "name"
+
+    @given(oct.person_names())
+    def test_key_is_never_empty_on_a_side_that_was_given(self, name: PersonName) -> None:
+        """A given or family part that exists has a non-empty comparison key."""
+        assert (name.given is None) or name.given_key
+        assert (name.family is None) or name.family_key
+
+
+class TestDateOfBirth:
+    def test_day_first(self) -> None:
+        """With day-first order, ``03/04/1990`` is the 3rd of April."""
+        assert DateOfBirth.parse("03/04/1990", order="DMY").value == dt.date(1990, 4, 3)
+
+    def test_month_first(self) -> None:
+        """With month-first order, ``03/04/1990`` is the 4th of March."""
+        assert DateOfBirth.parse("03/04/1990", order="MDY").value == dt.date(1990, 3, 4)
+
+    @pytest.mark.parametrize("order", ["DMY", "MDY", "YMD"])
+    def test_year_first_numeric_date_is_year_month_day(self, order: str) -> None:
+        """``1990/02/13`` is the 13th of February whatever the order (nobody writes Y-D-M)."""
+        assert DateOfBirth.parse("1990/02/13", order=order).value == dt.date(1990, 2, 13)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("raw", "order"), [("02/13/1990", "DMY"), ("13/02/1990", "MDY"), ("1990.13.02", "DMY")]
+    )
+    def test_impossible_month_in_the_given_order_is_not_swapped(self, raw: str, order: str) -> None:
+        """A date impossible in the order asked for is refused, never read the other way."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            DateOfBirth.parse(raw, order=order)  # type: ignore[arg-type]
+        assert caught.value.field == "date_of_birth"
+
+    @pytest.mark.parametrize("raw", ["31/02/1990", "29/02/1999", "31/04/2001", "00/10/1990"])
+    def test_impossible_dates_are_refused(self, raw: str) -> None:
+        """A day that does not exist in its month is an error, not a guess."""
+        with pytest.raises(InvalidIdentifierError, match="is not a date"):
+            DateOfBirth.parse(raw, order="DMY")
+
+    def test_leap_day_is_accepted(self) -> None:
+        """The 29th of February of a leap year exists."""
+        assert DateOfBirth.parse("29/02/2000", order="DMY").value == dt.date(2000, 2, 29)
+
+    @pytest.mark.parametrize("raw", ["03/04/90", "3.4.90"])
+    def test_two_digit_years_are_refused(self, raw: str) -> None:
+        """A two-digit year is refused: reading its century would be a guess."""
+        with pytest.raises(InvalidIdentifierError, match="four-digit year"):
+            DateOfBirth.parse(raw, order="DMY")
+
+    @pytest.mark.parametrize("raw", ["1990", "04/1990", "April 1990"])
+    def test_incomplete_dates_are_refused(self, raw: str) -> None:
+        """A date missing its day or month is refused rather than completed."""
+        with pytest.raises(InvalidIdentifierError, match="incomplete"):
+            DateOfBirth.parse(raw, order="DMY")
+
+    def test_future_date_is_refused_when_today_is_given(self) -> None:
+        """A birth after ``today`` is refused."""
+        with pytest.raises(InvalidIdentifierError, match="future"):
+            DateOfBirth.parse("01/01/2030", order="DMY", today=dt.date(2026, 1, 1))
+
+    def test_unknown_order_is_refused(self) -> None:
+        """A date order other than DMY, MDY or YMD is refused, naming the setting."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            Normalizer(date_order="DDD")  # type: ignore[arg-type]
+        assert caught.value.field == "date_order"
+
+    @given(st.sampled_from(["DMY", "MDY", "YMD"]), st.data())
+    def test_invalid_dates_raise_a_typed_error(self, order: str, data: st.DataObject) -> None:
+        """Every invalid date for an order raises InvalidIdentifierError naming the field."""
+        raw = data.draw(oct.invalid_dates(order=order))  # type: ignore[arg-type]
+        with pytest.raises(InvalidIdentifierError) as caught:
+            DateOfBirth.parse(raw, order=order)  # type: ignore[arg-type]
+        assert caught.value.field == "date_of_birth"
+
+
+class TestPostalAddress:
+    def test_key_folds_abbreviations_accents_and_case(self) -> None:
+        """``bd`` and ``Boulevard`` and accents and case give one key."""
+        one = PostalAddress.parse(lines="12 bd Haussmann", postal_code="75009", locality="PARIS")
+        two = PostalAddress.parse(
+            lines="12 Boulevard Haussmann", postal_code="75009", locality="paris"
+        )
+        assert one.key == two.key
+
+    def test_country_must_be_two_letters(self) -> None:
+        """A country that is not a two-letter code is refused, naming the field."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            PostalAddress.parse(lines="1 rue X", country="France")
+        assert caught.value.field == "address.country"
+
+    def test_empty_address_is_refused(self) -> None:
+        """An address without street, postal code or locality is refused."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            PostalAddress.parse(lines=["  ", ""])
+        assert caught.value.field == "address"
+
+    def test_normalizer_fills_the_country_from_its_region(self) -> None:
+        """The normalizer's default region is the address's country when none is given."""
+        assert Normalizer(default_region="FR").address(lines="1 rue X").country == "FR"
+
+
+class TestExternalIdAndSocialHandle:
+    def test_external_id_loses_white_space_and_keeps_case(self) -> None:
+        """A card number written in groups is one value; letters keep their case."""
+        card = ExternalId(namespace=ExternalId.LOYALTY_CARD, value="40 00 Ab")
+        assert card.key == "loyalty_card:4000Ab"
+
+    def test_external_id_namespace_must_be_a_slug(self) -> None:
+        """A namespace with capitals or spaces is refused, naming the field."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            ExternalId(namespace="Loyalty Card", value="1")
+        assert caught.value.field == "external_id.namespace"
+
+    def test_social_handle_ignores_at_and_case(self) -> None:
+        """``@JeanD`` and ``jeand`` are one handle."""
+        assert SocialHandle(platform="x", handle="@JeanD") == SocialHandle(
+            platform="x", handle="jeand"
+        )
+
+    def test_social_handle_must_be_one_word(self) -> None:
+        """A handle with a space is refused."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            SocialHandle(platform="x", handle="jean d")
+        assert caught.value.field == "social.handle"
+
+    def test_normalizer_dispatches_on_kind(self) -> None:
+        """``Normalizer.identifier`` makes the identifier of the kind asked for."""
+        normalize = Normalizer(default_region="FR")
+        assert normalize.identifier("phone", "06 12 34 56 78") == normalize.phone("0612345678")
+        assert normalize.identifier(IdentifierKind.SOCIAL, "@a", namespace="x").key == "x:a"
+
+
+class TestEqualityIgnoresRaw:
+    def test_same_value_different_raw_is_equal_and_hashes_equal(self) -> None:
+        """Two parses of one number written differently are equal and hash alike."""
+        normalize = Normalizer(default_region="FR")
+        one, two = (normalize.phone(raw) for raw in FRENCH_MOBILE[:2])
+        assert one.raw != two.raw
+        assert one == two
+        assert len({one, two}) == 1
+
+    @given(oct.emails(), st.data())
+    def test_email_raw_variants_are_equal(self, email: EmailAddress, data: st.DataObject) -> None:
+        """Every raw variant of an address parses to an equal address."""
+        raw = data.draw(oct.raw_emails(email))
+        again = EmailAddress.parse(raw, provider_rules=email.provider_rules)
+        assert again == email
+        assert hash(again) == hash(email)
+
+
+class TestNormalizationIsIdempotent:
+    @given(oct.emails(provider_rules=True) | oct.emails())
+    def test_email(self, email: EmailAddress) -> None:
+        """Parsing a canonical address again gives it back unchanged."""
+        again = EmailAddress.parse(email.value, provider_rules=email.provider_rules)
+        assert again.value == email.value
+
+    @given(oct.phone_numbers())
+    def test_phone(self, number: PhoneNumber) -> None:
+        """Parsing an E.164 value again gives the same value, type and region."""
+        again = PhoneNumber.parse(number.value)
+        assert (again.value, again.number_type, again.region) == (
+            number.value,
+            number.number_type,
+            number.region,
+        )
+
+    @given(oct.person_names())
+    def test_name(self, name: PersonName) -> None:
+        """Rebuilding a name from its parts, or from its keys, changes neither parts nor key."""
+        assert PersonName(given=name.given, family=name.family) == name
+        from_keys = PersonName(given=name.given_key or None, family=name.family_key or None)
+        assert from_keys.key == name.key
+
+    @given(oct.dates_of_birth(), st.sampled_from(["DMY", "MDY", "YMD"]))
+    def test_date_of_birth(self, date: DateOfBirth, order: str) -> None:
+        """The ISO key reads back as the same date in every order."""
+        assert DateOfBirth.parse(date.key, order=order) == date  # type: ignore[arg-type]
+
+    @given(oct.postal_addresses())
+    def test_address(self, address: PostalAddress) -> None:
+        """Rebuilding an address from its normalized parts gives the same address and key."""
+        again = PostalAddress(
+            lines=address.lines,
+            postal_code=address.postal_code,
+            locality=address.locality,
+            country=address.country,
+        )
+        assert again == address
+        assert again.key == address.key
+
+    @given(oct.external_ids())
+    def test_external_id(self, external: ExternalId) -> None:
+        """Rebuilding an external id from its value gives it back."""
+        assert ExternalId(namespace=external.namespace, value=external.value) == external
+
+    @given(oct.social_handles())
+    def test_social_handle(self, handle: SocialHandle) -> None:
+        """Rebuilding a handle from its canonical form gives it back."""
+        again = SocialHandle(platform=handle.platform, handle=handle.handle)
+        assert again == handle
+        assert again.handle == handle.handle
+
+    @given(st.text())
+    def test_handle_normalization_of_any_text(self, text: str) -> None:
+        """Any text either is refused or normalizes to a handle that normalizes to itself."""
+        try:
+            handle = SocialHandle(platform="x", handle=text)
+        except InvalidValueError:
+            return
+        assert SocialHandle(platform="x", handle=handle.handle).handle == handle.handle

@@ -1,0 +1,324 @@
+"""Tests for ``omnicontact.testing``: every strategy's values are valid and round-trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import omnicontact
+from omnicontact import (
+    Case,
+    ConsentLedger,
+    Contact,
+    DateOfBirth,
+    EmailAddress,
+    IdentifierKind,
+    PersonName,
+    PhoneNumber,
+    PhoneType,
+    dumps,
+    loads,
+    to_dict,
+)
+from omnicontact import testing as oct
+from omnicontact.exceptions import InvalidIdentifierError
+
+# Every strategy of the kit, called with its defaults, and the type of value it gives.
+VALUE_STRATEGIES: dict[str, tuple[Callable[[], st.SearchStrategy[Any]], type | None]] = {
+    "cases": (oct.cases, omnicontact.Case),
+    "channels": (oct.channels, omnicontact.Channel),
+    "consent_ledgers": (oct.consent_ledgers, omnicontact.ConsentLedger),
+    "consents": (oct.consents, omnicontact.Consent),
+    "contact_points": (oct.contact_points, omnicontact.ContactPoint),
+    "contacts": (oct.contacts, omnicontact.Contact),
+    "dates_of_birth": (oct.dates_of_birth, omnicontact.DateOfBirth),
+    "emails": (oct.emails, omnicontact.EmailAddress),
+    "external_ids": (oct.external_ids, omnicontact.ExternalId),
+    "identifiers": (oct.identifiers, None),
+    "normalizers": (oct.normalizers, omnicontact.Normalizer),
+    "person_names": (oct.person_names, omnicontact.PersonName),
+    "phone_numbers": (oct.phone_numbers, omnicontact.PhoneNumber),
+    "postal_addresses": (oct.postal_addresses, omnicontact.PostalAddress),
+    "preferences": (oct.preferences, omnicontact.Preferences),
+    "quiet_hours": (oct.quiet_hours, omnicontact.QuietHours),
+    "social_handles": (oct.social_handles, omnicontact.SocialHandle),
+}
+BUILT = {name: make() for name, (make, _) in VALUE_STRATEGIES.items()}
+RAW_STRATEGIES = {"raw_emails", "raw_phones"}
+INVALID_STRATEGIES = {"invalid_dates", "invalid_emails", "invalid_phones"}
+IDENTIFIER_TYPES = tuple(
+    getattr(omnicontact, name)
+    for name in (
+        "EmailAddress",
+        "PhoneNumber",
+        "PostalAddress",
+        "PersonName",
+        "DateOfBirth",
+        "ExternalId",
+        "SocialHandle",
+    )
+)
+
+
+class TestKitSurface:
+    def test_every_strategy_is_covered_here(self) -> None:
+        """Each exported strategy is checked by one of the tests below."""
+        strategies = {name for name in oct.__all__ if name.islower()}
+        assert strategies == set(VALUE_STRATEGIES) | RAW_STRATEGIES | INVALID_STRATEGIES
+
+    @pytest.mark.parametrize("name", sorted(VALUE_STRATEGIES))
+    def test_options_are_keyword_only(self, name: str) -> None:
+        """Strategies take their options by keyword only, as Hypothesis's do."""
+        import inspect
+
+        parameters = inspect.signature(getattr(oct, name)).parameters.values()
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters)
+
+
+class TestValuesAreValid:
+    @pytest.mark.parametrize("name", sorted(VALUE_STRATEGIES))
+    @given(data=st.data())
+    def test_values_pass_validators_and_round_trip(self, name: str, data: Any) -> None:
+        """A drawn value is of its type, rebuilds through its validators unchanged, and
+        survives JSON with its raw values."""
+        expected_type = VALUE_STRATEGIES[name][1]
+        value = data.draw(BUILT[name])
+        assert isinstance(value, expected_type or IDENTIFIER_TYPES)
+        assert attrs.evolve(value) == value  # runs every converter and validator again
+        again = loads(dumps(value))
+        assert again == value
+        assert to_dict(again) == to_dict(value)
+
+    @given(oct.phone_numbers(), st.data())
+    def test_national_raw_phones_read_in_the_number_region(
+        self, number: PhoneNumber, data: st.DataObject
+    ) -> None:
+        """Every variant, national ones included, reads back in the number's region."""
+        raw = data.draw(oct.raw_phones(number))
+        assert PhoneNumber.parse(raw, region=number.region) == number
+
+    @given(oct.phone_numbers(), st.data())
+    def test_international_raw_phones_need_no_region(
+        self, number: PhoneNumber, data: st.DataObject
+    ) -> None:
+        """With ``national=False`` every variant reads back without a default region."""
+        raw = data.draw(oct.raw_phones(number, national=False))
+        assert PhoneNumber.parse(raw) == number
+
+    @given(oct.emails(provider_rules=True), st.data())
+    def test_raw_emails_with_provider_rules_fold_back(
+        self, email: EmailAddress, data: st.DataObject
+    ) -> None:
+        """Dotted and tagged variants of a provider-ruled address fold back to it."""
+        raw = data.draw(oct.raw_emails(email))
+        assert EmailAddress.parse(raw, provider_rules=True) == email
+
+    @given(oct.raw_emails())
+    def test_raw_emails_parse(self, raw: str) -> None:
+        """Every raw email variant is accepted by the parser."""
+        assert "@" in EmailAddress.parse(raw).value
+
+
+class TestInvalidValuesAreRefused:
+    @given(oct.invalid_phones())
+    def test_invalid_phones(self, raw: str) -> None:
+        """Every invalid phone string raises InvalidIdentifierError for the phone field."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            omnicontact.Normalizer(default_region="FR").phone(raw)
+        assert caught.value.field == "phone"
+
+    @given(oct.invalid_emails())
+    def test_invalid_emails(self, raw: str) -> None:
+        """Every invalid email string raises InvalidIdentifierError for the email field."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            omnicontact.Normalizer(email_provider_rules=True).email(raw)
+        assert caught.value.field == "email"
+
+    @given(oct.invalid_dates(order="MDY"))
+    def test_invalid_dates(self, raw: str) -> None:
+        """Every invalid date string raises InvalidIdentifierError for the date field."""
+        with pytest.raises(InvalidIdentifierError) as caught:
+            omnicontact.Normalizer(date_order="MDY").date_of_birth(raw)
+        assert caught.value.field == "date_of_birth"
+
+
+class TestOptions:
+    @given(oct.phone_numbers(regions=["JP", "BR"], types=[PhoneType.MOBILE]))
+    def test_phone_regions_and_types(self, number: PhoneNumber) -> None:
+        """Phone numbers come from the regions and line types asked for."""
+        assert number.region in {"JP", "BR"}
+        assert number.number_type is PhoneType.MOBILE
+
+    @given(oct.phone_numbers(regions={"DE", "ES"}), oct.postal_addresses(countries={"IT"}))
+    def test_sets_are_accepted_as_collections(
+        self, number: PhoneNumber, address: omnicontact.PostalAddress
+    ) -> None:
+        """Options given as sets work too (and are drawn in a stable, sorted order)."""
+        assert number.region in {"DE", "ES"}
+        assert address.country in {"IT", None}
+
+    @given(oct.contacts(channels=["email", "whatsapp"], min_identifiers=2, max_identifiers=2))
+    def test_contact_channels_and_identifier_count(self, contact: Contact) -> None:
+        """Contacts use the channels asked for and hold the number of identifiers asked for
+        (fewer only when two drawn identifiers were equal)."""
+        assert contact.channel in {"email", "whatsapp"}
+        assert 1 <= len(contact.identifiers) <= 2
+
+    @given(oct.cases(min_size=2, max_size=3))
+    def test_case_sizes(self, case: Case) -> None:
+        """Cases group between ``min_size`` and ``max_size`` contacts."""
+        assert 2 <= len(case.contacts) <= 3
+
+    @given(oct.consent_ledgers(min_size=2, max_size=4))
+    def test_ledger_sizes(self, ledger: ConsentLedger) -> None:
+        """Ledgers hold between ``min_size`` and ``max_size`` statements."""
+        assert 2 <= len(ledger.entries) <= 4
+
+    @given(oct.identifiers(kinds=["email", IdentifierKind.SOCIAL]))
+    def test_identifier_kinds(self, identifier: Any) -> None:
+        """Only the identifier kinds asked for are drawn."""
+        assert identifier.kind in {IdentifierKind.EMAIL, IdentifierKind.SOCIAL}
+
+    @given(
+        oct.dates_of_birth(
+            order="MDY", min_value=dt.date(1990, 1, 1), max_value=dt.date(1990, 12, 31)
+        )
+    )
+    def test_date_bounds(self, date: DateOfBirth) -> None:
+        """Dates of birth stay within the bounds asked for."""
+        assert date.value.year == 1990
+
+    @given(oct.person_names(non_latin=False))
+    def test_latin_only_names_fold_to_ascii(self, name: PersonName) -> None:
+        """Without non-Latin scripts every name folds to an ASCII key."""
+        assert name.key.isascii()
+
+    @given(oct.channels(builtin_only=True))
+    def test_builtin_only_channels(self, channel: omnicontact.Channel) -> None:
+        """``builtin_only`` draws only the built-in channels."""
+        assert channel in omnicontact.BUILTIN_CHANNELS
+
+    def test_strategies_draw_varied_values(self) -> None:
+        """Generated names include non-Latin scripts and addresses several countries."""
+        scripts: set[bool] = set()
+        countries: set[str | None] = set()
+
+        @settings(max_examples=100, database=None)
+        @given(oct.person_names(), oct.postal_addresses())
+        def collect(name: PersonName, address: omnicontact.PostalAddress) -> None:
+            scripts.add(name.key.isascii())
+            countries.add(address.country)
+
+        collect()
+        assert scripts == {True, False}
+        assert len(countries) >= 3
+
+
+BAD_ARGUMENTS: list[tuple[Callable[..., st.SearchStrategy[Any]], dict[str, Any]]] = [
+    (oct.phone_numbers, {"regions": []}),
+    (oct.phone_numbers, {"regions": "FR"}),
+    (oct.phone_numbers, {"regions": ["XX"]}),
+    (oct.phone_numbers, {"types": [PhoneType.UNKNOWN]}),
+    (oct.phone_numbers, {"regions": ["SN"], "types": [PhoneType.PAGER]}),
+    (oct.invalid_phones, {"regions": ["ZZ"]}),
+    (oct.raw_phones, {"number": "+33612345678"}),
+    (oct.raw_phones, {"national": "yes"}),
+    (oct.emails, {"provider_rules": "yes"}),
+    (oct.raw_emails, {"email": "a@example.com"}),
+    (oct.dates_of_birth, {"order": "XYZ"}),
+    (oct.dates_of_birth, {"min_value": dt.date(1850, 1, 1)}),
+    (oct.dates_of_birth, {"min_value": dt.date(2000, 1, 1), "max_value": dt.date(1999, 1, 1)}),
+    (oct.dates_of_birth, {"max_value": dt.datetime(2000, 1, 1)}),
+    (oct.invalid_dates, {"order": "dmy"}),
+    (oct.person_names, {"non_latin": 1}),
+    (oct.postal_addresses, {"countries": ["ZZ"]}),
+    (oct.postal_addresses, {"countries": []}),
+    (oct.external_ids, {"namespaces": []}),
+    (oct.social_handles, {"platforms": ["Insta Gram"]}),
+    (oct.identifiers, {"kinds": ["fax"]}),
+    (oct.identifiers, {"kinds": []}),
+    (oct.channels, {"builtin_only": 1}),
+    (oct.contact_points, {"channels": ["E-mail"]}),
+    (oct.contacts, {"channels": "email"}),
+    (oct.contacts, {"min_identifiers": -1}),
+    (oct.contacts, {"min_identifiers": 3, "max_identifiers": 1}),
+    (oct.cases, {"min_size": 0}),
+    (oct.cases, {"min_size": 3, "max_size": 2}),
+    (oct.consents, {"points": []}),
+    (oct.consents, {"purposes": ["Marketing"]}),
+    (oct.consent_ledgers, {"min_size": -1}),
+    (oct.consent_ledgers, {"max_size": 1.5}),
+    (oct.preferences, {"channels": []}),
+]
+
+
+class TestInvalidArguments:
+    @pytest.mark.parametrize(
+        ("make", "kwargs"),
+        BAD_ARGUMENTS,
+        ids=[f"{make.__name__}-{sorted(kwargs)}" for make, kwargs in BAD_ARGUMENTS],
+    )
+    def test_bad_argument_raises_invalid_argument_when_used(
+        self, make: Callable[..., st.SearchStrategy[Any]], kwargs: dict[str, Any]
+    ) -> None:
+        """A bad argument is reported as InvalidArgument when the strategy is first used,
+        not when it is defined (so a module-level definition never breaks collection)."""
+        strategy = make(**kwargs)
+        with pytest.raises(InvalidArgument):
+            strategy.validate()
+
+    def test_bad_argument_fails_the_test_that_draws(self) -> None:
+        """A test drawing from a badly configured strategy fails with InvalidArgument."""
+
+        @given(oct.cases(min_size=0))
+        def draws(case: Case) -> None:
+            raise AssertionError("never reached")
+
+        with pytest.raises(InvalidArgument, match="min_size"):
+            draws()
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+        check=False,
+    )
+
+
+class TestOptionalDependency:
+    def test_omnicontact_imports_without_hypothesis(self) -> None:
+        """``import omnicontact`` works when Hypothesis is not installed."""
+        result = _run(
+            "import sys; sys.modules['hypothesis'] = None\n"
+            "import omnicontact\n"
+            "assert 'hypothesis' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
+            "print(omnicontact.Contact.__name__)"
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "Contact"
+
+    def test_testing_without_hypothesis_says_which_extra_to_install(self) -> None:
+        """``import omnicontact.testing`` without Hypothesis is an ImportError naming the extra."""
+        result = _run(
+            "import sys; sys.modules['hypothesis'] = None\n"
+            "try:\n"
+            "    import omnicontact.testing\n"
+            "except ImportError as error:\n"
+            "    print(error)\n"
+        )
+        assert result.returncode == 0, result.stderr
+        assert "pip install 'omnicontact[hypothesis]'" in result.stdout

@@ -1,0 +1,89 @@
+"""Typed usage of omnicontact's public API; ``mypy --strict`` checks this file.
+
+It is never run: it shows what users write, and fails type checking when a public
+signature changes in a way that breaks them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import omnicontact
+from omnicontact import (
+    Case,
+    CaseStatus,
+    Channel,
+    ChannelRegistry,
+    Consent,
+    ConsentLedger,
+    ConsentStatus,
+    Contact,
+    ContactPoint,
+    DateOfBirth,
+    EmailAddress,
+    Normalizer,
+    PersonName,
+    PhoneNumber,
+    PhoneType,
+    Preferences,
+    QuietHours,
+    dumps,
+    loads,
+    to_dict,
+)
+from omnicontact import testing as oct
+from omnicontact.exceptions import InvalidIdentifierError, OmnicontactError
+
+normalize = Normalizer(default_region="FR", date_order="DMY")
+phone: PhoneNumber = normalize.phone("06 12 34 56 78")
+kind: PhoneType = phone.number_type
+email: EmailAddress = normalize.email("Ann@Example.com")
+name: PersonName = normalize.name("Jean-Pierre de la Fontaine")
+born: DateOfBirth = normalize.date_of_birth("03/04/1990")
+born_on: dt.date = born.value
+key: str = name.key
+
+registry = ChannelRegistry.with_builtins()
+whatsapp: Channel = registry.register(
+    Channel(name="whatsapp", label="WhatsApp", medium="asynchronous", capabilities=["outbound"])
+)
+
+when = omnicontact.aware(dt.datetime(2026, 3, 2, 10, 0), "Europe/Paris")
+contact = Contact(
+    channel="phone", direction="inbound", occurred_at=when, identifiers=[phone], source_id="c1"
+)
+case: Case = Case.open_with(contact, subject="Refund").transition(CaseStatus.PENDING, at=when)
+point = ContactPoint(channel="sms", identifier=phone)
+ledger: ConsentLedger = ConsentLedger().record(
+    Consent(point=point, purpose="marketing", status="granted", recorded_at=when, source="web")
+)
+status: ConsentStatus | None = ledger.status(point, "marketing", at=when)
+allowed: bool = ledger.allows(point, "marketing", at=when)
+preferences = Preferences(
+    preferred_channels=["sms"], quiet_hours=[QuietHours(start=dt.time(21), end=dt.time(8))]
+)
+quiet: bool = preferences.in_quiet_hours(when)
+
+text: str = dumps(contact)
+same: Contact = loads(text, Contact)
+document: dict[str, object] = to_dict(case)
+
+try:
+    normalize.phone("not a phone")
+except InvalidIdentifierError as error:
+    field: str = error.field
+except OmnicontactError:
+    pass
+
+contacts: st.SearchStrategy[Contact] = oct.contacts(channels=["email", "sms"], max_identifiers=2)
+phones: st.SearchStrategy[PhoneNumber] = oct.phone_numbers(regions=["FR", "JP"])
+raw: st.SearchStrategy[str] = oct.raw_phones(phone, national=True)
+cases: st.SearchStrategy[Case] = oct.cases(min_size=1, max_size=3)
+
+
+@given(contacts, st.from_type(Contact))
+def test_round_trip(drawn: Contact, from_type: Contact) -> None:
+    assert loads(dumps(drawn), Contact) == drawn
