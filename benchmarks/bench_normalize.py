@@ -48,6 +48,7 @@ def clear_caches() -> None:
     identifiers_module._parse_phone.cache_clear()
     identifiers_module._parse_email.cache_clear()
     identifiers_module._CANONICAL_EMAILS.clear()
+    identifiers_module._CANONICAL_PHONES.clear()
 
 
 def rate(label: str, parse: object, values: list[str]) -> None:

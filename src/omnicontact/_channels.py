@@ -24,7 +24,8 @@ __all__ = [
 CHANNEL_ENTRY_POINT_GROUP = "omnicontact.channels"
 """Entry-point group through which installed packages contribute channels."""
 
-_NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
+CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
+"""What a channel name looks like (shared by every field that names a channel)."""
 
 
 class Medium(str, enum.Enum):
@@ -50,7 +51,7 @@ class Capability(str, enum.Enum):
 
 
 def _check_name(_instance: Any, _attribute: Any, value: str) -> None:
-    if not isinstance(value, str) or not _NAME.match(value):
+    if not isinstance(value, str) or not CHANNEL_NAME.match(value):
         raise InvalidValueError(
             "channel.name", value, "must be lowercase: a letter, then letters, digits, _ or -"
         )

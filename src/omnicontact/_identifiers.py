@@ -247,7 +247,7 @@ class PhoneNumber:
             raise InvalidIdentifierError("phone", self.value, "is not an E.164 number")
         if not self.raw:
             object.__setattr__(self, "raw", self.value)
-        parsed = _parse_phone(self.value, None)
+        parsed = _CANONICAL_PHONES.get(self.value) or _parse_phone(self.value, None)
         if parsed[0] != self.value:
             raise InvalidIdentifierError(
                 "phone", self.value, f"is not in canonical form (canonical: {parsed[0]!r})"
@@ -287,7 +287,16 @@ def _parse_phone(raw: str, region: str | None) -> tuple[str, PhoneType, str | No
         raise InvalidIdentifierError("phone", raw, "is not a valid number for its region")
     value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     number_type = _PHONE_TYPES.get(phonenumbers.number_type(number), PhoneType.UNKNOWN)
-    return value, number_type, phonenumbers.region_code_for_number(number)
+    result = (value, number_type, phonenumbers.region_code_for_number(number))
+    if len(_CANONICAL_PHONES) >= _CACHE_SIZE:
+        _CANONICAL_PHONES.clear()
+    _CANONICAL_PHONES[value] = result
+    return result
+
+
+# E.164 values known to be canonical, with their type and region, so that making a
+# PhoneNumber from a freshly parsed value does not parse it again. Cleared when full.
+_CANONICAL_PHONES: dict[str, tuple[str, PhoneType, str | None]] = {}
 
 
 # ------------------------------------------------------------------------------------- address

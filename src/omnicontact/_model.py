@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from ._channels import CHANNEL_NAME as _CHANNEL
 from ._identifiers import IDENTIFIER_TYPES, Identifier
 from .exceptions import CaseTransitionError, InvalidValueError
 
@@ -103,6 +104,18 @@ def _slug(field: str) -> Any:
 
 
 _E = TypeVar("_E", bound=enum.Enum)
+
+
+def _channel_name(field: str) -> Any:
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        if not isinstance(value, str) or not _CHANNEL.match(value):
+            raise InvalidValueError(
+                field,
+                value,
+                "must be a channel name: a lowercase letter, then letters, digits, _ -",
+            )
+
+    return check
 
 
 def _enum(kind: type[_E], field: str, value: Any) -> _E:
@@ -234,7 +247,7 @@ class Contact:
     True
     """
 
-    channel: str = attrs.field(validator=_slug("channel"))
+    channel: str = attrs.field(validator=_channel_name("channel"))
     direction: Direction = attrs.field(converter=_direction)
     occurred_at: dt.datetime = attrs.field(converter=_occurred_at)
     identifiers: tuple[Identifier, ...] = attrs.field(default=(), converter=_identifiers)
@@ -298,7 +311,7 @@ class CaseContact:
     """A contact's place in a case: which contact, on which channel, when."""
 
     contact_id: str = attrs.field(validator=attrs.validators.instance_of(str))
-    channel: str = attrs.field(validator=_slug("channel"))
+    channel: str = attrs.field(validator=_channel_name("channel"))
     occurred_at: dt.datetime = attrs.field(converter=_occurred_at)
 
 
@@ -465,7 +478,7 @@ class ContactPoint:
     'sms:+33612345678'
     """
 
-    channel: str = attrs.field(validator=_slug("contact_point.channel"))
+    channel: str = attrs.field(validator=_channel_name("contact_point.channel"))
     identifier: Identifier
 
     def __attrs_post_init__(self) -> None:
@@ -640,7 +653,7 @@ class Preferences:
 
     def __attrs_post_init__(self) -> None:
         for name in (*self.preferred_channels, *self.opted_out_channels):
-            _slug("preferences.channels")(self, None, name)
+            _channel_name("preferences.channels")(self, None, name)
         both = set(self.preferred_channels) & self.opted_out_channels
         if both:
             raise InvalidValueError(
