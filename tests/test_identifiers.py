@@ -177,16 +177,31 @@ class TestPersonName:
     @pytest.mark.parametrize(
         ("raw", "key"),
         [
-            ("山田 太郎", "山田|太郎"),
+            ("山田 太郎", "太郎|山田"),
             ("Иван Иванов", "иван|иванов"),
             ("Γιώργος Παπαδόπουλος", "γιωργοσ|παπαδοπουλοσ"),  # final sigma is case-folded
-            ("김 민준", "김|민준"),
+            ("김 민준", "민준|김"),
             ("محمد الحسيني", "محمد|الحسيني"),
         ],
     )
     def test_non_latin_scripts_keep_their_letters(self, raw: str, key: str) -> None:
         """A name in a non-Latin script keeps its own letters in its key (accents dropped)."""
         assert PersonName.parse(raw).key == key
+
+    @pytest.mark.parametrize(
+        ("raw", "family", "given"),
+        [
+            ("山田 太郎", "山田", "太郎"),
+            ("김 민준", "김", "민준"),
+            ("やまだ たろう", "やまだ", "たろう"),
+        ],
+    )
+    def test_east_asian_names_put_the_family_name_first(
+        self, raw: str, family: str, given: str
+    ) -> None:
+        """Chinese, Japanese and Korean names are read family name first."""
+        name = PersonName.parse(raw)
+        assert (name.family, name.given) == (family, given)
 
     @pytest.mark.parametrize("styled", ["𝐃𝐔𝐏𝐎𝐍𝐓", "ＤＵＰＯＮＴ", "ℐsabelle"])
     def test_styled_letters_fold_to_lower_case(self, styled: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, ClassVar, Literal, TypeVar, Union
@@ -498,8 +499,9 @@ class PersonName:
         """Split a full name into given and family parts.
 
         ``Family, Given`` is read as such; otherwise an all-capitals word run marks the
-        family name (``DUPONT Jean``), a particle (``de``, ``van`` …) starts it, and failing
-        both the last word is the family name.
+        family name (``DUPONT Jean``), names in Chinese, Japanese or Korean script put it
+        first (``山田 太郎``), a particle (``de``, ``van`` …) starts it, and failing all of
+        these the last word is the family name.
         """
         if not isinstance(raw, str):
             raise InvalidIdentifierError("name", raw, "must be a string")
@@ -520,6 +522,9 @@ class PersonName:
             cut = capitals.index(True)
             if all(capitals[cut:]):
                 return cls(given=" ".join(words[:cut]), family=" ".join(words[cut:]), raw=raw)
+        if all(_east_asian(word) for word in words):
+            # Chinese, Japanese and Korean names are written family name first.
+            return cls(family=words[0], given=" ".join(words[1:]), raw=raw)
         for index in range(1, len(words) - 1):
             if fold(words[index]) in _NAME_PARTICLES:
                 return cls(given=" ".join(words[:index]), family=" ".join(words[index:]), raw=raw)
@@ -543,6 +548,14 @@ class PersonName:
 
     def __str__(self) -> str:
         return self.full
+
+
+_EAST_ASIAN_SCRIPTS = ("CJK ", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def _east_asian(word: str) -> bool:
+    """Whether ``word`` is written in Han, kana or Hangul only."""
+    return all(unicodedata.name(ch, "").startswith(_EAST_ASIAN_SCRIPTS) for ch in word)
 
 
 # ------------------------------------------------------------------------------- date of birth
