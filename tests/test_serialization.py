@@ -84,6 +84,22 @@ class TestRoundTrip:
         assert to_dict(again) == to_dict(value)
         assert dumps(again) == text
 
+    @pytest.mark.parametrize("type_name", sorted(EVERY_TYPE))
+    @given(data=st.data())
+    def test_documents_hold_plain_json_data(self, type_name: str, data: Any) -> None:
+        """``to_dict`` gives only dicts, lists, str, int, float, bool and None: no enum
+        members or other subclasses that a host application's JSON encoder may not expect."""
+        document = to_dict(data.draw(EVERY_TYPE[type_name]))
+        stack: list[Any] = [document]
+        while stack:
+            node = stack.pop()
+            assert type(node) in (dict, list, str, int, float, bool, type(None)), node
+            if type(node) is dict:
+                assert all(type(key) is str for key in node)
+                stack.extend(node.values())
+            elif type(node) is list:
+                stack.extend(node)
+
     def test_top_level_identifier_document_reads_back(self) -> None:
         """An identifier written on its own (with its ``kind`` tag) reads back (it used to be
         refused as an unknown ``kind`` field)."""

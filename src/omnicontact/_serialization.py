@@ -12,6 +12,7 @@ Reading a document with a newer schema version raises
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar, cast, get_args
@@ -97,6 +98,10 @@ def _is_identifier_union(type_: Any) -> bool:
     return bool(type_ == Identifier)
 
 
+def _plain_str(value: str) -> str:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
 def make_converter() -> cattrs.Converter:
     """A new converter that (un)structures every omnicontact value.
 
@@ -115,6 +120,9 @@ def make_converter() -> cattrs.Converter:
         lambda value: sorted(converter.unstructure(item) for item in value),
     )
     converter.register_unstructure_hook(dict, lambda value: value)
+    # Our enums mix in str, so cattrs dispatches them to its str hook and would pass the
+    # members through: documents would hold enum members rather than plain JSON strings.
+    converter.register_unstructure_hook(str, _plain_str)
 
     for cls in IDENTIFIER_TYPES.values():
         attrs.resolve_types(cls)
