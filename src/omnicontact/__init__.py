@@ -57,6 +57,16 @@ from ._serialization import (
     to_dict,
 )
 from .exceptions import OmnicontactError
+from .identity import (
+    GuardPolicy,
+    MatchModel,
+    Record,
+    Resolution,
+    ResolutionOutcome,
+    Resolver,
+    SurvivorshipPolicy,
+    estimate,
+)
 
 try:
     __version__ = version("omnicontact")
@@ -85,8 +95,10 @@ __all__ = [
     "Direction",
     "EmailAddress",
     "ExternalId",
+    "GuardPolicy",
     "Identifier",
     "IdentifierKind",
+    "MatchModel",
     "Medium",
     "Normalizer",
     "OmnicontactError",
@@ -97,9 +109,15 @@ __all__ = [
     "Preferences",
     "Purpose",
     "QuietHours",
+    "Record",
+    "Resolution",
+    "ResolutionOutcome",
+    "Resolver",
     "SocialHandle",
+    "SurvivorshipPolicy",
     "aware",
     "dumps",
+    "estimate",
     "from_dict",
     "loads",
     "make_converter",
