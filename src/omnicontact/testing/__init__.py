@@ -6,6 +6,6 @@ tests; :func:`synthetic_population` makes large seeded ones for benchmarks.
 
 from __future__ import annotations
 
-from ._populations import Population, populations, synthetic_population
+from ._populations import Population, populations, synthetic_population, tangled_records
 
-__all__ = ["Population", "populations", "synthetic_population"]
+__all__ = ["Population", "populations", "synthetic_population", "tangled_records"]

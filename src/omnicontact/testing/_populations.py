@@ -14,6 +14,7 @@ known, so accuracy can be measured.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 from .._identifiers import ExternalId, Normalizer
 from ..identity import Record
 
-__all__ = ["Population", "populations", "synthetic_population"]
+__all__ = ["Population", "populations", "synthetic_population", "tangled_records"]
 
 T = TypeVar("T")
 
@@ -205,10 +206,9 @@ def _record(
     missing = noise
 
     def add(make: Any, *args: Any, **kwargs: Any) -> None:
-        try:
+        # A corrupted value that does not parse is a missing value.
+        with contextlib.suppress(ValueError):
             identifiers.append(make(*args, **kwargs))
-        except ValueError:
-            pass  # a corrupted value that does not parse is a missing value
 
     wants = {
         "web": ("email", "name", "dob", "address", "mobile"),
@@ -364,3 +364,49 @@ def synthetic_population(
         household_percent=household_percent,
         junk=junk,
     )
+
+
+_TANGLED_EMAILS = ("ann@mail.fr", "bob@mail.fr", "cat@mail.fr", "test@test.com")
+_TANGLED_PHONES = ("+33612345678", "+33698765432", "+33145678901")
+_TANGLED_NAMES = ("Ann Martin", "Anne Martin", "Bob Martin", "Cat Durand")
+_TANGLED_DOBS = (dt.date(1980, 1, 2), dt.date(1980, 2, 1), dt.date(1991, 7, 14))
+
+
+@st.composite
+def _tangled(draw: Any, min_size: int, max_size: int) -> tuple[Record, ...]:
+    normalizer = Normalizer(default_region="FR")
+    count = draw(st.integers(min_size, max_size))
+    records = []
+    for index in range(count):
+        identifiers: list[Any] = []
+        for email in draw(st.sets(st.sampled_from(_TANGLED_EMAILS), max_size=2)):
+            identifiers.append(normalizer.email(email))
+        for phone in draw(st.sets(st.sampled_from(_TANGLED_PHONES), max_size=2)):
+            identifiers.append(normalizer.phone(phone))
+        name = draw(st.none() | st.sampled_from(_TANGLED_NAMES))
+        if name is not None:
+            identifiers.append(normalizer.name(name))
+        for dob in draw(st.sets(st.sampled_from(_TANGLED_DOBS), max_size=2)):
+            identifiers.append(normalizer.date_of_birth(dob))
+        records.append(
+            Record(
+                id=f"t{index}",
+                source=draw(st.sampled_from(_CHANNELS)),
+                observed_at=_BASE_TIME + dt.timedelta(hours=draw(st.integers(0, 5))),
+                identifiers=identifiers,
+            )
+        )
+    return tuple(records)
+
+
+def tangled_records(
+    *, min_size: int = 2, max_size: int = 8
+) -> st.SearchStrategy[tuple[Record, ...]]:
+    """A strategy for a few records drawing from tiny pools of emails, phones, names, dates.
+
+    Nearly every pair shares something and many customers would break a guard, so these
+    stress the identity graph: ordering, guards, judgements and unmerge.
+    """
+    if not 0 <= min_size <= max_size:
+        raise ValueError("tangled_records: need 0 <= min_size <= max_size")
+    return _tangled(min_size, max_size)
