@@ -127,12 +127,23 @@ def name_signature(name: PersonName) -> frozenset[str]:
 class Profile:
     """The comparison features of one record, computed once and kept while it is resolved."""
 
-    __slots__ = ("addresses", "dobs", "names", "national_ids", "record", "rule_keys", "signatures")
+    __slots__ = (
+        "addresses",
+        "blocking_keys",
+        "dobs",
+        "names",
+        "national_ids",
+        "record",
+        "rule_keys",
+        "signatures",
+    )
 
     def __init__(
         self, record: Record, *, rule_keys: frozenset[tuple[str, str]] = frozenset()
     ) -> None:
         self.record = record
+        self.blocking_keys: frozenset[str] | None = None
+        """Filled in by whoever blocks with this profile (the keys depend on the model)."""
         self.rule_keys = rule_keys
         """``(rule name, identifier key)`` for each usable (non-junk) rule identifier."""
         names: list[tuple[str, str, str, str, str]] = []

@@ -169,13 +169,21 @@ class Resolver:
                 events.append(self._log(kind, reason=reason, record_ids=(record_id,)))
             previous = self._apply(change, cause=events[0].sequence if events else None)
             events.extend(previous.events)
+        about: dict[str, list[Event]] = {}
+        for event in events:
+            for name in {*event.record_ids, *event.customer_ids}:
+                about.setdefault(name, []).append(event)
         results = []
         for record_id in batch:
-            results.append(self._resolution(record_id, record_id in unchanged, previous, events))
+            results.append(self._resolution(record_id, record_id in unchanged, previous, about))
         return results
 
     def _resolution(
-        self, record_id: str, unchanged: bool, applied: _Applied, events: Sequence[Event]
+        self,
+        record_id: str,
+        unchanged: bool,
+        applied: _Applied,
+        about: Mapping[str, list[Event]],
     ) -> Resolution:
         customer_id = self._store.customer_of(record_id)
         assert customer_id is not None
@@ -223,7 +231,12 @@ class Resolver:
             merged=tuple(previous) if outcome is ResolutionOutcome.MERGED else (),
             evidence=evidence,
             possible_matches=possible,
-            events=tuple(events),
+            events=tuple(
+                sorted(
+                    {*about.get(record_id, ()), *about.get(customer_id, ())},
+                    key=lambda e: e.sequence,
+                )
+            ),
         )
 
     # ------------------------------------------------------------------------------ unmerge
@@ -366,7 +379,7 @@ class Resolver:
         """Replace the model (for example after :func:`estimate`) and re-resolve everything."""
         with self._store.transaction():
             old_keys = {
-                record_id: self._model.blocking.keys(self._profile(record_id))
+                record_id: self._keys(self._profile(record_id))
                 for record_id in self._store.record_ids()
             }
             for record_id, keys in old_keys.items():
@@ -375,7 +388,7 @@ class Resolver:
             self._profiles.clear()
             self._shared.clear()
             for record_id in old_keys:
-                self._store.add_keys(record_id, model.blocking.keys(self._profile(record_id)))
+                self._store.add_keys(record_id, self._keys(self._profile(record_id)))
             event = self._log(EventKind.MODEL_CHANGED, reason=reason)
             applied = self._apply(_Change(refresh_all=True), cause=event.sequence)
         return (event, *applied.events)
@@ -582,6 +595,11 @@ class Resolver:
             self._profiles[record_id] = profile
         return profile
 
+    def _keys(self, profile: Profile) -> frozenset[str]:
+        if profile.blocking_keys is None:
+            profile.blocking_keys = self._model.blocking.keys(profile)
+        return profile.blocking_keys
+
     def _is_shared(self, key: str) -> bool:
         cached = self._shared.get(key)
         if cached is None:
@@ -615,7 +633,7 @@ class Resolver:
         profile = self._profile(record_id)
         limit = self._model.blocking.max_block_size
         candidates: set[str] = set()
-        for key in self._model.blocking.keys(profile):
+        for key in self._keys(profile):
             holders = self._store.records_with_key(key)
             if len(holders) <= limit:
                 candidates.update(holders)
@@ -642,7 +660,6 @@ class Resolver:
 
     def _apply(self, change: _Change, *, cause: int | None) -> _Applied:
         store = self._store
-        blocking = self._model.blocking
         seeds: set[str] = set(change.extra_seeds)
         before_customers: dict[str, str] = {}  # record id -> customer id, before the change
         before_groups: dict[str, frozenset[str]] = {}
@@ -658,17 +675,17 @@ class Resolver:
         touched: set[str] = set()
         leaving = set(change.delete) | {r for r in change.put if store.get_record(r) is not None}
         for record_id in leaving:
-            touched |= blocking.keys(self._profile(record_id))
+            touched |= self._keys(self._profile(record_id))
         new_profiles = {r: self._model.profile(record) for r, record in change.put.items()}
         for profile in new_profiles.values():
-            touched |= blocking.keys(profile)
+            touched |= self._keys(profile)
         state_before = {key: self._key_state(key) for key in touched}
         holders_before = {key: store.records_with_key(key) for key in touched}
 
         # 2. change the facts
         for record_id in sorted(leaving):
             remember(record_id)
-            store.remove_keys(record_id, blocking.keys(self._profile(record_id)))
+            store.remove_keys(record_id, self._keys(self._profile(record_id)))
             for other in store.edges_of(record_id):
                 store.delete_edge(record_id, other)
                 seeds.add(other)
@@ -678,7 +695,7 @@ class Resolver:
         for record_id, record in sorted(change.put.items()):
             store.put_record(record)
             self._profiles[record_id] = new_profiles[record_id]
-            store.add_keys(record_id, blocking.keys(new_profiles[record_id]))
+            store.add_keys(record_id, self._keys(new_profiles[record_id]))
             seeds.add(record_id)
         for key in touched:
             if key.startswith("id:"):
