@@ -1,13 +1,16 @@
-"""Unit tests of the in-memory store."""
+"""Unit tests of the in-memory store and of the documents a store keeps."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from hypothesis import given
 
-from omnicontact.identity import Record
+from omnicontact import dumps, loads
+from omnicontact.identity import Event, EventKind, Judgement, Record
 from omnicontact.store import IdentityStore, MemoryStore
+from omnicontact.testing import Population, populations
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -44,3 +47,18 @@ class TestMemoryStore:
         with store.transaction():
             store.put_record(Record(id="a", source="web", observed_at=T0))
         assert store.count_records() == 1
+
+
+class TestDocuments:
+    @given(populations(max_people=3))
+    def test_records_round_trip_through_json(self, population: Population) -> None:
+        """Every generated record reads back equal from its JSON document."""
+        for record in population.records:
+            assert loads(dumps(record), Record) == record
+
+    def test_judgements_and_events_round_trip(self) -> None:
+        """Judgements and audit events are documents a persistent store can keep."""
+        judgement = Judgement(id="j", same=False, left=["a"], right=["b", "c"], at=T0)
+        event = Event(sequence=1, at=T0, kind=EventKind.RECORD_ADDED, record_ids=("a",))
+        assert loads(dumps(judgement), Judgement) == judgement
+        assert loads(dumps(event), Event) == event

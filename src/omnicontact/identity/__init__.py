@@ -8,6 +8,7 @@ function of (records, judgements, model), guards against over-merging
 
 from __future__ import annotations
 
+from .._serialization import register_document_type
 from ._blocking import BLOCKING_RULES, Blocking
 from ._compare import LEVELS
 from ._events import Event, EventKind, Judgement
@@ -26,6 +27,9 @@ from ._graph import Rejection, customer_id_for
 from ._guards import GuardPolicy
 from ._record import Record, identifier_slot
 from ._resolver import Resolution, ResolutionOutcome, Resolver
+
+for _document_type in (Record, Judgement, Event, PairEvidence):
+    register_document_type(_document_type)
 
 __all__ = [
     "BLOCKING_RULES",
