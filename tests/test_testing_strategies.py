@@ -56,6 +56,7 @@ VALUE_STRATEGIES: dict[str, tuple[Callable[[], st.SearchStrategy[Any]], type | N
 BUILT = {name: make() for name, (make, _) in VALUE_STRATEGIES.items()}
 RAW_STRATEGIES = {"raw_emails", "raw_phones"}
 INVALID_STRATEGIES = {"invalid_dates", "invalid_emails", "invalid_phones"}
+POPULATION_STRATEGIES = {"populations", "synthetic_population", "tangled_records"}
 IDENTIFIER_TYPES = tuple(
     getattr(omnicontact, name)
     for name in (
@@ -74,7 +75,9 @@ class TestKitSurface:
     def test_every_strategy_is_covered_here(self) -> None:
         """Each exported strategy is checked by one of the tests below."""
         strategies = {name for name in oct.__all__ if name.islower()}
-        assert strategies == set(VALUE_STRATEGIES) | RAW_STRATEGIES | INVALID_STRATEGIES
+        assert strategies == (
+            set(VALUE_STRATEGIES) | RAW_STRATEGIES | INVALID_STRATEGIES | POPULATION_STRATEGIES
+        )
 
     @pytest.mark.parametrize("name", sorted(VALUE_STRATEGIES))
     def test_options_are_keyword_only(self, name: str) -> None:
@@ -322,3 +325,30 @@ class TestOptionalDependency:
         )
         assert result.returncode == 0, result.stderr
         assert "pip install 'omnicontact[hypothesis]'" in result.stdout
+
+
+class TestPopulations:
+    @given(oct.populations(max_people=4))
+    def test_population_records_are_valid_documents(self, population: oct.Population) -> None:
+        """Every record drawn passes its validators, survives JSON and has a known person."""
+        ids = [record.id for record in population.records]
+        assert len(ids) == len(set(ids))
+        assert set(population.truth) == set(ids)
+        for record in population.records:
+            assert omnicontact.loads(omnicontact.dumps(record)) == record
+
+    @given(oct.tangled_records(max_size=6))
+    def test_tangled_records_are_valid_documents(self, records: tuple[Any, ...]) -> None:
+        """Tangled records have distinct ids and survive JSON."""
+        assert 2 <= len(records) <= 6
+        assert len({record.id for record in records}) == len(records)
+        for record in records:
+            assert omnicontact.loads(omnicontact.dumps(record)) == record
+
+    def test_synthetic_population_is_reproducible(self) -> None:
+        """The same seed gives the same records and truth; another seed does not."""
+        first = oct.synthetic_population(30, seed=3)
+        assert first == oct.synthetic_population(30, seed=3)
+        assert first.truth == oct.synthetic_population(30, seed=3).truth
+        assert first != oct.synthetic_population(30, seed=4)
+        assert len(first.true_partition()) == 30

@@ -58,6 +58,16 @@ from ._serialization import (
     to_dict,
 )
 from .exceptions import OmnicontactError
+from .identity import (
+    GuardPolicy,
+    MatchModel,
+    Record,
+    Resolution,
+    ResolutionOutcome,
+    Resolver,
+    SurvivorshipPolicy,
+    estimate,
+)
 
 try:
     __version__ = _version("omnicontact")
@@ -86,8 +96,10 @@ __all__ = [
     "Direction",
     "EmailAddress",
     "ExternalId",
+    "GuardPolicy",
     "Identifier",
     "IdentifierKind",
+    "MatchModel",
     "Medium",
     "Normalizer",
     "OmnicontactError",
@@ -98,9 +110,15 @@ __all__ = [
     "Preferences",
     "Purpose",
     "QuietHours",
+    "Record",
+    "Resolution",
+    "ResolutionOutcome",
+    "Resolver",
     "SocialHandle",
+    "SurvivorshipPolicy",
     "aware",
     "dumps",
+    "estimate",
     "from_dict",
     "loads",
     "make_converter",

@@ -11,6 +11,9 @@ The tree::
     │   └── InvalidPayloadError                   a connector cannot read a raw payload: .row
     ├── ChannelConflictError (ValueError)         two registrations of one channel disagree
     ├── UnknownChannelError (LookupError)         no channel is registered under that name
+    ├── UnknownRecordError (LookupError)          the resolver holds no record with that id
+    ├── UnknownCustomerError (LookupError)        no customer (live or retired id) by that id
+    ├── UnknownJudgementError (LookupError)       no judgement with that id
     ├── CaseTransitionError (ValueError)          a case cannot move to that status
     ├── PolicyError (ValueError)                  a routing policy is invalid: .file .rule .reason
     └── SerializationError (ValueError)           a document cannot be read back
@@ -34,6 +37,9 @@ __all__ = [
     "PolicyError",
     "SerializationError",
     "UnknownChannelError",
+    "UnknownCustomerError",
+    "UnknownJudgementError",
+    "UnknownRecordError",
     "UnsupportedSchemaVersionError",
 ]
 
@@ -125,3 +131,15 @@ class SerializationError(OmnicontactError, ValueError):
 
 class UnsupportedSchemaVersionError(SerializationError):
     """A document carries a schema version newer than this omnicontact understands."""
+
+
+class UnknownRecordError(OmnicontactError, LookupError):
+    """The identity resolver holds no record with the requested id."""
+
+
+class UnknownCustomerError(OmnicontactError, LookupError):
+    """No customer, live or retired, has the requested id (or it was erased)."""
+
+
+class UnknownJudgementError(OmnicontactError, LookupError):
+    """No judgement has the requested id."""

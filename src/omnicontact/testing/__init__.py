@@ -13,6 +13,10 @@ forms vary the way real data does (``06 12 34 56 78`` and ``0033612345678`` for 
 
 Once omnicontact is installed, Hypothesis also knows these strategies by type:
 ``st.from_type(omnicontact.Contact)`` works without importing this module.
+
+:func:`populations` draws small populations of customers with known truth for property
+tests of identity resolution; :func:`synthetic_population` makes large seeded ones for
+benchmarks.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "pip install 'omnicontact[hypothesis]'"
     ) from error
 
+from ._populations import Population, populations, synthetic_population, tangled_records
 from ._strategies import (
     DEFAULT_REGIONS,
     cases,
@@ -53,6 +58,7 @@ from ._strategies import (
 
 __all__ = [
     "DEFAULT_REGIONS",
+    "Population",
     "cases",
     "channels",
     "consent_ledgers",
@@ -69,10 +75,13 @@ __all__ = [
     "normalizers",
     "person_names",
     "phone_numbers",
+    "populations",
     "postal_addresses",
     "preferences",
     "quiet_hours",
     "raw_emails",
     "raw_phones",
     "social_handles",
+    "synthetic_population",
+    "tangled_records",
 ]

@@ -1,0 +1,555 @@
+"""The match model: deterministic rules plus Fellegi–Sunter scoring of person data.
+
+A pair of records is scored by adding, to the prior log-odds that two random records are
+one customer, the weight ``log2(m / u)`` of the level each comparison falls into, where
+``m`` is the chance of that level for two records of one customer and ``u`` for two
+records of different customers. A missing value weighs 0. The exact level of a comparison
+uses the value's own frequency as ``u`` when term frequencies are known, so sharing a rare
+surname counts for more than sharing ``Martin``.
+
+Parameters can be set by hand (the defaults need no training) or estimated from the user's
+unlabelled records with :func:`estimate`: ``u`` from random pairs, ``m`` and the prior by
+expectation maximisation over pairs blocked on another field.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .._identifiers import ExternalId, IdentifierKind, SocialHandle
+from ..exceptions import InvalidValueError
+from ._blocking import Blocking
+from ._compare import COMPARATORS, LEVELS, Profile, exact_values
+from ._guards import GuardPolicy
+from ._record import Record
+
+__all__ = [
+    "Comparison",
+    "ComparisonResult",
+    "DeterministicRule",
+    "MatchModel",
+    "Outcome",
+    "PairEvidence",
+    "estimate",
+]
+
+
+class Outcome(str, enum.Enum):
+    """What the model concludes about a pair of records."""
+
+    MATCH = "match"
+    POSSIBLE_MATCH = "possible_match"
+    """Kept for human review; never merged automatically."""
+    NON_MATCH = "non_match"
+
+
+def _probabilities(field: str, value: Any) -> tuple[float, ...]:
+    try:
+        items = tuple(float(item) for item in value)
+    except (TypeError, ValueError):
+        raise InvalidValueError(field, value, "must be a sequence of numbers") from None
+    for item in items:
+        if not 0.0 < item <= 1.0:
+            raise InvalidValueError(field, value, "every probability must be in (0, 1]")
+    return items
+
+
+def _m_values(value: Any) -> tuple[float, ...]:
+    return _probabilities("comparison.m", value)
+
+
+def _u_values(value: Any) -> tuple[float, ...]:
+    return _probabilities("comparison.u", value)
+
+
+@attrs.frozen(kw_only=True)
+class Comparison:
+    """The ``m`` and ``u`` probabilities of each level of one built-in comparison.
+
+    ``field`` is ``name``, ``date_of_birth``, ``address`` or ``national_id``; ``m`` and ``u``
+    list one probability per level, in the order of :attr:`levels`.
+
+    >>> c = Comparison.default("date_of_birth")
+    >>> c.levels[0], round(c.weight(0), 1)
+    ('exact', 13.1)
+    """
+
+    field: str = attrs.field()
+    m: tuple[float, ...] = attrs.field(converter=_m_values)
+    u: tuple[float, ...] = attrs.field(converter=_u_values)
+    term_frequency: bool = True
+
+    @field.validator
+    def _check(self, _attribute: Any, value: str) -> None:
+        if value not in LEVELS:
+            raise InvalidValueError(
+                "comparison.field", value, f"must be one of: {', '.join(LEVELS)}"
+            )
+        size = len(LEVELS[value])
+        if len(self.m) != size or len(self.u) != size:
+            raise InvalidValueError(
+                f"comparison.{value}", (self.m, self.u), f"needs {size} m and {size} u values"
+            )
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return LEVELS[self.field]
+
+    def weight(self, level: int) -> float:
+        """The match weight (bits) of ``level``: ``log2(m / u)``."""
+        return math.log2(self.m[level] / self.u[level])
+
+    @classmethod
+    def default(cls, field: str) -> Comparison:
+        """Hand-set parameters that work without training."""
+        m, u = _DEFAULTS[field]
+        return cls(field=field, m=m, u=u)
+
+
+_DEFAULTS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
+    # exact, swapped, fuzzy, phonetic_or_nickname, partial, given_only, family_only, different
+    "name": (
+        (0.72, 0.03, 0.12, 0.04, 0.03, 0.02, 0.02, 0.02),
+        (0.0008, 0.00001, 0.0002, 0.002, 0.004, 0.01, 0.02, 0.9629),
+    ),
+    # exact, transposed, one_part, within_year, different
+    "date_of_birth": (
+        (0.86, 0.02, 0.08, 0.01, 0.03),
+        (0.0001, 0.00001, 0.004, 0.01, 0.98589),
+    ),
+    # exact, street_fuzzy, same_area, different
+    "address": ((0.7, 0.1, 0.1, 0.1), (0.0005, 0.0005, 0.02, 0.979)),
+    # exact, one_edit, different
+    "national_id": ((0.9, 0.06, 0.04), (0.000001, 0.00001, 0.999989)),
+}
+
+_RULE_KINDS = (
+    IdentifierKind.EMAIL,
+    IdentifierKind.PHONE,
+    IdentifierKind.EXTERNAL_ID,
+    IdentifierKind.SOCIAL,
+)
+
+
+def _rule_kind(value: Any) -> IdentifierKind:
+    try:
+        kind = IdentifierKind(value)
+    except ValueError:
+        kind = None
+    if kind not in _RULE_KINDS:
+        raise InvalidValueError(
+            "rule.kind", value, "must be one of: email, phone, external_id, social"
+        )
+    assert kind is not None
+    return kind
+
+
+def _namespaces(value: Any) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
+
+
+@attrs.frozen(kw_only=True)
+class DeterministicRule:
+    """Two records that share a usable identifier of this kind are one customer.
+
+    ``namespaces`` restricts external ids (or social platforms) to some namespaces; ``None``
+    accepts all. The rule does not fire on junk or shared values, nor when the pair's person
+    data conflict (see :attr:`MatchModel.conflicts`): those make the records *related*.
+
+    >>> DeterministicRule(kind="external_id", namespaces=["loyalty_card"]).name
+    'same_external_id'
+    """
+
+    kind: IdentifierKind = attrs.field(converter=_rule_kind)
+    namespaces: frozenset[str] | None = attrs.field(default=None, converter=_namespaces)
+
+    @property
+    def name(self) -> str:
+        return f"same_{self.kind.value}"
+
+    def applies_to(self, identifier: Any) -> bool:
+        if identifier.kind is not self.kind:
+            return False
+        if self.namespaces is None:
+            return True
+        if isinstance(identifier, ExternalId):
+            return identifier.namespace in self.namespaces
+        if isinstance(identifier, SocialHandle):
+            return identifier.platform in self.namespaces
+        return True
+
+
+def _default_rules() -> tuple[DeterministicRule, ...]:
+    return (
+        DeterministicRule(kind="email"),
+        DeterministicRule(kind="phone"),
+        DeterministicRule(
+            kind="external_id",
+            namespaces=[
+                ExternalId.LOYALTY_CARD,
+                ExternalId.CUSTOMER_NUMBER,
+                ExternalId.WEB_ACCOUNT,
+            ],
+        ),
+        DeterministicRule(kind="social"),
+    )
+
+
+def _default_conflicts() -> dict[str, frozenset[str]]:
+    return {
+        "name": frozenset({"family_only", "different"}),
+        "date_of_birth": frozenset({"different"}),
+        "national_id": frozenset({"different"}),
+    }
+
+
+def _conflicts(value: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    checked = {}
+    for field, levels in value.items():
+        if field not in LEVELS:
+            raise InvalidValueError("model.conflicts", field, "is not a comparison")
+        levels = frozenset(levels)
+        unknown = levels - set(LEVELS[field])
+        if unknown:
+            raise InvalidValueError(f"model.conflicts.{field}", sorted(unknown), "unknown levels")
+        checked[field] = levels
+    return checked
+
+
+def _threshold(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, float) or not 0.0 < value < 1.0:
+        raise InvalidValueError(f"model.{attribute.name}", value, "must be a float in (0, 1)")
+
+
+def _comparisons(value: Iterable[Comparison]) -> tuple[Comparison, ...]:
+    items = tuple(value)
+    fields = [item.field for item in items]
+    if len(set(fields)) != len(fields):
+        raise InvalidValueError("model.comparisons", fields, "each field may appear once")
+    return items
+
+
+def _frequencies(value: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float]]:
+    return {field: dict(table) for field, table in value.items()}
+
+
+@attrs.frozen(kw_only=True)
+class ComparisonResult:
+    """How one comparison scored a pair: its level (``missing`` if either lacks it) and weight."""
+
+    field: str
+    level: str
+    weight: float
+    term_frequency_adjusted: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class PairEvidence:
+    """Why the model reached its outcome for one pair of records (ids only, no values).
+
+    ``rule`` names the deterministic rule that fired; ``related_by`` names identifier
+    slots the two share that were not evidence (junk-free but shared, or vetoed by a
+    conflict); ``conflicts`` lists ``field:level`` that vetoed a rule.
+    """
+
+    left: str
+    right: str
+    outcome: Outcome
+    weight: float
+    probability: float
+    comparisons: tuple[ComparisonResult, ...] = ()
+    rule: str | None = None
+    related_by: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def related(self) -> bool:
+        return bool(self.related_by)
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.left, self.right)
+
+
+@attrs.frozen(kw_only=True)
+class MatchModel:
+    """Everything that decides whether two records are one customer.
+
+    The defaults need no training: a user who only supplies normalized identifiers gets
+    deterministic rules on email, phone, loyalty/customer/web ids and social handles, and
+    Fellegi–Sunter scoring of names, dates of birth, addresses and national ids. A pair is a
+    match at ``match_threshold`` probability or above, a possible match (listed for review)
+    at ``review_threshold`` or above.
+
+    >>> model = MatchModel()
+    >>> [c.field for c in model.comparisons]
+    ['name', 'date_of_birth', 'address', 'national_id']
+    """
+
+    comparisons: tuple[Comparison, ...] = attrs.field(
+        factory=lambda: tuple(Comparison.default(field) for field in LEVELS),
+        converter=_comparisons,
+    )
+    prior: float = attrs.field(default=0.0001, validator=_threshold)
+    match_threshold: float = attrs.field(default=0.95, validator=_threshold)
+    review_threshold: float = attrs.field(default=0.5, validator=_threshold)
+    rules: tuple[DeterministicRule, ...] = attrs.field(factory=_default_rules, converter=tuple)
+    conflicts: dict[str, frozenset[str]] = attrs.field(
+        factory=_default_conflicts, converter=_conflicts
+    )
+    guards: GuardPolicy = attrs.field(factory=GuardPolicy)
+    blocking: Blocking = attrs.field(factory=Blocking)
+    term_frequencies: dict[str, dict[str, float]] = attrs.field(
+        factory=dict, converter=_frequencies, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.review_threshold > self.match_threshold:
+            raise InvalidValueError(
+                "model.review_threshold", self.review_threshold, "must not exceed match_threshold"
+            )
+
+    def profile(self, record: Record) -> Profile:
+        """The comparison features of ``record`` under this model."""
+        keys = set()
+        for item in record.identifiers:
+            for rule in self.rules:
+                if rule.applies_to(item) and not self.guards.is_junk(item):
+                    keys.add((rule.name, item.key))
+        return Profile(record, rule_keys=frozenset(keys))
+
+    def evaluate(
+        self, left: Profile, right: Profile, *, shared: Callable[[str], bool] = lambda _: False
+    ) -> PairEvidence:
+        """Score one pair. ``shared`` says whether an identifier key is shared by many names."""
+        if left.record.id > right.record.id:
+            left, right = right, left
+        total = math.log2(self.prior / (1.0 - self.prior))
+        results = []
+        conflicts = []
+        for comparison in self.comparisons:
+            field = comparison.field
+            level = COMPARATORS[field](left, right)
+            if level is None:
+                results.append(ComparisonResult(field=field, level="missing", weight=0.0))
+                continue
+            weight = comparison.weight(level)
+            adjusted = False
+            table = self.term_frequencies.get(field)
+            if level == 0 and comparison.term_frequency and table:
+                common = set(exact_values(field, left)) & set(exact_values(field, right))
+                frequency = min((table[value] for value in common if value in table), default=None)
+                if frequency is not None:
+                    weight = math.log2(comparison.m[0] / frequency)
+                    adjusted = True
+            name = comparison.levels[level]
+            if name in self.conflicts.get(field, ()):
+                conflicts.append(f"{field}:{name}")
+            total += weight
+            results.append(
+                ComparisonResult(
+                    field=field, level=name, weight=weight, term_frequency_adjusted=adjusted
+                )
+            )
+        probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
+        fired = None
+        related: set[str] = set()
+        common_keys = left.rule_keys & right.rule_keys
+        for rule in self.rules:
+            keys = [key for name, key in common_keys if name == rule.name]
+            if not keys:
+                continue
+            if not conflicts and any(not shared(key) for key in keys):
+                fired = fired or rule.name
+            else:
+                related.add(rule.kind.value)
+        if fired is not None or probability >= self.match_threshold:
+            outcome = Outcome.MATCH
+        elif probability >= self.review_threshold:
+            outcome = Outcome.POSSIBLE_MATCH
+        else:
+            outcome = Outcome.NON_MATCH
+        return PairEvidence(
+            left=left.record.id,
+            right=right.record.id,
+            outcome=outcome,
+            weight=total,
+            probability=probability,
+            comparisons=tuple(results),
+            rule=fired,
+            related_by=tuple(sorted(related)),
+            conflicts=tuple(conflicts),
+        )
+
+
+# ------------------------------------------------------------------------------------ training
+
+
+def _levels(model: MatchModel, left: Profile, right: Profile) -> tuple[int | None, ...]:
+    return tuple(COMPARATORS[c.field](left, right) for c in model.comparisons)
+
+
+def _sample_pairs(
+    groups: Iterable[Sequence[int]], limit: int, rng: random.Random
+) -> list[tuple[int, int]]:
+    pairs = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                pairs.append((group[i], group[j]))
+    if len(pairs) > limit:
+        pairs = rng.sample(pairs, limit)
+    return pairs
+
+
+def _em(
+    model: MatchModel,
+    patterns: Counter[tuple[int | None, ...]],
+    m: list[list[float]],
+    u: list[list[float]],
+    skip: int,
+    iterations: int,
+) -> tuple[list[list[float]], float]:
+    share = 0.1
+    total = sum(patterns.values())
+    for _ in range(iterations):
+        sums = [[0.0] * len(row) for row in m]
+        present = [0.0] * len(m)
+        matched = 0.0
+        for pattern, count in patterns.items():
+            odds = share / (1.0 - share)
+            for index, level in enumerate(pattern):
+                if level is None or index == skip:
+                    continue
+                odds *= m[index][level] / u[index][level]
+            probability = odds / (1.0 + odds) if odds != math.inf else 1.0
+            weight = probability * count
+            matched += weight
+            for index, level in enumerate(pattern):
+                if level is None:
+                    continue
+                sums[index][level] += weight
+                present[index] += weight
+        share = min(max(matched / total, 1e-6), 1.0 - 1e-6)
+        for index, row in enumerate(sums):
+            if index == skip or present[index] <= 0.0:
+                continue
+            size = len(row)
+            m[index] = [(value + 1e-3) / (present[index] + 1e-3 * size) for value in row]
+    del model
+    return m, share
+
+
+def estimate(
+    records: Iterable[Record],
+    model: MatchModel | None = None,
+    *,
+    seed: int = 0,
+    u_pairs: int = 200_000,
+    em_pairs: int = 200_000,
+    iterations: int = 25,
+) -> MatchModel:
+    """A model whose parameters are estimated from unlabelled ``records``.
+
+    * ``u`` of each level: its frequency among ``u_pairs`` random pairs (nearly all of them
+      are two different customers), drawn with ``random.Random(seed)`` so a run replays.
+    * ``m`` of each level: expectation maximisation over pairs blocked on an exact date of
+      birth (which teaches every other comparison) and on an exact name (which teaches the
+      date of birth), each comparison learning only from the block on another field.
+    * the prior: the matches EM finds among date-of-birth pairs, divided by the share of
+      matches that agree on the date of birth, over all pairs.
+    * term frequencies of exact names, dates, addresses and national ids.
+
+    Rules, thresholds, guards and blocking are kept from ``model``. Comparisons a sample
+    cannot inform keep their previous parameters. Re-estimating changes the model; give the
+    new model to :meth:`Resolver.set_model`, which logs the change.
+    """
+    model = model or MatchModel()
+    rng = random.Random(seed)
+    profiles = [model.profile(record) for record in records]
+    n = len(profiles)
+    fields = [c.field for c in model.comparisons]
+    m = [list(c.m) for c in model.comparisons]
+    u = [list(c.u) for c in model.comparisons]
+    if n < 2:
+        return model
+    # u from random pairs
+    counts = [[0] * len(row) for row in u]
+    for _ in range(u_pairs):
+        i, j = rng.randrange(n), rng.randrange(n)
+        if i == j:
+            continue
+        for index, level in enumerate(_levels(model, profiles[i], profiles[j])):
+            if level is not None:
+                counts[index][level] += 1
+    for index, row in enumerate(counts):
+        seen = sum(row)
+        if seen >= 100:
+            u[index] = [(value + 0.5) / (seen + 0.5 * len(row)) for value in row]
+    # m and the prior by EM over blocked pairs
+    trainings: dict[str, list[list[int]]] = {"date_of_birth": [], "name": []}
+    by_dob: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for index, profile in enumerate(profiles):
+        for value in {dob.isoformat() for dob in profile.dobs}:
+            by_dob.setdefault(value, []).append(index)
+        for value in {features[4] for features in profile.names}:
+            by_name.setdefault(value, []).append(index)
+    trainings["date_of_birth"] = list(by_dob.values())
+    trainings["name"] = list(by_name.values())
+    learned: dict[int, list[list[float]]] = {}
+    dob_share = None
+    dob_pairs = 0
+    for blocked, groups in trainings.items():
+        if blocked not in fields:
+            continue
+        skip = fields.index(blocked)
+        pairs = _sample_pairs(groups, em_pairs, rng)
+        if len(pairs) < 50:
+            continue
+        patterns: Counter[tuple[int | None, ...]] = Counter(
+            _levels(model, profiles[i], profiles[j]) for i, j in pairs
+        )
+        start = [list(row) for row in m]
+        result, share = _em(model, patterns, start, u, skip, iterations)
+        for index in range(len(fields)):
+            if index != skip:
+                learned.setdefault(index, []).append(result[index])
+        if blocked == "date_of_birth":
+            dob_share = share
+            dob_pairs = sum(len(g) * (len(g) - 1) // 2 for g in groups)
+    for index, rows in learned.items():
+        m[index] = [sum(values) / len(rows) for values in zip(*rows, strict=True)]
+    prior = model.prior
+    if dob_share is not None and "date_of_birth" in fields:
+        recall = m[fields.index("date_of_birth")][0]
+        matches = dob_share * dob_pairs / max(recall, 1e-3)
+        prior = min(max(matches / (n * (n - 1) / 2), 1e-9), 0.5)
+    # term frequencies (values seen at least twice)
+    frequencies: dict[str, dict[str, float]] = {}
+    for field in fields:
+        tally: Counter[str] = Counter()
+        present = 0
+        for profile in profiles:
+            values = set(exact_values(field, profile))
+            if values:
+                present += 1
+                tally.update(values)
+        if present:
+            frequencies[field] = {
+                value: count / present for value, count in tally.items() if count >= 2
+            }
+    comparisons = tuple(
+        attrs.evolve(c, m=tuple(m[index]), u=tuple(u[index]))
+        for index, c in enumerate(model.comparisons)
+    )
+    return attrs.evolve(model, comparisons=comparisons, prior=prior, term_frequencies=frequencies)

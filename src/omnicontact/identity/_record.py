@@ -1,0 +1,106 @@
+"""Records: what the resolver turns into customers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .._identifiers import ExternalId, Identifier, IdentifierKind
+from .._model import Contact, _attributes, _identifiers, aware
+from ..exceptions import InvalidValueError
+
+__all__ = ["Record", "identifier_slot"]
+
+_SOURCE = re.compile(r"^[a-z][a-z0-9_.\-]*$")
+
+
+def _record_id(_instance: Any, _attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidValueError("record.id", value, "must be a non-empty string")
+
+
+def _source(_instance: Any, _attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not _SOURCE.match(value):
+        raise InvalidValueError(
+            "record.source", value, "must be lowercase: a letter, then letters, digits, _ . -"
+        )
+
+
+def _observed_at(value: dt.datetime) -> dt.datetime:
+    return aware(value, field="record.observed_at")
+
+
+def identifier_slot(identifier: Identifier) -> str:
+    """The guard and survivorship slot of ``identifier``: its kind, or ``external_id:<ns>``.
+
+    Identifiers issued in different namespaces (a loyalty card and a national id) are
+    different facts about a customer, so they are counted and chosen separately.
+
+    >>> identifier_slot(ExternalId(namespace="loyalty_card", value="42"))
+    'external_id:loyalty_card'
+    """
+    if isinstance(identifier, ExternalId):
+        return f"{IdentifierKind.EXTERNAL_ID.value}:{identifier.namespace}"
+    return identifier.kind.value
+
+
+@attrs.frozen(kw_only=True)
+class Record:
+    """One observation of a customer: what one source saw at one time.
+
+    ``id`` is unique across the resolver (a contact id, a CRM row id …); ``source`` names
+    the channel or system it came from (used for survivorship trust); ``identifiers`` are
+    normalized identifiers from the contact model; ``attributes`` are JSON data kept for the
+    golden record; ``observed_at`` orders records in time and fixes which record anchors a
+    customer's id.
+
+    >>> import datetime as dt
+    >>> from omnicontact import Normalizer
+    >>> n = Normalizer(default_region="FR")
+    >>> r = Record(id="crm-1", source="crm", observed_at=dt.datetime(2026, 1, 5,
+    ...            tzinfo=dt.timezone.utc), identifiers=[n.email("ann@example.com")])
+    >>> [i.key for i in r.identifiers]
+    ['ann@example.com']
+    """
+
+    id: str = attrs.field(validator=_record_id)
+    source: str = attrs.field(validator=_source)
+    observed_at: dt.datetime = attrs.field(converter=_observed_at)
+    identifiers: tuple[Identifier, ...] = attrs.field(default=(), converter=_identifiers)
+    attributes: dict[str, Any] = attrs.field(factory=dict, converter=_attributes, hash=False)
+
+    @classmethod
+    def from_contact(cls, contact: Contact, *, source: str | None = None) -> Record:
+        """The record a contact makes: same id, its channel as source, its identifiers."""
+        return cls(
+            id=contact.id,
+            source=source or contact.channel,
+            observed_at=contact.occurred_at,
+            identifiers=contact.identifiers,
+            attributes=contact.attributes,
+        )
+
+    def of_kind(self, kind: IdentifierKind | str) -> tuple[Identifier, ...]:
+        """The identifiers of one kind, in the order given."""
+        wanted = IdentifierKind(kind)
+        return tuple(item for item in self.identifiers if item.kind is wanted)
+
+    def without(self, identifier: Identifier) -> Record:
+        """This record with ``identifier`` removed (unchanged if it does not carry it)."""
+        return attrs.evolve(
+            self, identifiers=tuple(item for item in self.identifiers if item != identifier)
+        )
+
+    @property
+    def order_key(self) -> tuple[dt.datetime, str]:
+        """``(observed_at, id)``: the order that picks a customer's anchor record."""
+        return (self.observed_at, self.id)
+
+
+def attribute_items(record: Record) -> Mapping[str, Any]:
+    """The record's attributes (a read-only view for survivorship)."""
+    return record.attributes

@@ -1,0 +1,880 @@
+"""The resolver: records in, customers out, incrementally and reversibly.
+
+Every operation (add, update or remove records, remove an identifier, add or withdraw a
+judgement, change the model, erase a customer) follows the same steps:
+
+1. change the facts in the store (records, blocking index, judgements);
+2. recompute the pair evidence of the records whose candidate pairs may have changed: the
+   changed records, and every record of a block whose size limit or shared status flipped;
+3. take the *region*: the records whose evidence changed, closed under match edges,
+   "same" judgements and current customer membership;
+4. partition the region with :func:`~omnicontact.identity._graph.partition` — the same
+   function a batch run applies to everything — and log the difference as events.
+
+Records outside the region keep their edges and their neighbours, so their customers are
+what a full recomputation would give: incremental equals batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+
+from .._identifiers import Identifier
+from ..exceptions import (
+    InvalidValueError,
+    UnknownCustomerError,
+    UnknownJudgementError,
+    UnknownRecordError,
+)
+from ..store._memory import MemoryStore
+from ..store._protocol import IdentityStore
+from ._compare import Profile
+from ._events import Event, EventKind, Judgement
+from ._explain import Explanation, PathStep
+from ._fellegi_sunter import MatchModel, Outcome, PairEvidence
+from ._golden import GoldenRecord, SurvivorshipPolicy, build_golden_record
+from ._graph import Rejection, customer_id_for, partition
+from ._record import Record, identifier_slot
+
+__all__ = ["Resolution", "ResolutionOutcome", "Resolver"]
+
+Clock = Callable[[], dt.datetime]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class ResolutionOutcome(str, enum.Enum):
+    """What resolving one record did."""
+
+    NEW = "new"
+    """The record is a new customer."""
+    JOINED = "joined"
+    """The record joined one existing customer."""
+    MERGED = "merged"
+    """The record linked several existing customers, which merged."""
+    UNCHANGED = "unchanged"
+    """The same record was already resolved."""
+
+
+@attrs.frozen(kw_only=True)
+class Resolution:
+    """The answer to :meth:`Resolver.resolve`: the customer id, what happened, the evidence.
+
+    ``merged`` lists the customer ids that existed before and now make up the customer (the
+    retired ones keep resolving to ``customer_id``); ``evidence`` the record's match edges;
+    ``possible_matches`` its pairs kept for review; ``events`` the audit events written.
+    """
+
+    record_id: str
+    customer_id: str
+    outcome: ResolutionOutcome
+    merged: tuple[str, ...] = ()
+    evidence: tuple[PairEvidence, ...] = ()
+    possible_matches: tuple[PairEvidence, ...] = ()
+    events: tuple[Event, ...] = ()
+
+
+@attrs.define
+class _Change:
+    put: dict[str, Record] = attrs.field(factory=dict)
+    delete: set[str] = attrs.field(factory=set)
+    judgements_added: list[Judgement] = attrs.field(factory=list)
+    judgements_removed: list[Judgement] = attrs.field(factory=list)
+    refresh_all: bool = False
+    extra_seeds: set[str] = attrs.field(factory=set)
+
+
+class Resolver:
+    """Resolves records into customers and keeps the partition as a function of its inputs.
+
+    The partition depends only on the records, the judgements and the model: never on the
+    order records arrived in. ``store`` holds every fact (default: a new
+    :class:`~omnicontact.store.MemoryStore`); ``clock`` stamps audit events (default: UTC
+    now).
+
+    >>> import datetime as dt
+    >>> from omnicontact import Normalizer
+    >>> n, t = Normalizer(default_region="FR"), dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)
+    >>> resolver = Resolver(clock=lambda: t)
+    >>> a = resolver.resolve(Record(id="web-1", source="web", observed_at=t,
+    ...                             identifiers=[n.email("ann@example.fr")]))
+    >>> later = t + dt.timedelta(days=1)
+    >>> b = resolver.resolve(Record(id="call-7", source="phone", observed_at=later,
+    ...                             identifiers=[n.email("ANN@example.fr"), n.phone("0612345678")]))
+    >>> a.outcome.value, b.outcome.value, a.customer_id == b.customer_id
+    ('new', 'joined', True)
+    """
+
+    def __init__(
+        self,
+        *,
+        model: MatchModel | None = None,
+        store: IdentityStore | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._model = model or MatchModel()
+        self._store: IdentityStore = store if store is not None else MemoryStore()
+        self._clock: Clock = clock or _utc_now
+        self._profiles: dict[str, Profile] = {}
+        self._shared: dict[str, bool] = {}
+
+    # --------------------------------------------------------------------------- properties
+
+    @property
+    def model(self) -> MatchModel:
+        return self._model
+
+    @property
+    def store(self) -> IdentityStore:
+        return self._store
+
+    # ------------------------------------------------------------------------------ resolve
+
+    def resolve(self, record: Record, *, reason: str = "") -> Resolution:
+        """Add (or update) one record and say which customer it belongs to."""
+        return self.resolve_many([record], reason=reason)[0]
+
+    def resolve_many(self, records: Iterable[Record], *, reason: str = "") -> list[Resolution]:
+        """Add (or update) many records at once: the same partition as one at a time."""
+        batch: dict[str, Record] = {}
+        for record in records:
+            if not isinstance(record, Record):
+                raise InvalidValueError("record", record, "is not a Record")
+            batch[record.id] = record
+        change = _Change()
+        unchanged = set()
+        for record_id, record in batch.items():
+            old = self._store.get_record(record_id)
+            if old is not None and old == record and old.attributes == record.attributes:
+                unchanged.add(record_id)
+            else:
+                change.put[record_id] = record
+        before = {
+            record_id: self._store.customer_of(record_id)
+            for record_id in batch
+            if record_id not in unchanged
+        }
+        events: list[Event] = []
+        with self._store.transaction():
+            for record_id in sorted(change.put):
+                kind = EventKind.RECORD_UPDATED if before.get(record_id) else EventKind.RECORD_ADDED
+                events.append(self._log(kind, reason=reason, record_ids=(record_id,)))
+            previous = self._apply(change, cause=events[0].sequence if events else None)
+            events.extend(previous.events)
+        about: dict[str, list[Event]] = {}
+        for event in events:
+            for name in {*event.record_ids, *event.customer_ids}:
+                about.setdefault(name, []).append(event)
+        results = []
+        for record_id in batch:
+            results.append(self._resolution(record_id, record_id in unchanged, previous, about))
+        return results
+
+    def _resolution(
+        self,
+        record_id: str,
+        unchanged: bool,
+        applied: _Applied,
+        about: Mapping[str, list[Event]],
+    ) -> Resolution:
+        customer_id = self._store.customer_of(record_id)
+        assert customer_id is not None
+        edges = self._store.edges_of(record_id)
+        evidence = tuple(
+            sorted(
+                (e for e in edges.values() if e.outcome is Outcome.MATCH),
+                key=lambda e: e.pair,
+            )
+        )
+        possible = tuple(
+            sorted(
+                (e for e in edges.values() if e.outcome is Outcome.POSSIBLE_MATCH),
+                key=lambda e: e.pair,
+            )
+        )
+        if unchanged:
+            return Resolution(
+                record_id=record_id,
+                customer_id=customer_id,
+                outcome=ResolutionOutcome.UNCHANGED,
+                evidence=evidence,
+                possible_matches=possible,
+            )
+        previous = sorted(
+            {
+                old
+                for member in self._store.members(customer_id)
+                if member != record_id
+                and member not in applied.new_records
+                and (old := applied.before.get(member)) is not None
+            }
+        )
+        outcome = (
+            ResolutionOutcome.NEW
+            if not previous
+            else ResolutionOutcome.JOINED
+            if len(previous) == 1
+            else ResolutionOutcome.MERGED
+        )
+        return Resolution(
+            record_id=record_id,
+            customer_id=customer_id,
+            outcome=outcome,
+            merged=tuple(previous) if outcome is ResolutionOutcome.MERGED else (),
+            evidence=evidence,
+            possible_matches=possible,
+            events=tuple(
+                sorted(
+                    {*about.get(record_id, ()), *about.get(customer_id, ())},
+                    key=lambda e: e.sequence,
+                )
+            ),
+        )
+
+    # ------------------------------------------------------------------------------ unmerge
+
+    def remove_record(self, record_id: str, *, reason: str = "") -> tuple[Event, ...]:
+        """Remove a record; the customers it linked are re-resolved without it."""
+        self._require(record_id)
+        with self._store.transaction():
+            event = self._log(EventKind.RECORD_REMOVED, reason=reason, record_ids=(record_id,))
+            judgements = self._drop_judgements_of({record_id}, reason=reason)
+            change = _Change(delete={record_id}, judgements_removed=judgements)
+            applied = self._apply(change, cause=event.sequence)
+        return (event, *applied.events)
+
+    def remove_identifier(
+        self, record_id: str, identifier: Identifier, *, reason: str = ""
+    ) -> tuple[Event, ...]:
+        """Remove one identifier from a record (a wrong phone, a shared email) and re-resolve."""
+        record = self._require(record_id)
+        if identifier not in record.identifiers:
+            raise InvalidValueError("identifier", identifier.kind.value, "is not on this record")
+        with self._store.transaction():
+            event = self._log(
+                EventKind.IDENTIFIER_REMOVED,
+                reason=reason,
+                record_ids=(record_id,),
+                detail=identifier_slot(identifier),
+            )
+            applied = self._apply(
+                _Change(put={record_id: record.without(identifier)}), cause=event.sequence
+            )
+        return (event, *applied.events)
+
+    # --------------------------------------------------------------------------- judgements
+
+    def judge_records(self, left: str, right: str, *, same: bool, reason: str = "") -> Judgement:
+        """State that two records are (``same=True``) or are not one customer."""
+        self._require(left)
+        self._require(right)
+        if left == right:
+            raise InvalidValueError("judgement", left, "needs two different records")
+        return self._judge(frozenset({left}), frozenset({right}), same=same, reason=reason)
+
+    def judge_customers(self, left: str, right: str, *, same: bool, reason: str = "") -> Judgement:
+        """State that two customers are, or are not, one.
+
+        "Not the same" is stored on every record the two customers hold now, so no later
+        merge can bring those records together; "the same" links their anchor records.
+        """
+        a, b = self.canonical_id(left), self.canonical_id(right)
+        if a == b:
+            raise InvalidValueError("judgement", left, "both ids name the same customer")
+        members_a, members_b = self._store.members(a), self._store.members(b)
+        if same:
+            members_a = frozenset({self._anchor(members_a)})
+            members_b = frozenset({self._anchor(members_b)})
+        return self._judge(members_a, members_b, same=same, reason=reason)
+
+    def _judge(
+        self, left: frozenset[str], right: frozenset[str], *, same: bool, reason: str
+    ) -> Judgement:
+        judgement = Judgement(
+            id=str(uuid.uuid4()), same=same, left=left, right=right, at=self._clock(), reason=reason
+        )
+        with self._store.transaction():
+            self._store.put_judgement(judgement)
+            event = self._log(
+                EventKind.JUDGEMENT_ADDED,
+                reason=reason,
+                record_ids=tuple(sorted(judgement.record_ids)),
+                detail=f"{judgement.id} {'same' if same else 'not_same'}",
+            )
+            self._apply(_Change(judgements_added=[judgement]), cause=event.sequence)
+        return judgement
+
+    def withdraw_judgement(self, judgement_id: str, *, reason: str = "") -> tuple[Event, ...]:
+        """Withdraw a judgement; the customers it constrained are re-resolved."""
+        judgement = self._store.get_judgement(judgement_id)
+        if judgement is None:
+            raise UnknownJudgementError(f"no judgement {judgement_id!r}")
+        with self._store.transaction():
+            self._store.delete_judgement(judgement_id)
+            event = self._log(
+                EventKind.JUDGEMENT_WITHDRAWN,
+                reason=reason,
+                record_ids=tuple(sorted(judgement.record_ids)),
+                detail=judgement_id,
+            )
+            applied = self._apply(_Change(judgements_removed=[judgement]), cause=event.sequence)
+        return (event, *applied.events)
+
+    def judgements(self) -> list[Judgement]:
+        """Every judgement in force, by id."""
+        return sorted(self._store.judgements(), key=lambda j: j.id)
+
+    def _drop_judgements_of(self, record_ids: set[str], *, reason: str) -> list[Judgement]:
+        dropped: dict[str, Judgement] = {}
+        for record_id in record_ids:
+            for judgement in self._store.judgements_of(record_id):
+                dropped[judgement.id] = judgement
+        for judgement in dropped.values():
+            self._store.delete_judgement(judgement.id)
+            self._log(
+                EventKind.JUDGEMENT_WITHDRAWN,
+                reason=reason or "its records were removed",
+                record_ids=tuple(sorted(judgement.record_ids)),
+                detail=judgement.id,
+            )
+        return list(dropped.values())
+
+    # ---------------------------------------------------------------------------- erasure
+
+    def forget_customer(self, customer_id: str, *, reason: str = "") -> tuple[Event, ...]:
+        """Erase a customer (GDPR): its records, identifiers, evidence and judgements go.
+
+        The records it linked are re-resolved. The log keeps only ids (never values), and
+        the erased customer id no longer resolves.
+        """
+        live = self.canonical_id(customer_id)
+        members = set(self._store.members(live))
+        with self._store.transaction():
+            event = self._log(
+                EventKind.CUSTOMER_ERASED,
+                reason=reason,
+                record_ids=tuple(sorted(members)),
+                customer_ids=(live,),
+            )
+            judgements = self._drop_judgements_of(members, reason=reason)
+            anchored = {cid for r in members for cid in self._store.ids_anchored_on(r)}
+            applied = self._apply(
+                _Change(delete=members, judgements_removed=judgements), cause=event.sequence
+            )
+            for cid in sorted(anchored | {live}):
+                self._store.forget_customer_id(cid)
+        return (event, *applied.events)
+
+    # ------------------------------------------------------------------------------- model
+
+    def set_model(self, model: MatchModel, *, reason: str = "") -> tuple[Event, ...]:
+        """Replace the model (for example after :func:`estimate`) and re-resolve everything."""
+        with self._store.transaction():
+            old_keys = {
+                record_id: self._keys(self._profile(record_id))
+                for record_id in self._store.record_ids()
+            }
+            for record_id, keys in old_keys.items():
+                self._store.remove_keys(record_id, keys)
+            self._model = model
+            self._profiles.clear()
+            self._shared.clear()
+            for record_id in old_keys:
+                self._store.add_keys(record_id, self._keys(self._profile(record_id)))
+            event = self._log(EventKind.MODEL_CHANGED, reason=reason)
+            applied = self._apply(_Change(refresh_all=True), cause=event.sequence)
+        return (event, *applied.events)
+
+    # ------------------------------------------------------------------------------ queries
+
+    def customer_of(self, record_id: str) -> str:
+        """The id of the customer a record belongs to."""
+        self._require(record_id)
+        customer_id = self._store.customer_of(record_id)
+        assert customer_id is not None
+        return customer_id
+
+    def canonical_id(self, customer_id: str) -> str:
+        """The live id for ``customer_id``: itself, or the survivor of a retired id."""
+        seen = set()
+        current = customer_id
+        while current not in seen:
+            seen.add(current)
+            if self._store.members(current):
+                return current
+            anchor = self._store.anchor_of(current)
+            if anchor is not None:
+                holder = self._store.customer_of(anchor)
+                if holder is not None:
+                    return holder
+            successor = self._store.successor_of(current)
+            if successor is None:
+                break
+            current = successor
+        raise UnknownCustomerError(f"no customer {customer_id!r} (unknown, dissolved or erased)")
+
+    def members(self, customer_id: str) -> frozenset[str]:
+        """The record ids of a customer (retired ids are followed to the survivor)."""
+        return self._store.members(self.canonical_id(customer_id))
+
+    def records(self, customer_id: str) -> list[Record]:
+        """The records of a customer, oldest first."""
+        found = [self._store.get_record(r) for r in self.members(customer_id)]
+        return sorted((r for r in found if r is not None), key=lambda r: r.order_key)
+
+    def customers(self) -> dict[str, frozenset[str]]:
+        """Every customer id with its record ids."""
+        return {cid: self._store.members(cid) for cid in sorted(self._store.customer_ids())}
+
+    def partition(self) -> frozenset[frozenset[str]]:
+        """The customers as sets of record ids (what the guarantees are stated about)."""
+        return frozenset(self._store.members(cid) for cid in self._store.customer_ids())
+
+    def get_record(self, record_id: str) -> Record:
+        """A record by id."""
+        return self._require(record_id)
+
+    def possible_matches(self) -> list[PairEvidence]:
+        """Pairs scored as possible matches whose records are in different customers."""
+        return sorted(
+            (
+                edge
+                for edge in self._store.all_edges()
+                if edge.outcome is Outcome.POSSIBLE_MATCH
+                and self._store.customer_of(edge.left) != self._store.customer_of(edge.right)
+            ),
+            key=lambda e: (-e.probability, e.pair),
+        )
+
+    def related(self, customer_id: str) -> dict[str, tuple[str, ...]]:
+        """Customers that share a value with this one without being it (a household phone).
+
+        Maps each related customer id to the identifier slots that relate them.
+        """
+        live = self.canonical_id(customer_id)
+        found: dict[str, set[str]] = {}
+        for record_id in self._store.members(live):
+            for other, edge in self._store.edges_of(record_id).items():
+                target = self._store.customer_of(other)
+                if edge.related and target is not None and target != live:
+                    found.setdefault(target, set()).update(edge.related_by)
+        return {cid: tuple(sorted(slots)) for cid, slots in sorted(found.items())}
+
+    def events(self, *, since: int = 0) -> Sequence[Event]:
+        """The audit log, oldest first (from sequence number ``since``)."""
+        return self._store.events(since=since)
+
+    def golden_record(
+        self, customer_id: str, policy: SurvivorshipPolicy | None = None
+    ) -> GoldenRecord:
+        """The customer's best values per field, each with its provenance."""
+        live = self.canonical_id(customer_id)
+        return build_golden_record(live, self.records(live), policy or SurvivorshipPolicy())
+
+    def explain(self, left: str, right: str) -> Explanation:
+        """Why two records are, or are not, one customer."""
+        a, b = self._require(left), self._require(right)
+        profile_a, profile_b = self._profile(a.id), self._profile(b.id)
+        evidence = self._model.evaluate(profile_a, profile_b, shared=self._is_shared)
+        keys_a = self._model.blocking.keys(profile_a)
+        keys_b = self._model.blocking.keys(profile_b)
+        limit = self._model.blocking.max_block_size
+        candidate = any(len(self._store.records_with_key(key)) <= limit for key in keys_a & keys_b)
+        customer_a, customer_b = self.customer_of(a.id), self.customer_of(b.id)
+        same = customer_a == customer_b
+        path: tuple[PathStep, ...] = ()
+        rejections: tuple[Rejection, ...] = ()
+        if same:
+            path = self._path(a.id, b.id, self._store.members(customer_a))
+        else:
+            region = self._region({a.id, b.id})
+            _groups, refused = self._partition(region, trace=True)
+            mine = self._store.members(customer_a) | self._store.members(customer_b)
+            rejections = tuple(r for r in refused if r.left in mine and r.right in mine)
+        judgements = tuple(
+            j
+            for j in self._store.judgements_of(a.id)
+            if (a.id in j.left and b.id in j.right) or (a.id in j.right and b.id in j.left)
+        )
+        return Explanation(
+            left=a.id,
+            right=b.id,
+            left_customer=customer_a,
+            right_customer=customer_b,
+            same_customer=same,
+            candidate=candidate,
+            evidence=evidence,
+            path=path,
+            rejections=rejections,
+            judgements=judgements,
+            match_threshold=self._model.match_threshold,
+            review_threshold=self._model.review_threshold,
+        )
+
+    def _path(self, start: str, goal: str, members: frozenset[str]) -> tuple[PathStep, ...]:
+        links: dict[str, list[tuple[str, str, PairEvidence | None]]] = {}
+        for record_id in members:
+            for other, edge in self._store.edges_of(record_id).items():
+                if other in members and edge.outcome is Outcome.MATCH:
+                    links.setdefault(record_id, []).append((other, "match", edge))
+            for judgement in self._store.judgements_of(record_id):
+                if judgement.same:
+                    for other in judgement.record_ids:
+                        if other in members and other != record_id:
+                            links.setdefault(record_id, []).append(
+                                (other, f"judgement:{judgement.id}", None)
+                            )
+        previous: dict[str, tuple[str, str, PairEvidence | None]] = {}
+        queue = deque([start])
+        seen = {start}
+        while queue:
+            node = queue.popleft()
+            if node == goal:
+                break
+            for other, via, link in sorted(links.get(node, []), key=lambda x: (x[0], x[1])):
+                if other not in seen:
+                    seen.add(other)
+                    previous[other] = (node, via, link)
+                    queue.append(other)
+        steps = []
+        node = goal
+        while node != start and node in previous:
+            parent, via, link = previous[node]
+            steps.append(PathStep(left=parent, right=node, via=via, evidence=link))
+            node = parent
+        return tuple(reversed(steps))
+
+    # ---------------------------------------------------------------------------- internals
+
+    def _require(self, record_id: str) -> Record:
+        record = self._store.get_record(record_id)
+        if record is None:
+            raise UnknownRecordError(f"no record {record_id!r}")
+        return record
+
+    def _log(
+        self,
+        kind: EventKind,
+        *,
+        reason: str = "",
+        record_ids: tuple[str, ...] = (),
+        customer_ids: tuple[str, ...] = (),
+        created: tuple[str, ...] = (),
+        retired: tuple[str, ...] = (),
+        cause: int | None = None,
+        detail: str = "",
+    ) -> Event:
+        event = Event(
+            sequence=self._store.next_sequence(),
+            at=self._clock(),
+            kind=kind,
+            reason=reason,
+            record_ids=record_ids,
+            customer_ids=customer_ids,
+            created=created,
+            retired=retired,
+            cause=cause,
+            detail=detail,
+        )
+        self._store.append_event(event)
+        return event
+
+    def _profile(self, record_id: str) -> Profile:
+        profile = self._profiles.get(record_id)
+        if profile is None:
+            record = self._require(record_id)
+            profile = self._model.profile(record)
+            self._profiles[record_id] = profile
+        return profile
+
+    def _keys(self, profile: Profile) -> frozenset[str]:
+        if profile.blocking_keys is None:
+            profile.blocking_keys = self._model.blocking.keys(profile)
+        return profile.blocking_keys
+
+    def _is_shared(self, key: str) -> bool:
+        cached = self._shared.get(key)
+        if cached is None:
+            signatures: set[frozenset[str]] = set()
+            for record_id in self._store.records_with_key(f"id:{key}"):
+                signatures.update(self._profile(record_id).signatures)
+            cached = len(signatures) >= self._model.guards.shared_after_names
+            self._shared[key] = cached
+        return cached
+
+    def _key_state(self, key: str) -> tuple[bool, bool]:
+        active = len(self._store.records_with_key(key)) <= self._model.blocking.max_block_size
+        shared = self._is_shared(key[3:]) if key.startswith("id:") else False
+        return active, shared
+
+    def _values(self, record_id: str) -> Mapping[str, frozenset[str]]:
+        record = self._require(record_id)
+        guards = self._model.guards
+        slots: dict[str, set[str]] = {}
+        for item in record.identifiers:
+            if not guards.is_junk(item):
+                slots.setdefault(identifier_slot(item), set()).add(item.key)
+        return {slot: frozenset(keys) for slot, keys in slots.items()}
+
+    def _anchor(self, members: Iterable[str]) -> str:
+        return min(members, key=lambda r: self._require(r).order_key)
+
+    def _evidence_for(
+        self, record_id: str, memo: dict[tuple[str, str], PairEvidence | None]
+    ) -> dict[str, PairEvidence]:
+        profile = self._profile(record_id)
+        limit = self._model.blocking.max_block_size
+        candidates: set[str] = set()
+        for key in self._keys(profile):
+            holders = self._store.records_with_key(key)
+            if len(holders) <= limit:
+                candidates.update(holders)
+        candidates.discard(record_id)
+        found = {}
+        for other in candidates:
+            pair = (record_id, other) if record_id < other else (other, record_id)
+            kept: PairEvidence | None
+            if pair in memo:
+                kept = memo[pair]
+            else:
+                evidence = self._model.evaluate(
+                    profile, self._profile(other), shared=self._is_shared
+                )
+                kept = (
+                    evidence
+                    if evidence.outcome is not Outcome.NON_MATCH or evidence.related
+                    else None
+                )
+                memo[pair] = kept
+            if kept is not None:
+                found[other] = kept
+        return found
+
+    def _apply(self, change: _Change, *, cause: int | None) -> _Applied:
+        store = self._store
+        seeds: set[str] = set(change.extra_seeds)
+        before_customers: dict[str, str] = {}  # record id -> customer id, before the change
+        before_groups: dict[str, frozenset[str]] = {}
+
+        def remember(record_id: str) -> None:
+            customer_id = store.customer_of(record_id)
+            if customer_id is not None and customer_id not in before_groups:
+                before_groups[customer_id] = store.members(customer_id)
+                for member in before_groups[customer_id]:
+                    before_customers[member] = customer_id
+
+        # 1. which blocking keys are touched, and their state before
+        touched: set[str] = set()
+        leaving = set(change.delete) | {r for r in change.put if store.get_record(r) is not None}
+        for record_id in leaving:
+            touched |= self._keys(self._profile(record_id))
+        new_profiles = {r: self._model.profile(record) for r, record in change.put.items()}
+        for profile in new_profiles.values():
+            touched |= self._keys(profile)
+        state_before = {key: self._key_state(key) for key in touched}
+        holders_before = {key: store.records_with_key(key) for key in touched}
+
+        # 2. change the facts
+        for record_id in sorted(leaving):
+            remember(record_id)
+            store.remove_keys(record_id, self._keys(self._profile(record_id)))
+            for other in store.edges_of(record_id):
+                store.delete_edge(record_id, other)
+                seeds.add(other)
+            if record_id in change.delete:
+                store.delete_record(record_id)
+            self._profiles.pop(record_id, None)
+        for record_id, record in sorted(change.put.items()):
+            store.put_record(record)
+            self._profiles[record_id] = new_profiles[record_id]
+            store.add_keys(record_id, self._keys(new_profiles[record_id]))
+            seeds.add(record_id)
+        for key in touched:
+            if key.startswith("id:"):
+                self._shared.pop(key[3:], None)
+        for judgement in (*change.judgements_added, *change.judgements_removed):
+            seeds.update(r for r in judgement.record_ids if store.get_record(r) is not None)
+
+        # 3. refresh the evidence of records whose candidate pairs may have changed
+        refresh: set[str] = set(change.put)
+        if change.refresh_all:
+            refresh = set(store.record_ids())
+        for key in touched:
+            if self._key_state(key) != state_before[key]:
+                refresh |= holders_before[key] | store.records_with_key(key)
+        refresh = {r for r in refresh if store.get_record(r) is not None}
+        memo: dict[tuple[str, str], PairEvidence | None] = {}
+        for record_id in sorted(refresh):
+            new = self._evidence_for(record_id, memo)
+            old = store.edges_of(record_id)
+            for other in old.keys() - new.keys():
+                store.delete_edge(record_id, other)
+                seeds.update((record_id, other))
+            for other, evidence in new.items():
+                if old.get(other) != evidence:
+                    store.put_edge(evidence)
+                    seeds.update((record_id, other))
+        seeds = {r for r in seeds if store.get_record(r) is not None}
+        if change.refresh_all:
+            seeds = set(store.record_ids())
+
+        # 4. re-partition the region and log the difference
+        region = self._region(seeds, before_groups=before_groups)
+        for record_id in region:
+            remember(record_id)
+        groups, _ = self._partition(region)
+        events = self._commit(groups, before_groups, before_customers, change, cause)
+        return _Applied(
+            before=before_customers, new_records=frozenset(change.put), events=tuple(events)
+        )
+
+    def _region(
+        self, seeds: set[str], *, before_groups: Mapping[str, frozenset[str]] | None = None
+    ) -> set[str]:
+        store = self._store
+        region: set[str] = set()
+        queue = deque(sorted(seeds))
+        for group in (before_groups or {}).values():
+            queue.extend(sorted(group))
+        while queue:
+            node = queue.popleft()
+            if node in region or store.get_record(node) is None:
+                continue
+            region.add(node)
+            customer_id = store.customer_of(node)
+            if customer_id is not None:
+                queue.extend(store.members(customer_id) - region)
+            for other, edge in store.edges_of(node).items():
+                if edge.outcome is Outcome.MATCH and other not in region:
+                    queue.append(other)
+            for judgement in store.judgements_of(node):
+                if judgement.same:
+                    queue.extend(judgement.record_ids - region)
+        return region
+
+    def _partition(
+        self, region: set[str], *, trace: bool = False
+    ) -> tuple[list[frozenset[str]], list[Rejection]]:
+        store = self._store
+        edges: dict[tuple[str, str], PairEvidence] = {}
+        judgements: dict[str, Judgement] = {}
+        for record_id in region:
+            for edge in store.edges_of(record_id).values():
+                edges[edge.pair] = edge
+            for judgement in store.judgements_of(record_id):
+                judgements[judgement.id] = judgement
+        return partition(
+            region,
+            edges.values(),
+            judgements.values(),
+            self._values,
+            self._model.guards,
+            trace=trace,
+        )
+
+    def _commit(
+        self,
+        groups: list[frozenset[str]],
+        before_groups: dict[str, frozenset[str]],
+        before_customers: dict[str, str],
+        change: _Change,
+        cause: int | None,
+    ) -> list[Event]:
+        store = self._store
+        after: dict[str, frozenset[str]] = {}
+        for group in groups:
+            anchor = self._anchor(group)
+            after[customer_id_for(anchor)] = group
+        if after == before_groups:
+            return []
+        # successors for ids whose anchor record is gone
+        deleted = set(change.delete)
+        after_of = {r: cid for cid, group in after.items() for r in group}
+        for cid in before_groups.keys() - after.keys():
+            store.unassign(cid)
+        for cid, group in after.items():
+            if before_groups.get(cid) != group:
+                store.unassign(cid)
+                store.assign(cid, group)
+                store.set_anchor(cid, self._anchor(group))
+        for record_id in deleted:
+            old_customer = before_customers.get(record_id)
+            survivors = [
+                r for r in before_groups.get(old_customer or "", frozenset()) if r not in deleted
+            ]
+            target = after_of.get(self._anchor(survivors)) if survivors else None
+            for cid in store.ids_anchored_on(record_id):
+                if cid not in after and target is not None:
+                    store.set_successor(cid, target)
+        return self._diff_events(after, before_groups, before_customers, cause)
+
+    def _diff_events(
+        self,
+        after: dict[str, frozenset[str]],
+        before: dict[str, frozenset[str]],
+        before_customers: dict[str, str],
+        cause: int | None,
+    ) -> list[Event]:
+        created = set(after) - set(before)
+        retired = set(before) - set(after)
+        after_of = {r: cid for cid, group in after.items() for r in group}
+        plans: list[tuple[EventKind, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
+        # (kind, customer ids involved (before then after), record ids, after ids)
+        split_done: set[str] = set()
+        for cid in sorted(after):
+            group = after[cid]
+            sources = sorted({before_customers[r] for r in group if r in before_customers})
+            if not sources:
+                plans.append((EventKind.CUSTOMER_CREATED, (cid,), tuple(sorted(group)), (cid,)))
+            elif len(sources) >= 2:
+                plans.append(
+                    (EventKind.CUSTOMERS_MERGED, (*sources, cid), tuple(sorted(group)), (cid,))
+                )
+        for old in sorted(before):
+            targets = sorted({after_of[r] for r in before[old] if r in after_of})
+            if not targets:
+                plans.append((EventKind.CUSTOMER_DISSOLVED, (old,), tuple(sorted(before[old])), ()))
+            elif len(targets) >= 2:
+                split_done.add(old)
+                plans.append((EventKind.CUSTOMER_SPLIT, (old, *targets), (), tuple(targets)))
+        for cid in sorted(after):
+            sources = sorted({before_customers[r] for r in after[cid] if r in before_customers})
+            if len(sources) == 1 and sources[0] != cid and sources[0] not in split_done:
+                plans.append((EventKind.CUSTOMER_RENAMED, (sources[0], cid), (), (cid,)))
+        events = []
+        for kind, customer_ids, record_ids, _after_ids in plans:
+            new_ids = tuple(c for c in customer_ids if c in created)
+            old_ids = tuple(c for c in customer_ids if c in retired)
+            created -= set(new_ids)
+            retired -= set(old_ids)
+            if kind in (EventKind.CUSTOMERS_MERGED, EventKind.CUSTOMER_SPLIT) or (
+                new_ids or old_ids or kind is EventKind.CUSTOMER_CREATED
+            ):
+                events.append(
+                    self._log(
+                        kind,
+                        record_ids=record_ids,
+                        customer_ids=customer_ids,
+                        created=new_ids,
+                        retired=old_ids,
+                        cause=cause,
+                    )
+                )
+        assert not created, created
+        assert not retired, retired
+        return events
+
+
+@attrs.frozen
+class _Applied:
+    before: dict[str, str]
+    new_records: frozenset[str]
+    events: tuple[Event, ...]

@@ -1,0 +1,250 @@
+"""The in-memory identity store: dictionaries, with undo-log transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ..identity._events import Event, Judgement
+from ..identity._fellegi_sunter import PairEvidence
+from ..identity._record import Record
+
+__all__ = ["MemoryStore"]
+
+_MISSING: Any = object()
+
+
+class MemoryStore:
+    """An :class:`IdentityStore` in process memory, for tests, tools and embedded use.
+
+    Transactions are real: writes made inside a failing ``transaction()`` block are undone.
+
+    >>> store = MemoryStore()
+    >>> store.count_records()
+    0
+    """
+
+    def __init__(self) -> None:
+        self._records: dict[str, Record] = {}
+        self._index: dict[str, set[str]] = {}
+        self._edges: dict[str, dict[str, PairEvidence]] = {}
+        self._customer: dict[str, str] = {}
+        self._members: dict[str, frozenset[str]] = {}
+        self._anchors: dict[str, str] = {}
+        self._successors: dict[str, str] = {}
+        self._anchored: dict[str, set[str]] = {}
+        self._judgements: dict[str, Judgement] = {}
+        self._judged: dict[str, set[str]] = {}
+        self._events: list[Event] = []
+        self._undo: list[Callable[[], None]] | None = None
+        self._saved: set[tuple[int, Any]] = set()
+
+    # ------------------------------------------------------------------------- transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._undo is not None:  # nested: part of the outer unit of work
+            yield
+            return
+        self._undo = []
+        self._saved = set()
+        try:
+            yield
+        except BaseException:
+            for step in reversed(self._undo):
+                step()
+            raise
+        finally:
+            self._undo = None
+            self._saved = set()
+
+    def _remember(self, mapping: dict[Any, Any], key: Any) -> None:
+        if self._undo is None or (id(mapping), key) in self._saved:
+            return
+        self._saved.add((id(mapping), key))
+        old = mapping.get(key, _MISSING)
+        if isinstance(old, set):
+            old = set(old)
+        elif isinstance(old, dict):
+            old = dict(old)
+
+        def restore() -> None:
+            if old is _MISSING:
+                mapping.pop(key, None)
+            else:
+                mapping[key] = old
+
+        self._undo.append(restore)
+
+    # ------------------------------------------------------------------------------ records
+
+    def get_record(self, record_id: str) -> Record | None:
+        return self._records.get(record_id)
+
+    def put_record(self, record: Record) -> None:
+        self._remember(self._records, record.id)
+        self._records[record.id] = record
+
+    def delete_record(self, record_id: str) -> None:
+        self._remember(self._records, record_id)
+        self._records.pop(record_id, None)
+
+    def record_ids(self) -> Iterator[str]:
+        return iter(list(self._records))
+
+    def count_records(self) -> int:
+        return len(self._records)
+
+    def add_keys(self, record_id: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._remember(self._index, key)
+            self._index.setdefault(key, set()).add(record_id)
+
+    def remove_keys(self, record_id: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            holders = self._index.get(key)
+            if holders is None:
+                continue
+            self._remember(self._index, key)
+            holders.discard(record_id)
+            if not holders:
+                del self._index[key]
+
+    def records_with_key(self, key: str) -> frozenset[str]:
+        return frozenset(self._index.get(key, ()))
+
+    # -------------------------------------------------------------------------------- edges
+
+    def edges_of(self, record_id: str) -> Mapping[str, PairEvidence]:
+        return dict(self._edges.get(record_id, {}))
+
+    def put_edge(self, evidence: PairEvidence) -> None:
+        for a, b in ((evidence.left, evidence.right), (evidence.right, evidence.left)):
+            self._remember(self._edges, a)
+            self._edges.setdefault(a, {})[b] = evidence
+
+    def delete_edge(self, left: str, right: str) -> None:
+        for a, b in ((left, right), (right, left)):
+            adjacent = self._edges.get(a)
+            if adjacent is None or b not in adjacent:
+                continue
+            self._remember(self._edges, a)
+            del adjacent[b]
+            if not adjacent:
+                del self._edges[a]
+
+    def all_edges(self) -> Iterator[PairEvidence]:
+        for record_id, adjacent in list(self._edges.items()):
+            for other, evidence in list(adjacent.items()):
+                if record_id < other:
+                    yield evidence
+
+    # ----------------------------------------------------------------------------- customers
+
+    def customer_of(self, record_id: str) -> str | None:
+        return self._customer.get(record_id)
+
+    def members(self, customer_id: str) -> frozenset[str]:
+        return self._members.get(customer_id, frozenset())
+
+    def customer_ids(self) -> Iterator[str]:
+        return iter(list(self._members))
+
+    def assign(self, customer_id: str, record_ids: Iterable[str]) -> None:
+        group = frozenset(record_ids)
+        self._remember(self._members, customer_id)
+        self._members[customer_id] = group
+        for record_id in group:
+            self._remember(self._customer, record_id)
+            self._customer[record_id] = customer_id
+
+    def unassign(self, customer_id: str) -> None:
+        group = self._members.get(customer_id, frozenset())
+        self._remember(self._members, customer_id)
+        self._members.pop(customer_id, None)
+        for record_id in group:
+            if self._customer.get(record_id) == customer_id:
+                self._remember(self._customer, record_id)
+                del self._customer[record_id]
+
+    def set_anchor(self, customer_id: str, record_id: str) -> None:
+        self._remember(self._anchors, customer_id)
+        self._remember(self._anchored, record_id)
+        self._anchors[customer_id] = record_id
+        self._anchored.setdefault(record_id, set()).add(customer_id)
+
+    def ids_anchored_on(self, record_id: str) -> frozenset[str]:
+        return frozenset(self._anchored.get(record_id, ()))
+
+    def anchor_of(self, customer_id: str) -> str | None:
+        return self._anchors.get(customer_id)
+
+    def set_successor(self, customer_id: str, successor_id: str) -> None:
+        self._remember(self._successors, customer_id)
+        self._successors[customer_id] = successor_id
+
+    def successor_of(self, customer_id: str) -> str | None:
+        return self._successors.get(customer_id)
+
+    def forget_customer_id(self, customer_id: str) -> None:
+        anchor = self._anchors.get(customer_id)
+        if anchor is not None and anchor in self._anchored:
+            self._remember(self._anchored, anchor)
+            self._anchored[anchor].discard(customer_id)
+            if not self._anchored[anchor]:
+                del self._anchored[anchor]
+        for mapping in (self._anchors, self._successors):
+            self._remember(mapping, customer_id)
+            mapping.pop(customer_id, None)
+        for retired, successor in list(self._successors.items()):
+            if successor == customer_id:
+                self._remember(self._successors, retired)
+                del self._successors[retired]
+
+    # ---------------------------------------------------------------------------- judgements
+
+    def put_judgement(self, judgement: Judgement) -> None:
+        self._remember(self._judgements, judgement.id)
+        self._judgements[judgement.id] = judgement
+        for record_id in judgement.record_ids:
+            self._remember(self._judged, record_id)
+            self._judged.setdefault(record_id, set()).add(judgement.id)
+
+    def get_judgement(self, judgement_id: str) -> Judgement | None:
+        return self._judgements.get(judgement_id)
+
+    def delete_judgement(self, judgement_id: str) -> None:
+        judgement = self._judgements.get(judgement_id)
+        if judgement is None:
+            return
+        self._remember(self._judgements, judgement_id)
+        del self._judgements[judgement_id]
+        for record_id in judgement.record_ids:
+            self._remember(self._judged, record_id)
+            ids = self._judged.get(record_id, set())
+            ids.discard(judgement_id)
+            if not ids:
+                self._judged.pop(record_id, None)
+
+    def judgements_of(self, record_id: str) -> Sequence[Judgement]:
+        return [self._judgements[j] for j in sorted(self._judged.get(record_id, ()))]
+
+    def judgements(self) -> Iterator[Judgement]:
+        return iter(list(self._judgements.values()))
+
+    # -------------------------------------------------------------------------------- events
+
+    def append_event(self, event: Event) -> None:
+        if self._undo is not None:
+            self._undo.append(self._drop_last_event)
+        self._events.append(event)
+
+    def _drop_last_event(self) -> None:
+        self._events.pop()
+
+    def events(self, *, since: int = 0) -> Sequence[Event]:
+        return tuple(event for event in self._events if event.sequence >= since)
+
+    def next_sequence(self) -> int:
+        return len(self._events) + 1

@@ -1,0 +1,412 @@
+"""Populations of customers with known truth, for property tests and benchmarks.
+
+A population is a set of people, each seen as several records on different channels (web
+account, phone call, till with a loyalty card, e-mail, CRM row) with the noise real data
+has: typos, swapped given and family names, missing fields, format variants of the same
+phone or e-mail, day/month swaps in dates of birth, household phones shared by several
+people, and junk placeholders such as ``test@test.com``. Each record's true person is
+known, so accuracy can be measured.
+
+:func:`populations` is a Hypothesis strategy (it shrinks towards fewer, cleaner people);
+:func:`synthetic_population` draws the same kind of data from a seeded
+:class:`random.Random`, for benchmarks of thousands of records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
+
+import attrs
+from hypothesis import strategies as st
+
+from .._identifiers import ExternalId, Normalizer
+from ..identity import Record
+
+__all__ = ["Population", "populations", "synthetic_population", "tangled_records"]
+
+T = TypeVar("T")
+
+_GIVEN = (
+    "Jean", "Marie", "Pierre", "Sophie", "Luc", "Camille", "Nicolas", "Julie", "Thomas",
+    "Claire", "Antoine", "Emma", "Louis", "Chloé", "Hugo", "Léa", "Paul", "Manon", "Éric",
+    "Anne", "Robert", "Elizabeth", "William", "Katherine", "Michael", "Sarah", "James",
+    "Olivia", "Daniel", "Laura", "Mohamed", "Fatima", "Yann", "Nathalie", "François",
+    "Isabelle", "Kevin", "Amandine", "Sébastien", "Céline", "Hans", "Jürgen", "Ana",
+    "João", "Giulia", "Marco", "Ines", "Karim", "Zoé", "Gaël",
+)  # fmt: skip
+_FAMILY = (
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
+    "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David",
+    "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier",
+    "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Smith", "Jones",
+    "Müller", "Schmidt", "Rossi", "Silva", "Nguyen", "Benali", "Haddad", "Kowalski",
+    "Le Gall", "de la Fontaine", "O'Brien", "Van Dyke", "Chevalier", "Gauthier", "Perrin",
+    "Morin", "Rousseau", "Blanc",
+)  # fmt: skip
+_STREETS = (
+    "rue de la Paix", "avenue Victor Hugo", "boulevard Haussmann", "rue du Moulin",
+    "place de la République", "chemin des Vignes", "rue Pasteur", "allée des Tilleuls",
+    "rue de la Gare", "impasse des Lilas",
+)  # fmt: skip
+_STREET_VARIANTS = {"rue": "r", "avenue": "av", "boulevard": "bd", "place": "pl", "chemin": "ch"}
+_CITIES = (
+    ("75009", "Paris"), ("69003", "Lyon"), ("13001", "Marseille"), ("33000", "Bordeaux"),
+    ("59000", "Lille"), ("44000", "Nantes"), ("31000", "Toulouse"), ("67000", "Strasbourg"),
+)  # fmt: skip
+_DOMAINS = ("example.fr", "mail.fr", "post.com", "inbox.eu", "courriel.fr")
+_JUNK_EMAILS = ("test@test.com", "noreply@example.com", "none@none.com")
+_CHANNELS = ("web", "phone", "store", "email", "crm")
+_BASE_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+
+class _Source(Protocol):
+    def integer(self, low: int, high: int) -> int: ...
+    def chance(self, percent: int) -> bool: ...
+
+
+def _pick(source: _Source, items: Sequence[T]) -> T:
+    return items[source.integer(0, len(items) - 1)]
+
+
+class _RandomSource:
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+
+    def integer(self, low: int, high: int) -> int:
+        return self._rng.randint(low, high)
+
+    def chance(self, percent: int) -> bool:
+        return self._rng.randrange(100) < percent
+
+
+class _DrawSource:
+    def __init__(self, draw: Any) -> None:
+        self._draw = draw
+
+    def integer(self, low: int, high: int) -> int:
+        return int(self._draw(st.integers(low, high)))
+
+    def chance(self, percent: int) -> bool:
+        # Shrinks towards 0, that is towards "no": cleaner data.
+        return bool(self._draw(st.integers(0, 99)) >= 100 - percent)
+
+
+@attrs.frozen(kw_only=True)
+class Population:
+    """Records with the true person behind each one (``truth``: record id → person id)."""
+
+    records: tuple[Record, ...]
+    truth: dict[str, str] = attrs.field(hash=False)
+
+    def true_partition(self) -> frozenset[frozenset[str]]:
+        """The records grouped by true person."""
+        groups: dict[str, set[str]] = {}
+        for record_id, person in self.truth.items():
+            groups.setdefault(person, set()).add(record_id)
+        return frozenset(frozenset(group) for group in groups.values())
+
+
+@attrs.frozen
+class _Person:
+    id: str
+    given: str
+    family: str
+    dob: dt.date
+    email: str
+    mobile: str
+    landline: str
+    street: str
+    postal_code: str
+    city: str
+    loyalty: str
+    national_id: str
+
+
+def _typo(source: _Source, text: str) -> str:
+    letters = [i for i, ch in enumerate(text) if ch.isalpha()]
+    if len(letters) < 3:
+        return text
+    i = letters[source.integer(1, len(letters) - 1)]
+    how = source.integer(0, 2)
+    if how == 0:  # drop a letter
+        return text[:i] + text[i + 1 :]
+    if how == 1 and i + 1 < len(text):  # swap two letters
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    return text[:i] + _pick(source, "aeiourstln") + text[i + 1 :]
+
+
+def _phone(source: _Source, prefix: str) -> str:
+    return prefix + "".join(str(source.integer(0, 9)) for _ in range(8))
+
+
+def _make_person(source: _Source, index: int, household: _Person | None) -> _Person:
+    given = _pick(source, _GIVEN)
+    family = household.family if household else _pick(source, _FAMILY)
+    year = source.integer(1940, 2005)
+    dob = dt.date(year, source.integer(1, 12), source.integer(1, 28))
+    number = source.integer(0, 999)
+    domain = _pick(source, _DOMAINS)
+    local = f"{given}.{family}".lower().replace(" ", "").replace("'", "")
+    email = f"{local}{number}@{domain}"
+    if household:
+        street, postal_code, city = household.street, household.postal_code, household.city
+        landline = household.landline
+    else:
+        street = f"{source.integer(1, 120)} {_pick(source, _STREETS)}"
+        postal_code, city = _pick(source, _CITIES)
+        landline = _phone(source, "01")
+    return _Person(
+        id=f"p{index}",
+        given=given,
+        family=family,
+        dob=dob,
+        email=email,
+        mobile=_phone(source, _pick(source, ("06", "07"))),
+        landline=landline,
+        street=street,
+        postal_code=postal_code,
+        city=city,
+        loyalty=f"L{index:07d}",
+        national_id=f"{1 if source.chance(50) else 2}{year % 100:02d}{index:010d}",
+    )
+
+
+def _name_text(source: _Source, person: _Person, noise: int) -> str:
+    given, family = person.given, person.family
+    if source.chance(noise):
+        given = _typo(source, given)
+    if source.chance(noise):
+        family = _typo(source, family)
+    style = source.integer(0, 3) if source.chance(noise * 2) else 0
+    if style == 1:
+        return f"{family.upper()} {given}"
+    if style == 2:
+        return f"{family}, {given}"
+    if style == 3:
+        return f"{given[0]}. {family}"
+    if source.chance(noise // 2):  # swapped parts, written as "family given" without clue
+        return f"{family} {given}"
+    return f"{given} {family}"
+
+
+def _record(
+    source: _Source,
+    normalizer: Normalizer,
+    person: _Person,
+    record_id: str,
+    channel: str,
+    noise: int,
+    junk: bool,
+) -> Record:
+    identifiers: list[Any] = []
+    missing = noise
+
+    def add(make: Any, *args: Any, **kwargs: Any) -> None:
+        # A corrupted value that does not parse is a missing value.
+        with contextlib.suppress(ValueError):
+            identifiers.append(make(*args, **kwargs))
+
+    wants = {
+        "web": ("email", "name", "dob", "address", "mobile"),
+        "phone": ("mobile", "name", "dob"),
+        "store": ("loyalty", "name", "mobile", "email"),
+        "email": ("email", "name"),
+        "crm": ("name", "dob", "address", "landline", "email", "national_id", "loyalty"),
+    }[channel]
+    for field in wants:
+        if field != "name" and source.chance(missing):
+            continue
+        if field == "name":
+            add(normalizer.name, _name_text(source, person, noise))
+        elif field == "dob":
+            dob = person.dob
+            if source.chance(noise) and dob.day <= 12 and dob.day != dob.month:
+                dob = dt.date(dob.year, dob.day, dob.month)
+            elif source.chance(noise // 2):
+                dob = dob.replace(day=min(28, dob.day % 28 + 1))
+            add(normalizer.date_of_birth, dob.strftime("%d/%m/%Y"))
+        elif field == "email":
+            text = person.email
+            if junk and source.chance(10):
+                text = _pick(source, _JUNK_EMAILS)
+            elif source.chance(30):
+                text = text.upper() if source.chance(50) else f" <{text}> "
+            add(normalizer.email, text)
+        elif field == "mobile":
+            digits = person.mobile
+            if source.chance(50):
+                text = f"+33 {digits[1]} {digits[2:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"
+            else:
+                text = digits
+            add(normalizer.phone, text)
+        elif field == "landline":
+            add(normalizer.phone, person.landline)
+        elif field == "address":
+            street = person.street
+            if source.chance(noise * 2):
+                for word, short in _STREET_VARIANTS.items():
+                    street = street.replace(word, short)
+            if source.chance(noise):
+                street = _typo(source, street)
+            add(
+                normalizer.address,
+                lines=street,
+                postal_code=person.postal_code,
+                locality=person.city,
+            )
+        elif field == "loyalty":
+            add(normalizer.external_id, ExternalId.LOYALTY_CARD, person.loyalty)
+        elif field == "national_id":
+            add(normalizer.external_id, ExternalId.NATIONAL_ID, person.national_id)
+    minutes = source.integer(0, 60 * 24 * 365)
+    return Record(
+        id=record_id,
+        source=channel,
+        observed_at=_BASE_TIME + dt.timedelta(minutes=minutes),
+        identifiers=identifiers,
+    )
+
+
+def _generate(
+    source: _Source,
+    *,
+    people: int,
+    max_records_per_person: int,
+    noise: int,
+    household_percent: int,
+    junk: bool,
+) -> Population:
+    normalizer = Normalizer(default_region="FR")
+    persons: list[_Person] = []
+    for index in range(people):
+        household = None
+        if persons and source.chance(household_percent):
+            household = persons[source.integer(0, len(persons) - 1)]
+        persons.append(_make_person(source, index, household))
+    records: list[Record] = []
+    truth: dict[str, str] = {}
+    for person in persons:
+        for _ in range(source.integer(1, max_records_per_person)):
+            record_id = f"r{len(records)}"
+            channel = _pick(source, _CHANNELS)
+            records.append(_record(source, normalizer, person, record_id, channel, noise, junk))
+            truth[record_id] = person.id
+    return Population(records=tuple(records), truth=truth)
+
+
+@st.composite
+def _populations(
+    draw: Any,
+    min_people: int,
+    max_people: int,
+    max_records_per_person: int,
+    noise: int,
+    household_percent: int,
+    junk: bool,
+) -> Population:
+    source = _DrawSource(draw)
+    people = source.integer(min_people, max_people)
+    return _generate(
+        source,
+        people=people,
+        max_records_per_person=max_records_per_person,
+        noise=noise,
+        household_percent=household_percent,
+        junk=junk,
+    )
+
+
+def populations(
+    *,
+    min_people: int = 1,
+    max_people: int = 6,
+    max_records_per_person: int = 3,
+    noise: int = 15,
+    household_percent: int = 25,
+    junk: bool = True,
+) -> st.SearchStrategy[Population]:
+    """A strategy for :class:`Population` values of a few people with noisy records.
+
+    ``noise`` is a percentage steering typos, missing fields and format variants;
+    ``household_percent`` the chance that a person shares a family name, address and
+    landline with an earlier one; ``junk`` lets placeholder e-mails appear.
+    """
+    if not 0 <= min_people <= max_people:
+        raise ValueError("populations: need 0 <= min_people <= max_people")
+    if max_records_per_person < 1:
+        raise ValueError("populations: max_records_per_person must be >= 1")
+    if not 0 <= noise <= 50 or not 0 <= household_percent <= 100:
+        raise ValueError("populations: noise must be in [0, 50], household_percent in [0, 100]")
+    return _populations(
+        min_people, max_people, max_records_per_person, noise, household_percent, junk
+    )
+
+
+def synthetic_population(
+    people: int,
+    *,
+    seed: int = 0,
+    max_records_per_person: int = 4,
+    noise: int = 15,
+    household_percent: int = 20,
+    junk: bool = True,
+) -> Population:
+    """A population drawn from ``random.Random(seed)``: same seed, same records."""
+    return _generate(
+        _RandomSource(random.Random(seed)),
+        people=people,
+        max_records_per_person=max_records_per_person,
+        noise=noise,
+        household_percent=household_percent,
+        junk=junk,
+    )
+
+
+_TANGLED_EMAILS = ("ann@mail.fr", "bob@mail.fr", "cat@mail.fr", "test@test.com")
+_TANGLED_PHONES = ("+33612345678", "+33698765432", "+33145678901")
+_TANGLED_NAMES = ("Ann Martin", "Anne Martin", "Bob Martin", "Cat Durand")
+_TANGLED_DOBS = (dt.date(1980, 1, 2), dt.date(1980, 2, 1), dt.date(1991, 7, 14))
+
+
+@st.composite
+def _tangled(draw: Any, min_size: int, max_size: int) -> tuple[Record, ...]:
+    normalizer = Normalizer(default_region="FR")
+    count = draw(st.integers(min_size, max_size))
+    records = []
+    for index in range(count):
+        identifiers: list[Any] = []
+        for email in draw(st.sets(st.sampled_from(_TANGLED_EMAILS), max_size=2)):
+            identifiers.append(normalizer.email(email))
+        for phone in draw(st.sets(st.sampled_from(_TANGLED_PHONES), max_size=2)):
+            identifiers.append(normalizer.phone(phone))
+        name = draw(st.none() | st.sampled_from(_TANGLED_NAMES))
+        if name is not None:
+            identifiers.append(normalizer.name(name))
+        for dob in draw(st.sets(st.sampled_from(_TANGLED_DOBS), max_size=2)):
+            identifiers.append(normalizer.date_of_birth(dob))
+        records.append(
+            Record(
+                id=f"t{index}",
+                source=draw(st.sampled_from(_CHANNELS)),
+                observed_at=_BASE_TIME + dt.timedelta(hours=draw(st.integers(0, 5))),
+                identifiers=identifiers,
+            )
+        )
+    return tuple(records)
+
+
+def tangled_records(
+    *, min_size: int = 2, max_size: int = 8
+) -> st.SearchStrategy[tuple[Record, ...]]:
+    """A strategy for a few records drawing from tiny pools of emails, phones, names, dates.
+
+    Nearly every pair shares something and many customers would break a guard, so these
+    stress the identity graph: ordering, guards, judgements and unmerge.
+    """
+    if not 0 <= min_size <= max_size:
+        raise ValueError("tangled_records: need 0 <= min_size <= max_size")
+    return _tangled(min_size, max_size)

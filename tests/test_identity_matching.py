@@ -1,0 +1,264 @@
+"""Unit tests of comparisons, the match model, estimation, guards and blocking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from omnicontact import Normalizer
+from omnicontact.exceptions import InvalidValueError
+from omnicontact.identity import (
+    LEVELS,
+    Blocking,
+    Comparison,
+    DeterministicRule,
+    GuardPolicy,
+    MatchModel,
+    Outcome,
+    Record,
+    estimate,
+)
+from omnicontact.identity._compare import nicknames_match, soundex
+from omnicontact.testing import synthetic_population
+
+N = Normalizer(default_region="FR")
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def rec(record_id: str, *identifiers: object) -> Record:
+    return Record(id=record_id, source="web", observed_at=T0, identifiers=identifiers)
+
+
+def levels(a: Record, b: Record, model: MatchModel | None = None) -> dict[str, str]:
+    model = model or MatchModel()
+    evidence = model.evaluate(model.profile(a), model.profile(b))
+    return {c.field: c.level for c in evidence.comparisons}
+
+
+class TestPhoneticAndNicknames:
+    def test_soundex_groups_similar_sounds(self) -> None:
+        """Dupont and Dupond share a code; Martin does not."""
+        assert soundex("dupont") == soundex("dupond")
+        assert soundex("dupont") != soundex("martin")
+
+    def test_non_latin_words_are_kept_whole(self) -> None:
+        """A word in another script has no phonetic code and is kept as written."""
+        assert soundex("иван") == "иван"
+
+    def test_nicknames(self) -> None:
+        """Bob is Robert; Bob is not William."""
+        assert nicknames_match("bob", "robert")
+        assert not nicknames_match("bob", "william")
+
+
+class TestNameLevels:
+    @pytest.mark.parametrize(
+        ("left", "right", "level"),
+        [
+            ("Jean Dupont", "jean DUPONT", "exact"),
+            ("Jean Dupont", "Dupont, Jean", "exact"),
+            ("Jean Martin", "Martin Jean", "swapped"),
+            ("Jean Dupont", "Jean Dupond", "fuzzy"),
+            ("Robert Smith", "Bob Smith", "phonetic_or_nickname"),
+            ("J. Dupont", "Jean Dupont", "phonetic_or_nickname"),
+            ("Dupont", "Jean Dupont", "partial"),
+            ("Marie Curie", "Marie Dubois", "given_only"),
+            ("Anne Martin", "Paul Martin", "family_only"),
+            ("Anne Martin", "Paul Dubois", "different"),
+        ],
+    )
+    def test_levels(self, left: str, right: str, level: str) -> None:
+        """Each pair of names falls in the expected comparison level."""
+        assert levels(rec("a", N.name(left)), rec("b", N.name(right)))["name"] == level
+
+    def test_missing_name_is_missing(self) -> None:
+        """A record without a name compares as missing, with weight 0."""
+        model = MatchModel()
+        evidence = model.evaluate(
+            model.profile(rec("a", N.name("Ann Lee"))), model.profile(rec("b"))
+        )
+        name = next(c for c in evidence.comparisons if c.field == "name")
+        assert (name.level, name.weight) == ("missing", 0.0)
+
+
+class TestOtherLevels:
+    @pytest.mark.parametrize(
+        ("left", "right", "level"),
+        [
+            ("03/04/1980", "03/04/1980", "exact"),
+            ("03/04/1980", "04/03/1980", "transposed"),
+            ("03/04/1980", "03/04/1981", "one_part"),
+            ("03/04/1980", "05/06/1980", "within_year"),
+            ("03/04/1980", "05/06/1990", "different"),
+        ],
+    )
+    def test_date_of_birth_levels(self, left: str, right: str, level: str) -> None:
+        """Dates of birth fall in exact, transposed, one-part, within-a-year or different."""
+        a, b = rec("a", N.date_of_birth(left)), rec("b", N.date_of_birth(right))
+        assert levels(a, b)["date_of_birth"] == level
+
+    def test_address_levels(self) -> None:
+        """Abbreviations are exact; a typo in the same postcode is street_fuzzy."""
+        base = N.address(lines="12 boulevard Haussmann", postal_code="75009", locality="Paris")
+        short = N.address(lines="12 bd Haussmann", postal_code="75009", locality="Paris")
+        typo = N.address(lines="12 boulevard Hausman", postal_code="75009", locality="Paris")
+        other = N.address(lines="1 rue Pasteur", postal_code="75009", locality="Paris")
+        assert levels(rec("a", base), rec("b", short))["address"] == "exact"
+        assert levels(rec("a", base), rec("b", typo))["address"] == "street_fuzzy"
+        assert levels(rec("a", base), rec("b", other))["address"] == "same_area"
+
+    def test_national_id_levels(self) -> None:
+        """One edit in a national id is its own level."""
+        a = rec("a", N.external_id("national_id", "180037512345"))
+        b = rec("b", N.external_id("national_id", "180037512354"))
+        assert levels(a, b)["national_id"] == "one_edit"
+
+
+class TestMatchModel:
+    def test_rule_fires_on_shared_email(self) -> None:
+        """Sharing a normalized email is a match by rule."""
+        model = MatchModel()
+        a = model.profile(rec("a", N.email("Ann@Mail.fr")))
+        b = model.profile(rec("b", N.email("ann@mail.fr")))
+        evidence = model.evaluate(a, b)
+        assert (evidence.outcome, evidence.rule) == (Outcome.MATCH, "same_email")
+
+    def test_conflict_vetoes_rule(self) -> None:
+        """Different dates of birth veto the phone rule: the records are only related."""
+        model = MatchModel()
+        a = model.profile(rec("a", N.phone("0612345678"), N.date_of_birth("01/01/1950")))
+        b = model.profile(rec("b", N.phone("0612345678"), N.date_of_birth("12/07/1990")))
+        evidence = model.evaluate(a, b)
+        assert evidence.outcome is Outcome.NON_MATCH
+        assert evidence.related_by == ("phone",)
+        assert evidence.conflicts == ("date_of_birth:different",)
+
+    def test_namespaced_rule(self) -> None:
+        """An external id rule applies only to its namespaces."""
+        rule = DeterministicRule(kind="external_id", namespaces=["loyalty_card"])
+        assert rule.applies_to(N.external_id("loyalty_card", "42"))
+        assert not rule.applies_to(N.external_id("device_id", "42"))
+
+    def test_weights_are_log2_of_m_over_u(self) -> None:
+        """A level's weight is log2(m / u)."""
+        comparison = Comparison(field="national_id", m=(0.9, 0.05, 0.05), u=(0.001, 0.01, 0.989))
+        assert comparison.weight(0) == pytest.approx(math.log2(900))
+
+    def test_term_frequency_lowers_common_names(self) -> None:
+        """A common exact name weighs less than a rare one when frequencies are known."""
+        model = MatchModel(term_frequencies={"name": {"jean|martin": 0.05, "zephyr|quill": 1e-5}})
+        common = model.evaluate(
+            model.profile(rec("a", N.name("Jean Martin"))),
+            model.profile(rec("b", N.name("Jean Martin"))),
+        )
+        rare = model.evaluate(
+            model.profile(rec("a", N.name("Zephyr Quill"))),
+            model.profile(rec("b", N.name("Zephyr Quill"))),
+        )
+        assert common.comparisons[0].term_frequency_adjusted
+        assert common.weight < rare.weight
+
+    def test_invalid_parameters_name_the_field(self) -> None:
+        """Bad comparisons, thresholds and rules raise errors that name the field."""
+        with pytest.raises(InvalidValueError, match=r"comparison\.field"):
+            Comparison(field="shoe_size", m=(0.5,), u=(0.5,))
+        with pytest.raises(InvalidValueError, match=r"comparison\.name"):
+            Comparison(field="name", m=(0.5,), u=(0.5,))
+        with pytest.raises(InvalidValueError, match="review_threshold"):
+            MatchModel(match_threshold=0.6, review_threshold=0.9)
+        with pytest.raises(InvalidValueError, match=r"rule\.kind"):
+            DeterministicRule(kind="name")
+        with pytest.raises(InvalidValueError, match=r"blocking\.rules"):
+            Blocking(rules=["nope"])
+
+    def test_every_comparison_has_levels(self) -> None:
+        """The default model covers each built-in comparison."""
+        assert [c.field for c in MatchModel().comparisons] == list(LEVELS)
+
+
+class TestEstimate:
+    def test_estimation_is_reproducible_and_valid(self) -> None:
+        """The same seed gives the same model; probabilities stay in (0, 1]."""
+        records = synthetic_population(300, seed=5).records
+        first = estimate(records, seed=2, u_pairs=20_000)
+        second = estimate(records, seed=2, u_pairs=20_000)
+        assert first == second
+        for comparison in first.comparisons:
+            assert all(0 < p <= 1 for p in (*comparison.m, *comparison.u))
+        assert 0 < first.prior < 0.5
+        assert first.term_frequencies["name"]
+
+    def test_estimated_m_prefers_agreement(self) -> None:
+        """Learned m of an exact date of birth is far above its u."""
+        model = estimate(synthetic_population(400, seed=6).records, seed=0, u_pairs=50_000)
+        dob = next(c for c in model.comparisons if c.field == "date_of_birth")
+        assert dob.m[0] > 100 * dob.u[0]
+
+    def test_too_few_records_keep_the_model(self) -> None:
+        """Estimating on one record returns the model unchanged."""
+        model = MatchModel()
+        assert estimate([rec("a", N.name("Ann Lee"))], model) is model
+
+
+class TestGuardPolicy:
+    @pytest.mark.parametrize(
+        "value",
+        ["test@test.com", "noreply@shop.fr", "someone@example.com", "0000@mail.fr"],
+    )
+    def test_junk_emails(self, value: str) -> None:
+        """Placeholder addresses are junk."""
+        assert GuardPolicy().is_junk(N.email(value))
+
+    def test_real_values_are_not_junk(self) -> None:
+        """A real address, phone and id are not junk."""
+        guards = GuardPolicy()
+        assert not guards.is_junk(N.email("ann.lee@mail.fr"))
+        assert not guards.is_junk(N.phone("0612345678"))
+        assert not guards.is_junk(N.external_id("loyalty_card", "L123"))
+
+    def test_junk_phones_and_ids(self) -> None:
+        """Repeated digits and placeholder ids are junk."""
+        guards = GuardPolicy()
+        assert guards.is_junk(N.phone("0666666666"))
+        assert guards.is_junk(N.external_id("loyalty_card", "0000"))
+
+    def test_invalid_limit_is_named(self) -> None:
+        """A limit below 1 is refused, naming the slot."""
+        with pytest.raises(InvalidValueError, match=r"max_distinct\.email"):
+            GuardPolicy(max_distinct={"email": 0})
+
+
+class TestBlocking:
+    def test_keys_cover_identifiers_and_person_data(self) -> None:
+        """A full record gets identifier, name-plus-date and address keys."""
+        model = MatchModel()
+        record = rec(
+            "a",
+            N.email("ann@mail.fr"),
+            N.name("Ann Lee"),
+            N.date_of_birth("01/02/1980"),
+            N.address(lines="1 rue Pasteur", postal_code="75009", locality="Paris"),
+        )
+        rules = {key.split(":", 1)[0] for key in model.blocking.keys(model.profile(record))}
+        assert rules == {
+            "id", "family_dob", "given_dob", "phonetic_year", "name_postcode", "address_name"
+        }  # fmt: skip
+
+    def test_junk_values_make_no_keys(self) -> None:
+        """Junk identifiers are not blocking keys."""
+        model = MatchModel()
+        assert not model.blocking.keys(model.profile(rec("a", N.email("test@test.com"))))
+
+    def test_oversized_blocks_make_no_pairs(self) -> None:
+        """Records that share only a key of an oversized block are not compared."""
+        from omnicontact.identity import Resolver
+
+        model = MatchModel(blocking=Blocking(max_block_size=2))
+        r = Resolver(model=model, clock=lambda: T0)
+        for index in range(3):
+            r.resolve(rec(f"r{index}", N.email("ann@mail.fr")))
+        assert len(r.customers()) == 3
+        r.remove_record("r2")
+        assert len(r.customers()) == 1
