@@ -16,6 +16,7 @@ The tree::
     ├── UnknownJudgementError (LookupError)       no judgement with that id
     ├── CaseTransitionError (ValueError)          a case cannot move to that status
     ├── PolicyError (ValueError)                  a routing policy is invalid: .file .rule .reason
+    ├── ConfigurationError (ValueError)           a config file is invalid: .file .key .reason
     └── SerializationError (ValueError)           a document cannot be read back
         └── UnsupportedSchemaVersionError         it was written by a newer omnicontact
 
@@ -30,6 +31,7 @@ from typing import Any
 __all__ = [
     "CaseTransitionError",
     "ChannelConflictError",
+    "ConfigurationError",
     "InvalidIdentifierError",
     "InvalidPayloadError",
     "InvalidValueError",
@@ -123,6 +125,27 @@ class PolicyError(OmnicontactError, ValueError):
 
 def _rebuild_policy_error(reason: str, file: str | None, rule: str | None) -> Any:
     return PolicyError(reason, file=file, rule=rule)
+
+
+class ConfigurationError(OmnicontactError, ValueError):
+    """A configuration file (such as ``omnicontact resolve --config``) cannot be used.
+
+    ``file`` is the file, ``key`` the dotted key at fault (``records.date_of_birth.order``),
+    or ``None`` when the problem is the whole file, and ``reason`` says what is wrong.
+    """
+
+    def __init__(self, reason: str, *, file: str, key: str | None = None) -> None:
+        self.file = file
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{file}: {key}: {reason}" if key else f"{file}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_configuration_error, (self.reason, self.file, self.key))
+
+
+def _rebuild_configuration_error(reason: str, file: str, key: str | None) -> Any:
+    return ConfigurationError(reason, file=file, key=key)
 
 
 class SerializationError(OmnicontactError, ValueError):

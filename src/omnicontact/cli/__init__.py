@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import __version__
 from ..exceptions import OmnicontactError
 from ._demo import run_demo
+from ._resolve import add_resolve_parser, run_resolve_command
 
 __all__ = ["main"]
 
@@ -38,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         add_help=False,
     )
     route.add_argument("args", nargs=argparse.REMAINDER)
+    add_resolve_parser(commands)
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["route"]:
         # The routing command has its own parser (``python -m omnicontact.routing``).
@@ -45,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return route_main(arguments[1:])
     args = parser.parse_args(arguments)
+    if args.command == "resolve":
+        return run_resolve_command(args, sys.stdout, sys.stderr)
     try:
         return run_demo(args.directory, sys.stdout)
     except OmnicontactError as error:

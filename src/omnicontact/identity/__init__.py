@@ -3,7 +3,8 @@
 :class:`Resolver` turns :class:`Record` values into customers with deterministic rules and
 Fellegi–Sunter scoring (:class:`MatchModel`, :func:`estimate`), keeps the partition a
 function of (records, judgements, model), guards against over-merging
-(:class:`GuardPolicy`), and explains, audits, unmerges and erases.
+(:class:`GuardPolicy`), and explains, audits, unmerges and erases. :class:`RecordMapping`
+says which column of a table holds which identifier.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ._fellegi_sunter import (
 from ._golden import GoldenRecord, GoldenValue, Survivorship, SurvivorshipPolicy
 from ._graph import Rejection, customer_id_for
 from ._guards import GuardPolicy
+from ._mapping import AddressColumns, DateOfBirthColumn, NameColumns, RecordMapping
 from ._record import Record, identifier_slot
 from ._resolver import Resolution, ResolutionOutcome, Resolver
 
@@ -34,9 +36,11 @@ for _document_type in (Record, Judgement, Event, PairEvidence):
 __all__ = [
     "BLOCKING_RULES",
     "LEVELS",
+    "AddressColumns",
     "Blocking",
     "Comparison",
     "ComparisonResult",
+    "DateOfBirthColumn",
     "DeterministicRule",
     "Event",
     "EventKind",
@@ -46,10 +50,12 @@ __all__ = [
     "GuardPolicy",
     "Judgement",
     "MatchModel",
+    "NameColumns",
     "Outcome",
     "PairEvidence",
     "PathStep",
     "Record",
+    "RecordMapping",
     "Rejection",
     "Resolution",
     "ResolutionOutcome",

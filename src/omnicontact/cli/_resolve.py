@@ -1,0 +1,347 @@
+"""``omnicontact resolve``: resolve a CSV of records into customers.
+
+The configuration file (TOML) has a ``[records]`` table, which becomes a
+:class:`~omnicontact.identity.RecordMapping`, and an optional ``[model]`` table
+(:class:`ModelSettings`). Rows that cannot be read are reported on stderr with their line,
+column and reason, skipped, and counted in the closing summary.
+
+Exit status: 0 when every row was resolved; 1 when the output was written but some rows were
+skipped; 2 when nothing could be done (bad arguments, configuration or input file, or an
+unknown record id given to ``--explain``).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+import cattrs
+
+from .._serialization import make_converter
+from ..exceptions import ConfigurationError, InvalidValueError, OmnicontactError
+from ..identity import MatchModel, Record, RecordMapping, Resolver, estimate
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "EXIT_OK",
+    "EXIT_ROWS_SKIPPED",
+    "EXIT_USAGE",
+    "ModelSettings",
+    "Progress",
+    "ResolveConfig",
+    "load_config",
+    "run_resolve",
+]
+
+EXIT_OK = 0
+EXIT_ROWS_SKIPPED = 1
+EXIT_USAGE = 2
+
+Clock = Callable[[], float]
+
+
+@attrs.frozen(kw_only=True)
+class ModelSettings:
+    """How the match model is made.
+
+    ``estimate`` learns the model's parameters from the input itself (no labels; ``seed``
+    fixes the random sample) when it holds at least ``estimate_min_records`` records — fewer
+    cannot teach a model anything reliable, so the defaults are used and a line on stderr
+    says so. ``match_threshold`` and ``review_threshold`` (probabilities) replace the
+    defaults when given.
+    """
+
+    estimate: bool = True
+    estimate_min_records: int = 1000
+    seed: int = 0
+    match_threshold: float | None = None
+    review_threshold: float | None = None
+
+    def build(self, records: Sequence[Record]) -> MatchModel:
+        """The model for ``records``."""
+        default = MatchModel()
+        model = MatchModel(
+            match_threshold=(
+                default.match_threshold if self.match_threshold is None else self.match_threshold
+            ),
+            review_threshold=(
+                default.review_threshold if self.review_threshold is None else self.review_threshold
+            ),
+        )
+        return estimate(records, model, seed=self.seed) if self.estimates(records) else model
+
+    def estimates(self, records: Sequence[Record]) -> bool:
+        """Whether :meth:`build` estimates the model from ``records``."""
+        return self.estimate and len(records) >= self.estimate_min_records
+
+
+@attrs.frozen(kw_only=True)
+class ResolveConfig:
+    """A ``resolve`` configuration file: the record mapping and the model settings."""
+
+    records: RecordMapping
+    model: ModelSettings = attrs.field(factory=ModelSettings)
+
+
+def load_config(path: Path) -> ResolveConfig:
+    """Read and check a configuration file; errors name the file and the key at fault."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigurationError(f"cannot be read ({error.strerror})", file=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(f"is not valid TOML ({error})", file=str(path)) from None
+    converter = make_converter()
+    try:
+        config = converter.structure(data, ResolveConfig)
+    except cattrs.BaseValidationError as error:
+        messages = cattrs.transform_error(error, path="", format_exception=_format)
+        reason, at, key = messages[0].rpartition(" @ ")
+        if not at:
+            reason, key = key, ""
+        key = key.lstrip(".").replace("][", ".").replace("[", ".").replace("]", "")
+        raise ConfigurationError(reason, file=str(path), key=key or None) from None
+    try:
+        config.model.build(())
+    except InvalidValueError as error:
+        raise ConfigurationError(
+            f"{error.reason} (got {error.value!r})", file=str(path), key=error.field
+        ) from None
+    return config
+
+
+def _format(error: BaseException, kind: Any) -> str:
+    if isinstance(error, InvalidValueError):
+        return f"{error.field}: {error.reason} (got {error.value!r})"
+    if isinstance(error, KeyError):
+        return "required key missing"
+    return cattrs.v.format_exception(error, kind)
+
+
+@attrs.define
+class Progress:
+    """Prints ``phase: done/total records (rate/s)`` on ``stream`` at most every ``interval``
+    seconds, plus a last line when a phase ends; ``clock`` is a monotonic clock."""
+
+    stream: IO[str]
+    interval: float = 1.0
+    clock: Clock = time.monotonic
+    enabled: bool = True
+    _phase: str = ""
+    _started: float = 0.0
+    _last: float = 0.0
+
+    def start(self, phase: str) -> None:
+        """Begin timing ``phase``."""
+        self._phase = phase
+        self._started = self._last = self.clock()
+
+    def update(self, done: int, total: int | None = None, *, final: bool = False) -> None:
+        """Report ``done`` items if ``interval`` has passed (always when ``final``)."""
+        now = self.clock()
+        if not self.enabled or (not final and now - self._last < self.interval):
+            return
+        self._last = now
+        elapsed = now - self._started
+        rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else "-/s"
+        count = f"{done:,}/{total:,}" if total is not None else f"{done:,}"
+        end = " done" if final else ""
+        print(f"{self._phase}: {count} records ({rate}, {elapsed:.1f}s){end}", file=self.stream)
+
+
+@attrs.frozen
+class _BadRow:
+    line: int
+    column: str
+    reason: str
+
+
+def _read_rows(
+    path: Path, mapping: RecordMapping, progress: Progress, report: Callable[[_BadRow], None]
+) -> list[Record]:
+    """The good records of the CSV file; bad rows go to ``report``."""
+    records: list[Record] = []
+    first_line: dict[str, int] = {}
+    progress.start("read")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as stream:
+            reader = csv.DictReader(stream)
+            header = reader.fieldnames or []
+            missing = [column for column in mapping.columns if column not in header]
+            if missing:
+                raise InvalidValueError(
+                    str(path), ",".join(header), f"has no column(s) {', '.join(missing)}"
+                )
+            for line, row in _numbered(reader):
+                if row is None:
+                    report(_BadRow(line, "row", "is not valid CSV"))
+                    continue
+                if None in row:
+                    report(_BadRow(line, "row", "has more cells than the header"))
+                    continue
+                try:
+                    record = mapping.to_record(row)
+                except InvalidValueError as error:
+                    report(_BadRow(line, error.field, f"{error.reason} (got {error.value!r})"))
+                    continue
+                if record.id in first_line:
+                    where = f"first seen on line {first_line[record.id]}"
+                    report(_BadRow(line, mapping.record_id, f"repeats id {record.id!r} ({where})"))
+                    continue
+                first_line[record.id] = line
+                records.append(record)
+                progress.update(len(records))
+    except OSError as error:
+        raise InvalidValueError(str(path), None, f"cannot be read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise InvalidValueError(str(path), None, "is not UTF-8 text") from None
+    progress.update(len(records), final=True)
+    return records
+
+
+def _numbered(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """Rows with the line they start on; ``None`` for a row the CSV reader rejects."""
+    line = reader.line_num
+    try:
+        for row in reader:
+            yield line + 1, row
+            line = reader.line_num
+    except csv.Error:
+        yield line + 1, None
+
+
+def run_resolve(
+    input_path: Path,
+    config_path: Path,
+    output: Path | None,
+    *,
+    explain: tuple[str, str] | None = None,
+    stdout: IO[str],
+    stderr: IO[str],
+    progress: Progress | None = None,
+    chunk_size: int = 1000,
+) -> int:
+    """Resolve ``input_path`` as ``config_path`` says; return the exit status."""
+    progress = progress or Progress(stderr)
+    try:
+        config = load_config(config_path)
+    except ConfigurationError as error:
+        print(f"omnicontact resolve: {error}", file=stderr)
+        return EXIT_USAGE
+    bad: list[_BadRow] = []
+
+    def report(row: _BadRow) -> None:
+        bad.append(row)
+        print(f"{input_path}:{row.line}: {row.column}: {row.reason} (row skipped)", file=stderr)
+
+    try:
+        records = _read_rows(input_path, config.records, progress, report)
+    except InvalidValueError as error:
+        print(f"omnicontact resolve: {error.field}: {error.reason}", file=stderr)
+        return EXIT_USAGE
+    started = progress.clock()
+    model = config.model.build(records)
+    if config.model.estimates(records):
+        print(
+            f"train: estimated the model from {len(records):,} records "
+            f"({progress.clock() - started:.1f}s)",
+            file=stderr,
+        )
+    elif config.model.estimate:
+        print(
+            f"train: {len(records):,} records are fewer than estimate_min_records "
+            f"({config.model.estimate_min_records:,}): the default model is used",
+            file=stderr,
+        )
+    resolver = Resolver(model=model)
+    progress.start("resolve")
+    for start in range(0, len(records), chunk_size):
+        resolver.resolve_many(records[start : start + chunk_size], reason="omnicontact resolve")
+        progress.update(min(start + chunk_size, len(records)), len(records))
+    progress.update(len(records), len(records), final=True)
+    if output is not None:
+        with output.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(["record_id", "customer_id"])
+            for record in records:
+                writer.writerow([record.id, resolver.customer_of(record.id)])
+    customers = len(resolver.customers())
+    print(
+        f"resolved {len(records):,} records into {customers:,} customers; "
+        f"{len(resolver.possible_matches()):,} possible matches to review; "
+        f"{len(bad):,} bad rows skipped",
+        file=stderr,
+    )
+    if explain is not None:
+        try:
+            print(resolver.explain(*explain).text(), file=stdout)
+        except OmnicontactError as error:
+            skipped = {row.line for row in bad}
+            hint = f" ({len(skipped)} rows were skipped)" if skipped else ""
+            print(f"omnicontact resolve: --explain: {error}{hint}", file=stderr)
+            return EXIT_USAGE
+    return EXIT_ROWS_SKIPPED if bad else EXIT_OK
+
+
+def add_resolve_parser(commands: Any) -> None:
+    """Add the ``resolve`` sub-command to the ``omnicontact`` parser's ``commands``."""
+    resolve = commands.add_parser(
+        "resolve",
+        help="resolve a CSV of records into customers: record_id,customer_id rows",
+        description=(
+            "Resolve the records of a CSV file into customers and write record_id,customer_id "
+            "rows. Exit status: 0 all rows resolved, 1 some rows skipped (reported on stderr), "
+            "2 usage, configuration or input error."
+        ),
+    )
+    resolve.add_argument("input", type=Path, help="the CSV file of records (UTF-8, a header row)")
+    resolve.add_argument(
+        "--config", type=Path, required=True, help="the TOML file mapping columns to identifiers"
+    )
+    resolve.add_argument(
+        "--output",
+        type=Path,
+        help="where to write record_id,customer_id rows (required unless --explain is given)",
+    )
+    resolve.add_argument(
+        "--explain",
+        nargs=2,
+        metavar=("A", "B"),
+        help="print why records A and B (by record id) are or are not one customer",
+    )
+    resolve.add_argument(
+        "--progress-interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="seconds between progress lines on stderr (default 1; 0: after every chunk)",
+    )
+    resolve.add_argument("--quiet", action="store_true", help="print no progress lines")
+
+
+def run_resolve_command(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
+    """Run ``omnicontact resolve`` with parsed ``args``."""
+    if args.output is None and args.explain is None:
+        print("omnicontact resolve: --output is required unless --explain is given", file=stderr)
+        return EXIT_USAGE
+    if args.progress_interval < 0:
+        print("omnicontact resolve: --progress-interval must not be negative", file=stderr)
+        return EXIT_USAGE
+    return run_resolve(
+        args.input,
+        args.config,
+        args.output,
+        explain=tuple(args.explain) if args.explain else None,
+        stdout=stdout,
+        stderr=stderr,
+        progress=Progress(stderr, interval=args.progress_interval, enabled=not args.quiet),
+    )
