@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import attrs
 import cattrs
@@ -104,12 +104,18 @@ def load_config(path: Path) -> ResolveConfig:
     try:
         config = converter.structure(data, ResolveConfig)
     except cattrs.BaseValidationError as error:
-        messages = cattrs.transform_error(error, path="", format_exception=_format)
-        reason, at, key = messages[0].rpartition(" @ ")
-        if not at:
-            reason, key = key, ""
-        key = key.lstrip(".").replace("][", ".").replace("[", ".").replace("]", "")
-        raise ConfigurationError(reason, file=str(path), key=key or None) from None
+        problems = []
+        for message in cattrs.transform_error(error, path="", format_exception=_format):
+            reason, at, key = message.rpartition(" @ ")
+            if not at:
+                reason, key = key, ""
+            key = key.lstrip(".").replace("][", ".").replace("[", ".").replace("]", "")
+            problems.append((key or None, reason))
+        key, reason = problems[0]
+        more = [f"{k}: {r}" if k else r for k, r in problems[1:]]
+        if more:
+            reason = f"{reason}; also {'; '.join(more)}"
+        raise ConfigurationError(reason, file=str(path), key=key) from None
     try:
         config.model.build(())
     except InvalidValueError as error:
@@ -124,6 +130,9 @@ def _format(error: BaseException, kind: Any) -> str:
         return f"{error.field}: {error.reason} (got {error.value!r})"
     if isinstance(error, KeyError):
         return "required key missing"
+    if getattr(kind, "__origin__", None) is Literal:
+        allowed = ", ".join(repr(choice) for choice in kind.__args__)
+        return f"must be one of {allowed}"
     return cattrs.v.format_exception(error, kind)
 
 

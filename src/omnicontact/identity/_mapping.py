@@ -52,10 +52,13 @@ def _namespaces(value: Mapping[str, str]) -> dict[str, str]:
     if not isinstance(value, Mapping):
         raise InvalidValueError("external_ids", value, "must map columns to namespaces")
     for column, namespace in value.items():
-        # The identifier's own validation says what a namespace may be.
-        ExternalId(namespace=namespace, value="probe")
         if not column.strip():
             raise InvalidValueError("external_ids", column, "must be a column name")
+        try:
+            # The identifier's own validation says what a namespace may be.
+            ExternalId(namespace=namespace, value="probe")
+        except InvalidValueError as error:
+            raise InvalidValueError(f"external_ids.{column}", namespace, error.reason) from None
     return dict(value)
 
 

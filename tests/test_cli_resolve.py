@@ -1,0 +1,395 @@
+"""Tests for ``omnicontact resolve`` and the record mapping it reads columns with."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from omnicontact.cli import main
+from omnicontact.cli._resolve import Progress, load_config
+from omnicontact.exceptions import ConfigurationError, InvalidValueError
+from omnicontact.identity import (
+    AddressColumns,
+    DateOfBirthColumn,
+    NameColumns,
+    Record,
+    RecordMapping,
+)
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+PEOPLE = EXAMPLES / "data" / "people.csv"
+FEBRL = EXAMPLES / "febrl.toml"
+
+CONTACT_CONFIG = """
+[records]
+record_id = "id"
+default_region = "FR"
+emails = ["email"]
+phones = ["phone"]
+attributes = ["segment"]
+
+[records.name]
+full = "name"
+
+[model]
+estimate = false
+"""
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class TestFebrlExample:
+    def test_writes_one_row_per_good_record(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The shipped FEBRL sample resolves to record_id,customer_id rows for its 18 good rows."""
+        out = tmp_path / "out.csv"
+        status = main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)])
+        assert status == 1  # two rows were skipped
+        rows = _rows(out)
+        good_ids = [row["rec_id"] for row in _rows(PEOPLE)][:18]
+        assert [row["record_id"] for row in rows] == good_ids
+        assert all(row["customer_id"].startswith("cus_") for row in rows)
+        customer = {row["record_id"]: row["customer_id"] for row in rows}
+        for a, b in [("rec-1-org", "rec-1-dup-0"), ("rec-4-org", "rec-4-dup-0")]:
+            assert customer[a] == customer[b]
+        # Same address and family name, different people.
+        assert customer["rec-9-org"] != customer["rec-10-org"]
+        assert "resolved 18 records into" in capsys.readouterr().err
+
+    def test_bad_rows_are_reported_with_line_column_and_reason(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Each skipped row is reported on stderr with its line, column and reason, and counted."""
+        out = tmp_path / "out.csv"
+        main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)])
+        err = capsys.readouterr().err
+        assert f"{PEOPLE}:20: date_of_birth: is not a date" in err
+        assert "'19871345'" in err
+        assert f"{PEOPLE}:21: rec_id: is empty" in err
+        assert "2 bad rows skipped" in err
+
+    def test_explain_prints_why_two_records_match(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--explain prints the comparison levels that make two records one customer."""
+        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--quiet"]
+        main([*args, "--explain", "rec-1-org", "rec-1-dup-0"])
+        out = capsys.readouterr().out
+        assert out.startswith("Records rec-1-org and rec-1-dup-0 are the same customer.")
+        assert "national_id: exact" in out
+
+    def test_explain_prints_why_two_records_do_not_match(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--explain says when two records are different customers, and which levels differ."""
+        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--quiet"]
+        main([*args, "--explain", "rec-9-org", "rec-10-org"])
+        out = capsys.readouterr().out
+        assert out.startswith("Records rec-9-org and rec-10-org are different customers.")
+        assert "date_of_birth: different" in out
+
+    def test_explain_of_an_unknown_record_is_a_usage_error(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--explain with an id that no good row holds exits 2 and says so."""
+        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--quiet"]
+        assert main([*args, "--explain", "rec-1-org", "rec-12-org"]) == 2
+        err = capsys.readouterr().err
+        assert "--explain" in err and "rec-12-org" in err and "2 rows were skipped" in err
+
+    def test_the_example_config_loads(self) -> None:
+        """examples/febrl.toml maps the FEBRL columns and asks for estimation."""
+        config = load_config(FEBRL)
+        assert config.records.record_id == "rec_id"
+        assert config.records.external_ids == {"soc_sec_id": "national_id"}
+        assert config.records.date_of_birth == DateOfBirthColumn(
+            column="date_of_birth", order="YMD"
+        )
+        assert config.model.estimate
+
+
+class TestResolveCommand:
+    def test_all_good_rows_exit_zero(self, tmp_path: Path) -> None:
+        """A file without bad rows exits 0, and a shared email makes one customer."""
+        config = _write(tmp_path / "c.toml", CONTACT_CONFIG)
+        data = _write(
+            tmp_path / "in.csv",
+            "id,name,email,phone,segment\n"
+            "a,Ann Lee,ann@example.fr,,gold\n"
+            "b,A. Lee,ANN@example.fr,06 12 34 56 78,\n"
+            "c,Bob Ray,,01 45 67 89 01,\n",
+        )
+        out = tmp_path / "out.csv"
+        assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 0
+        customer = {row["record_id"]: row["customer_id"] for row in _rows(out)}
+        assert customer["a"] == customer["b"] != customer["c"]
+
+    def test_repeated_record_id_is_reported(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A second row with an id already seen is skipped, naming the first line."""
+        config = _write(tmp_path / "c.toml", CONTACT_CONFIG)
+        data = _write(tmp_path / "in.csv", "id,name,email,phone,segment\na,Ann,,,\na,Bob,,,\n")
+        out = tmp_path / "out.csv"
+        assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 1
+        assert f"{data}:3: id: repeats id 'a' (first seen on line 2)" in capsys.readouterr().err
+        assert [row["record_id"] for row in _rows(out)] == ["a"]
+
+    def test_bad_phone_and_extra_cells_are_reported(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An unreadable phone and a row longer than the header are both reported and skipped."""
+        config = _write(tmp_path / "c.toml", CONTACT_CONFIG)
+        data = _write(
+            tmp_path / "in.csv",
+            "id,name,email,phone,segment\na,Ann,,12,\nb,Bob,,,,surplus\nc,Cy,,,\n",
+        )
+        out = tmp_path / "out.csv"
+        assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert f"{data}:2: phone:" in err
+        assert f"{data}:3: row: has more cells than the header" in err
+        assert "2 bad rows skipped" in err
+        assert [row["record_id"] for row in _rows(out)] == ["c"]
+
+    def test_missing_column_is_a_usage_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A configured column absent from the header exits 2, names it and writes nothing."""
+        config = _write(tmp_path / "c.toml", CONTACT_CONFIG)
+        data = _write(tmp_path / "in.csv", "id,name,email\na,Ann,\n")
+        out = tmp_path / "out.csv"
+        assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 2
+        assert "has no column(s) phone, segment" in capsys.readouterr().err
+        assert not out.exists()
+
+    def test_output_is_required_without_explain(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without --output or --explain there is nothing to do: exit 2."""
+        assert main(["resolve", str(PEOPLE), "--config", str(FEBRL)]) == 2
+        assert "--output is required" in capsys.readouterr().err
+
+    def test_missing_input_is_a_usage_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An input file that does not exist exits 2 and names it."""
+        missing = tmp_path / "nope.csv"
+        args = ["resolve", str(missing), "--config", str(FEBRL), "--output", str(tmp_path / "o")]
+        assert main(args) == 2
+        assert str(missing) in capsys.readouterr().err
+
+    def test_progress_is_printed_on_a_larger_input(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A few thousand generated rows print read and resolve progress lines with a rate."""
+        rng = random.Random(7)  # fixed seed: the generated file is always the same
+        lines = ["id,name,email,phone,segment"]
+        for i in range(2500):
+            person = rng.randrange(1800)
+            lines.append(f"r{i},Person {person:04d},p{person}@example.fr,,")
+        data = _write(tmp_path / "big.csv", "\n".join(lines) + "\n")
+        config = _write(tmp_path / "c.toml", CONTACT_CONFIG)
+        out = tmp_path / "out.csv"
+        args = ["resolve", str(data), "--config", str(config), "--output", str(out)]
+        assert main([*args, "--progress-interval", "0"]) == 0
+        err = capsys.readouterr().err.splitlines()
+        resolving = [line for line in err if line.startswith("resolve: ")]
+        counts = [line.split(" records")[0] for line in resolving]
+        assert counts == [
+            "resolve: 1,000/2,500",
+            "resolve: 2,000/2,500",
+            "resolve: 2,500/2,500",
+            "resolve: 2,500/2,500",
+        ]
+        assert resolving[0].startswith("resolve: 1,000/2,500 records (")
+        assert resolving[-1].startswith("resolve: 2,500/2,500 records (")
+        assert resolving[-1].endswith("done")
+        assert "/s," in resolving[-1]
+        assert any(line.startswith("read: 2,500 records") for line in err)
+        assert len(_rows(out)) == 2500
+
+    def test_quiet_prints_no_progress(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--quiet keeps the bad-row reports and summary but drops progress lines."""
+        out = tmp_path / "out.csv"
+        main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out), "--quiet"])
+        err = capsys.readouterr().err
+        assert not any(line.startswith(("read:", "resolve:")) for line in err.splitlines())
+        assert "2 bad rows skipped" in err
+
+    def test_estimation_runs_when_the_input_is_large_enough(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With at least estimate_min_records rows the model is estimated from the input."""
+        config = _write(
+            tmp_path / "c.toml",
+            FEBRL.read_text(encoding="utf-8").replace(
+                "estimate_min_records = 1000", "estimate_min_records = 10"
+            ),
+        )
+        out = tmp_path / "out.csv"
+        main(["resolve", str(PEOPLE), "--config", str(config), "--output", str(out)])
+        assert "train: estimated the model from 18 records" in capsys.readouterr().err
+
+
+class TestConfigErrors:
+    @pytest.mark.parametrize(
+        ("text", "key", "reason"),
+        [
+            ('[records]\nrecord_id = "id"\n[records.date_of_birth]\ncolumn = "d"\norder = "X"\n',
+             "records.date_of_birth.order", "must be one of 'DMY', 'MDY', 'YMD'"),
+            ("[records]\n", "records.record_id", "required key missing"),
+            ('[records]\nrecord_id = "id"\nrecordid = "x"\n', "records", "extra fields found"),
+            ('[records]\nrecord_id = "id"\n[model]\nmatch_threshold = "high"\n',
+             "model.match_threshold", "expected float"),
+            ('[records]\nrecord_id = "id"\n[model]\nmatch_threshold = 0.3\n',
+             "model.review_threshold", "must not exceed match_threshold"),
+            ('[records]\nrecord_id = "id"\nexternal_ids = { ssn = "Not A Name" }\n',
+             "records", "external_ids.ssn"),
+            ('[records]\nrecord_id = "id"\ndefault_region = "XX"\n', "records",
+             "not a supported ISO 3166 region"),
+            ('[records]\nrecord_id = "id"\n[records.name]\nfull = "n"\ngiven = "g"\n',
+             "records.name", "either a 'full' column or 'given'/'family'"),
+        ],
+    )  # fmt: skip
+    def test_errors_name_the_file_and_key(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, key: str, reason: str
+    ) -> None:
+        """A bad configuration exits 2 with a message naming the file, the key and the reason."""
+        config = _write(tmp_path / "bad.toml", text)
+        out = tmp_path / "out.csv"
+        assert main(["resolve", str(PEOPLE), "--config", str(config), "--output", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert f"{config}: {key}:" in err
+        assert reason in err
+        assert not out.exists()
+
+    def test_invalid_toml_names_the_file(self, tmp_path: Path) -> None:
+        """A file that is not TOML raises ConfigurationError naming it, with no key."""
+        config = _write(tmp_path / "bad.toml", "[records\n")
+        with pytest.raises(ConfigurationError) as caught:
+            load_config(config)
+        assert caught.value.file == str(config) and caught.value.key is None
+        assert "is not valid TOML" in str(caught.value)
+
+    def test_missing_config_names_the_file(self, tmp_path: Path) -> None:
+        """A configuration file that does not exist raises ConfigurationError naming it."""
+        with pytest.raises(ConfigurationError, match="cannot be read"):
+            load_config(tmp_path / "none.toml")
+
+
+class TestProgress:
+    def test_prints_at_most_once_per_interval(self) -> None:
+        """Updates closer than the interval are dropped; the final one always prints."""
+        now = [0.0]
+        stream = io.StringIO()
+        progress = Progress(stream, interval=1.0, clock=lambda: now[0])
+        progress.start("resolve")
+        for done in range(1, 11):
+            now[0] += 0.25
+            progress.update(done * 100, 1000)
+        progress.update(1000, 1000, final=True)
+        assert stream.getvalue().splitlines() == [
+            "resolve: 400/1,000 records (400/s, 1.0s)",
+            "resolve: 800/1,000 records (400/s, 2.0s)",
+            "resolve: 1,000/1,000 records (400/s, 2.5s) done",
+        ]
+
+    def test_disabled_prints_nothing(self) -> None:
+        """A disabled progress prints nothing, even at the end."""
+        stream = io.StringIO()
+        progress = Progress(stream, enabled=False)
+        progress.start("read")
+        progress.update(5, final=True)
+        assert stream.getvalue() == ""
+
+
+FEBRL_MAPPING = RecordMapping(
+    record_id="rec_id",
+    source="febrl",
+    default_region="AU",
+    name=NameColumns(given="given_name", family="surname"),
+    date_of_birth=DateOfBirthColumn(column="date_of_birth", order="YMD"),
+    addresses=[
+        AddressColumns(
+            lines=["street_number", "address_1", "address_2"],
+            postal_code="postcode",
+            locality="suburb",
+        )
+    ],
+    external_ids={"soc_sec_id": "national_id"},
+    attributes=["state"],
+)
+
+cells = st.one_of(st.just(""), st.just("  "), st.text(max_size=12))
+
+
+class TestRecordMapping:
+    def test_reads_a_febrl_row(self) -> None:
+        """A FEBRL row gives a name, a date of birth, an address, a national id and attributes."""
+        row = _rows(PEOPLE)[0]
+        record = FEBRL_MAPPING.to_record(row)
+        assert record.id == "rec-1-org" and record.source == "febrl"
+        assert sorted(i.key for i in record.identifiers) == [
+            "1915-11-11",
+            "8 stanley street miami|4223|winston hills|AU",
+            "michaela|neumann",
+            "national_id:5304218",
+        ]
+        assert record.attributes == {"state": "nsw"}
+
+    def test_empty_cells_are_missing_not_errors(self) -> None:
+        """A row with only an id gives a record without identifiers."""
+        row = dict.fromkeys(FEBRL_MAPPING.columns, " ")
+        row["rec_id"] = "r1"
+        record = FEBRL_MAPPING.to_record(row)
+        assert record.identifiers == () and record.attributes == {}
+
+    def test_columns_are_listed_once_in_order(self) -> None:
+        """columns lists every column the mapping reads, without repeats."""
+        assert FEBRL_MAPPING.columns == (
+            "rec_id",
+            "given_name",
+            "surname",
+            "date_of_birth",
+            "street_number",
+            "address_1",
+            "address_2",
+            "postcode",
+            "suburb",
+            "soc_sec_id",
+            "state",
+        )
+
+    def test_observed_at_column_is_read(self) -> None:
+        """An ISO 8601 time column sets when the record was observed; a naive time is refused."""
+        mapping = RecordMapping(record_id="id", observed_at="at")
+        record = mapping.to_record({"id": "a", "at": "2026-03-02T10:00:00+01:00"})
+        assert record.observed_at.isoformat() == "2026-03-02T09:00:00+00:00"
+        with pytest.raises(InvalidValueError) as caught:
+            mapping.to_record({"id": "a", "at": "2026-03-02T10:00:00"})
+        assert caught.value.field == "at"
+
+    @given(row=st.fixed_dictionaries({name: cells for name in FEBRL_MAPPING.columns}))
+    def test_a_row_gives_a_record_or_an_error_naming_a_column(self, row: dict[str, str]) -> None:
+        """Any row gives a record with that id, or an error whose field names mapped columns."""
+        try:
+            record = FEBRL_MAPPING.to_record(row)
+        except InvalidValueError as error:
+            assert set(error.field.split(",")) <= set(FEBRL_MAPPING.columns)
+        else:
+            assert isinstance(record, Record)
+            assert record.id == row["rec_id"].strip()
