@@ -104,18 +104,18 @@ def load_config(path: Path) -> ResolveConfig:
     try:
         config = converter.structure(data, ResolveConfig)
     except cattrs.BaseValidationError as error:
-        problems = []
+        problems: list[tuple[str | None, str]] = []
         for message in cattrs.transform_error(error, path="", format_exception=_format):
-            reason, at, key = message.rpartition(" @ ")
+            text, at, where = message.rpartition(" @ ")
             if not at:
-                reason, key = key, ""
-            key = key.lstrip(".").replace("][", ".").replace("[", ".").replace("]", "")
-            problems.append((key or None, reason))
-        key, reason = problems[0]
+                text, where = where, ""
+            where = where.lstrip(".").replace("][", ".").replace("[", ".").replace("]", "")
+            problems.append((where or None, text))
+        first_key, reason = problems[0]
         more = [f"{k}: {r}" if k else r for k, r in problems[1:]]
         if more:
             reason = f"{reason}; also {'; '.join(more)}"
-        raise ConfigurationError(reason, file=str(path), key=key) from None
+        raise ConfigurationError(reason, file=str(path), key=first_key) from None
     try:
         config.model.build(())
     except InvalidValueError as error:
