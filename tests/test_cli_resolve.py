@@ -192,6 +192,16 @@ class TestResolveCommand:
         assert main(args) == 2
         assert str(missing) in capsys.readouterr().err
 
+    def test_output_in_a_missing_directory_is_a_usage_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An output path whose directory does not exist exits 2 before any work is done."""
+        out = tmp_path / "no" / "out.csv"
+        assert main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "its directory does not exist" in err
+        assert "read:" not in err
+
     def test_progress_is_printed_on_a_larger_input(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -246,6 +246,9 @@ def run_resolve(
     except ConfigurationError as error:
         print(f"omnicontact resolve: {error}", file=stderr)
         return EXIT_USAGE
+    if output is not None and not output.parent.is_dir():
+        print(f"omnicontact resolve: {output}: its directory does not exist", file=stderr)
+        return EXIT_USAGE
     bad: list[_BadRow] = []
 
     def report(row: _BadRow) -> None:
@@ -278,11 +281,15 @@ def run_resolve(
         progress.update(min(start + chunk_size, len(records)), len(records))
     progress.update(len(records), len(records), final=True)
     if output is not None:
-        with output.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(["record_id", "customer_id"])
-            for record in records:
-                writer.writerow([record.id, resolver.customer_of(record.id)])
+        try:
+            with output.open("w", newline="", encoding="utf-8") as stream:
+                writer = csv.writer(stream)
+                writer.writerow(["record_id", "customer_id"])
+                for record in records:
+                    writer.writerow([record.id, resolver.customer_of(record.id)])
+        except OSError as error:
+            print(f"omnicontact resolve: {output}: cannot be written ({error})", file=stderr)
+            return EXIT_USAGE
     customers = len(resolver.customers())
     print(
         f"resolved {len(records):,} records into {customers:,} customers; "

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
 from .._identifiers import (
     DateOfBirth,
+    DateOrder,
     ExternalId,
     Identifier,
     Normalizer,
@@ -27,8 +28,6 @@ from ..exceptions import InvalidValueError
 from ._record import Record
 
 __all__ = ["AddressColumns", "DateOfBirthColumn", "NameColumns", "RecordMapping"]
-
-DateOrder = Literal["DMY", "MDY", "YMD"]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -200,7 +199,7 @@ class RecordMapping:
     name: NameColumns | None = None
     date_of_birth: DateOfBirthColumn | None = None
     addresses: tuple[AddressColumns, ...] = attrs.field(default=(), converter=tuple)
-    external_ids: dict[str, str] = attrs.field(factory=dict, converter=_namespaces)
+    external_ids: dict[str, str] = attrs.field(factory=dict, converter=_namespaces, hash=False)
     attributes: tuple[str, ...] = attrs.field(default=(), converter=_columns)
     observed_at: str | None = attrs.field(default=None, validator=_column)
     default_observed_at: dt.datetime = _EPOCH
