@@ -57,7 +57,8 @@ class ModelSettings:
     fixes the random sample) when it holds at least ``estimate_min_records`` records — fewer
     cannot teach a model anything reliable, so the defaults are used and a line on stderr
     says so. ``match_threshold`` and ``review_threshold`` (probabilities) replace the
-    defaults when given.
+    defaults when given; ``max_distinct`` overrides over-merge guard limits per slot
+    (``{"external_id:national_id" = 2}`` tolerates one mistyped national id per customer).
     """
 
     estimate: bool = True
@@ -65,11 +66,14 @@ class ModelSettings:
     seed: int = 0
     match_threshold: float | None = None
     review_threshold: float | None = None
+    max_distinct: dict[str, int] = attrs.field(factory=dict)
 
     def build(self, records: Sequence[Record]) -> MatchModel:
         """The model for ``records``."""
         default = MatchModel()
+        limits = {**default.guards.max_distinct, **self.max_distinct}
         model = MatchModel(
+            guards=attrs.evolve(default.guards, max_distinct=limits),
             match_threshold=(
                 default.match_threshold if self.match_threshold is None else self.match_threshold
             ),
@@ -86,9 +90,16 @@ class ModelSettings:
 
 @attrs.frozen(kw_only=True)
 class ResolveConfig:
-    """A ``resolve`` configuration file: the record mapping and the model settings."""
+    """A ``resolve`` configuration file: the record mapping and the model settings.
+
+    ``bad_values`` says what an unreadable identifier does: ``"skip_row"`` (the default)
+    skips its row; ``"drop_value"`` keeps the record without that identifier (for sources
+    whose noise is in the values, such as FEBRL's mistyped dates). Either way each one is
+    reported on stderr and counted.
+    """
 
     records: RecordMapping
+    bad_values: Literal["skip_row", "drop_value"] = "skip_row"
     model: ModelSettings = attrs.field(factory=ModelSettings)
 
 
@@ -172,18 +183,23 @@ class _BadRow:
     line: int
     column: str
     reason: str
+    skipped: bool = True  # else only the value was ignored
 
 
 def _read_rows(
-    path: Path, mapping: RecordMapping, progress: Progress, report: Callable[[_BadRow], None]
+    path: Path,
+    config: ResolveConfig,
+    progress: Progress,
+    report: Callable[[_BadRow], None],
 ) -> list[Record]:
     """The good records of the CSV file; bad rows go to ``report``."""
+    mapping = config.records
     records: list[Record] = []
     first_line: dict[str, int] = {}
     progress.start("read")
     try:
         with path.open(newline="", encoding="utf-8-sig") as stream:
-            reader = csv.DictReader(stream)
+            reader = csv.DictReader(stream, skipinitialspace=True)
             header = reader.fieldnames or []
             missing = [column for column in mapping.columns if column not in header]
             if missing:
@@ -198,7 +214,10 @@ def _read_rows(
                     report(_BadRow(line, "row", "has more cells than the header"))
                     continue
                 try:
-                    record = mapping.to_record(row)
+                    if config.bad_values == "drop_value":
+                        record, problems = mapping.read(row)
+                    else:
+                        record, problems = mapping.to_record(row), ()
                 except InvalidValueError as error:
                     report(_BadRow(line, error.field, f"{error.reason} (got {error.value!r})"))
                     continue
@@ -206,6 +225,9 @@ def _read_rows(
                     where = f"first seen on line {first_line[record.id]}"
                     report(_BadRow(line, mapping.record_id, f"repeats id {record.id!r} ({where})"))
                     continue
+                for problem in problems:
+                    reason = f"{problem.reason} (got {problem.value!r})"
+                    report(_BadRow(line, problem.field, reason, skipped=False))
                 first_line[record.id] = line
                 records.append(record)
                 progress.update(len(records))
@@ -253,10 +275,11 @@ def run_resolve(
 
     def report(row: _BadRow) -> None:
         bad.append(row)
-        print(f"{input_path}:{row.line}: {row.column}: {row.reason} (row skipped)", file=stderr)
+        action = "row skipped" if row.skipped else "value ignored"
+        print(f"{input_path}:{row.line}: {row.column}: {row.reason} ({action})", file=stderr)
 
     try:
-        records = _read_rows(input_path, config.records, progress, report)
+        records = _read_rows(input_path, config, progress, report)
     except InvalidValueError as error:
         print(f"omnicontact resolve: {error.field}: {error.reason}", file=stderr)
         return EXIT_USAGE
@@ -291,21 +314,22 @@ def run_resolve(
             print(f"omnicontact resolve: {output}: cannot be written ({error})", file=stderr)
             return EXIT_USAGE
     customers = len(resolver.customers())
+    skipped = sum(row.skipped for row in bad)
     print(
         f"resolved {len(records):,} records into {customers:,} customers; "
         f"{len(resolver.possible_matches()):,} possible matches to review; "
-        f"{len(bad):,} bad rows skipped",
+        f"{skipped:,} bad rows skipped"
+        + (f", {len(bad) - skipped:,} bad values ignored" if len(bad) > skipped else ""),
         file=stderr,
     )
     if explain is not None:
         try:
             print(resolver.explain(*explain).text(), file=stdout)
         except OmnicontactError as error:
-            skipped = {row.line for row in bad}
-            hint = f" ({len(skipped)} rows were skipped)" if skipped else ""
+            hint = f" ({skipped} rows were skipped)" if skipped else ""
             print(f"omnicontact resolve: --explain: {error}{hint}", file=stderr)
             return EXIT_USAGE
-    return EXIT_ROWS_SKIPPED if bad else EXIT_OK
+    return EXIT_ROWS_SKIPPED if skipped else EXIT_OK
 
 
 def add_resolve_parser(commands: Any) -> None:

@@ -10,7 +10,8 @@ the column at fault when it cannot.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -228,29 +229,62 @@ class RecordMapping:
         Raises :class:`~omnicontact.exceptions.InvalidValueError` whose ``field`` is the
         column at fault (the first one, in :attr:`columns` order) and ``reason`` says why.
         """
+        return self._build(row, None)
+
+    def read(self, row: Mapping[str, Any]) -> tuple[Record, tuple[InvalidValueError, ...]]:
+        """The record of one row without its unreadable identifiers, and their errors.
+
+        For sources whose noise is in the values (a mistyped date of birth): the record
+        keeps what can be read. An empty record id or a bad ``observed_at`` still raises.
+
+        >>> mapping = RecordMapping(record_id="id", phones=["tel"], emails=["mail"])
+        >>> record, errors = mapping.read({"id": "r1", "tel": "12", "mail": "a@example.org"})
+        >>> [i.key for i in record.identifiers], [e.field for e in errors]
+        (['a@example.org'], ['tel'])
+        """
+        problems: list[InvalidValueError] = []
+        record = self._build(row, problems)
+        return record, tuple(problems)
+
+    def _build(self, row: Mapping[str, Any], problems: list[InvalidValueError] | None) -> Record:
         record_id = _cell(row, self.record_id)
         if record_id is None:
             raise InvalidValueError(self.record_id, row.get(self.record_id), "is empty")
-        identifiers: list[Identifier] = []
+        found: list[Identifier] = []
         normalizer = self._normalizer
+
+        def add(columns: str, read: Callable[[], Identifier | None]) -> None:
+            try:
+                identifier = read()
+            except InvalidValueError as error:
+                problem = InvalidValueError(columns, error.value, error.reason)
+                if problems is None:
+                    raise problem from None
+                problems.append(problem)
+            else:
+                if identifier is not None:
+                    found.append(identifier)
+
+        def parse(
+            column: str, make: Callable[[str], Identifier]
+        ) -> Callable[[], Identifier | None]:
+            raw = _cell(row, column)
+            return lambda: None if raw is None else make(raw)
+
         for column in self.emails:
-            _add(identifiers, column, row, normalizer.email)
+            add(column, parse(column, normalizer.email))
         for column in self.phones:
-            _add(identifiers, column, row, normalizer.phone)
+            add(column, parse(column, normalizer.phone))
         if self.name is not None:
             name = self.name
-            _add_read(identifiers, ",".join(name.columns), lambda: name.read(row))
+            add(",".join(name.columns), lambda: name.read(row))
         if self.date_of_birth is not None:
             dob = self.date_of_birth
-            _add_read(identifiers, dob.column, lambda: dob.read(row))
+            add(dob.column, lambda: dob.read(row))
         for address in self.addresses:
-            _add_read(
-                identifiers, ",".join(address.columns), lambda a=address: a.read(row, normalizer)
-            )
+            add(",".join(address.columns), functools.partial(address.read, row, normalizer))
         for column, namespace in self.external_ids.items():
-            _add(
-                identifiers, column, row, lambda raw, ns=namespace: normalizer.external_id(ns, raw)
-            )
+            add(column, parse(column, functools.partial(normalizer.external_id, namespace)))
         observed_at = self.default_observed_at
         if self.observed_at is not None and (text := _cell(row, self.observed_at)) is not None:
             try:
@@ -266,22 +300,6 @@ class RecordMapping:
             id=record_id,
             source=self.source,
             observed_at=observed_at,
-            identifiers=identifiers,
+            identifiers=found,
             attributes=attributes,
         )
-
-
-def _add(identifiers: list[Identifier], column: str, row: Mapping[str, Any], parse: Any) -> None:
-    raw = _cell(row, column)
-    if raw is not None:
-        _add_read(identifiers, column, lambda: parse(raw))
-
-
-def _add_read(identifiers: list[Identifier], column: str, read: Any) -> None:
-    """Append what ``read()`` gives; re-raise its error under the column's name."""
-    try:
-        identifier = read()
-    except InvalidValueError as error:
-        raise InvalidValueError(column, error.value, error.reason) from None
-    if identifier is not None:
-        identifiers.append(identifier)
