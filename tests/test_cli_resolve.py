@@ -226,7 +226,6 @@ class TestResolveCommand:
             "resolve: 1,000/2,500",
             "resolve: 2,000/2,500",
             "resolve: 2,500/2,500",
-            "resolve: 2,500/2,500",
         ]
         assert resolving[0].startswith("resolve: 1,000/2,500 records (")
         assert resolving[-1].startswith("resolve: 2,500/2,500 records (")

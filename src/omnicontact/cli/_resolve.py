@@ -301,7 +301,8 @@ def run_resolve(
     progress.start("resolve")
     for start in range(0, len(records), chunk_size):
         resolver.resolve_many(records[start : start + chunk_size], reason="omnicontact resolve")
-        progress.update(min(start + chunk_size, len(records)), len(records))
+        if start + chunk_size < len(records):
+            progress.update(start + chunk_size, len(records))
     progress.update(len(records), len(records), final=True)
     if output is not None:
         try:
