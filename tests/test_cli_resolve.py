@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import random
 from pathlib import Path
 
@@ -346,6 +347,17 @@ class TestConfigErrors:
         assert caught.value.file == str(config)
         assert caught.value.key is None
         assert "is not valid TOML" in str(caught.value)
+
+    def test_configuration_error_survives_pickling(self) -> None:
+        """A ConfigurationError crosses process boundaries with its file, key and reason."""
+        error = ConfigurationError("must be one of 'DMY'", file="c.toml", key="records.x")
+        again = pickle.loads(pickle.dumps(error))
+        assert (again.file, again.key, again.reason, str(again)) == (
+            "c.toml",
+            "records.x",
+            "must be one of 'DMY'",
+            "c.toml: records.x: must be one of 'DMY'",
+        )
 
     def test_missing_config_names_the_file(self, tmp_path: Path) -> None:
         """A configuration file that does not exist raises ConfigurationError naming it."""

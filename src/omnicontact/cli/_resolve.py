@@ -3,7 +3,8 @@
 The configuration file (TOML) has a ``[records]`` table, which becomes a
 :class:`~omnicontact.identity.RecordMapping`, and an optional ``[model]`` table
 (:class:`ModelSettings`). Rows that cannot be read are reported on stderr with their line,
-column and reason, skipped, and counted in the closing summary.
+column and reason, skipped, and counted in the closing summary (with ``bad_values =
+"drop_value"`` an unreadable identifier is reported and dropped, its record kept).
 
 Exit status: 0 when every row was resolved; 1 when the output was written but some rows were
 skipped; 2 when nothing could be done (bad arguments, configuration or input file, or an
