@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
+from ._case_events import CaseEvent, CaseEventKind
 from ._channels import (
     BUILTIN_CHANNELS,
     CHANNEL_ENTRY_POINT_GROUP,
@@ -57,6 +58,7 @@ from ._serialization import (
     make_converter,
     to_dict,
 )
+from ._workspace import AdvisorView, CaseSummary, IngestFailure, IngestReport, Workspace
 from .exceptions import OmnicontactError
 from .identity import (
     GuardPolicy,
@@ -78,10 +80,14 @@ __all__ = [
     "BUILTIN_CHANNELS",
     "CHANNEL_ENTRY_POINT_GROUP",
     "SCHEMA_VERSION",
+    "AdvisorView",
     "Capability",
     "Case",
     "CaseContact",
+    "CaseEvent",
+    "CaseEventKind",
     "CaseStatus",
+    "CaseSummary",
     "CaseTransition",
     "Channel",
     "ChannelRegistry",
@@ -99,6 +105,8 @@ __all__ = [
     "GuardPolicy",
     "Identifier",
     "IdentifierKind",
+    "IngestFailure",
+    "IngestReport",
     "MatchModel",
     "Medium",
     "Normalizer",
@@ -116,6 +124,7 @@ __all__ = [
     "Resolver",
     "SocialHandle",
     "SurvivorshipPolicy",
+    "Workspace",
     "aware",
     "dumps",
     "estimate",
