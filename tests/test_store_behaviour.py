@@ -387,6 +387,8 @@ class TestSQLiteFile:
         assert [c.id for c in again.timeline(customer)] == [email.id, call.id, visit.id]
         assert again.resolver.events() == ws.resolver.events()
         assert again.store.get_case("refund") == ws.store.get_case("refund")
+        again.close()
+        ws.close()
 
     def test_newer_schema_is_refused(self, tmp_path: Path) -> None:
         """Opening a store written by a newer omnicontact raises StoreVersionError."""
@@ -411,3 +413,5 @@ class TestSQLiteFile:
         assert len(one.customer_ids()) == 1
         assert one.customer_ids() == two.customer_ids()
         assert len(two.timeline(two.customer_ids()[0])) == 4
+        one.close()
+        two.close()

@@ -232,6 +232,12 @@ class Workspace:
     def store(self) -> CustomerStore:
         return self._store
 
+    def close(self) -> None:
+        """Close the store's database connection (nothing to do for a memory store)."""
+        closer = getattr(self._store, "close", None)
+        if callable(closer):
+            closer()
+
     @property
     def resolver(self) -> Resolver:
         """The resolver (call it inside :meth:`transaction` when processes share the store)."""

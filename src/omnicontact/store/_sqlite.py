@@ -24,6 +24,7 @@ class SQLiteStore(SqlStore):
     >>> store = SQLiteStore(":memory:")
     >>> store.count_records(), store.schema_version
     (0, 1)
+    >>> store.close()
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 60.0) -> None:
