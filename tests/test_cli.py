@@ -12,25 +12,58 @@ DATA = Path(__file__).parent.parent / "examples" / "data"
 
 
 class TestDemo:
-    def test_prints_one_timeline_per_identifier(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """The demo ingests every sample source and groups contacts by customer identifier."""
+    def test_resolves_customers_into_a_sqlite_file(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The demo ingests every sample source into SQLite and prints one timeline per customer."""
         assert main(["demo", str(DATA)]) == 0
         out = capsys.readouterr().out
         assert "Ingested 11 contacts from 4 sources" in out
         assert "2 bad row(s) reported, 1 repeated event(s) kept once" in out
-        # The same mobile number written three ways on two channels is one timeline.
-        assert "phone +33612345678 — 3 contact(s) on phone, sms" in out
-        assert "email jp.dupont@example.fr — 3 contact(s) on email" in out
-        assert "external_id loyalty_card:40001234 — 1 contact(s) on branch" in out
+        assert "Stored in SQLite file demo.sqlite3: 11 new contact(s), 0 already stored" in out
+        assert "11 contacts resolved into 6 customers" in out
+        # The same mobile number written three ways on two channels is one customer.
+        assert "(phone +33612345678) — 3 contact(s) on phone, sms" in out
+        assert "(email jp.dupont@example.fr) — 3 contact(s) on email" in out
+        assert "(external_id loyalty_card:40001234) — 1 contact(s) on branch" in out
 
     def test_timelines_are_in_time_order(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Within a timeline, contacts are listed oldest first, in the configured zone."""
         main(["demo", str(DATA)])
         out = capsys.readouterr().out
-        block = out.split("phone +33612345678")[1].split("\n\n")[0].splitlines()[1:]
+        block = out.split("(phone +33612345678)")[1].split("\n\n")[0].splitlines()[1:]
         stamps = [line.split("←")[0].split("→")[0].strip() for line in block]
+        assert len(stamps) == 3
         assert stamps == sorted(stamps)
         assert stamps[0] == "2026-03-04 09:31"
+
+    def test_prints_an_advisor_view_and_routes_a_new_contact(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The customer seen on most channels gets an advisor view, then a routing decision."""
+        main(["demo", str(DATA)])
+        out = capsys.readouterr().out
+        view = out.split("Advisor view of the customer seen on the most channels\n")[1]
+        assert "3 contact(s) on phone, sms" in view
+        assert "phone                        +33612345678" in view
+        assert "Last contact per channel:" in view
+        assert "Possible matches to review: none" in view
+        assert "Routing a new inbound call from this customer" in view
+        assert "with policy retail-support 2026.03" in view
+        assert "decision: self_service:assistant-bot" in view
+        assert "Decided by rule medium-to-bot" in view
+
+    def test_a_second_run_on_the_same_file_stores_nothing_new(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Re-running the demo on its SQLite file finds every event already stored."""
+        store = tmp_path / "demo.sqlite3"
+        assert main(["demo", str(DATA), "--store", str(store)]) == 0
+        capsys.readouterr()
+        assert main(["demo", str(DATA), "--store", str(store)]) == 0
+        out = capsys.readouterr().out
+        assert "0 new contact(s), 11 already stored" in out
+        assert "11 contacts resolved into 6 customers" in out
 
     def test_missing_directory_is_a_clear_error(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

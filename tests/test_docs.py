@@ -14,6 +14,7 @@ PAGES = [
     *sorted((ROOT / "docs" / "tutorial").glob("*.md")),
     ROOT / "docs" / "how-to" / "normalize-identifiers.md",
     ROOT / "docs" / "how-to" / "resolve-a-csv.md",
+    ROOT / "docs" / "how-to" / "persist-to-sqlite-or-postgresql.md",
 ]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
+from ._case_events import CaseEvent, CaseEventKind
 from ._channels import (
     BUILTIN_CHANNELS,
     CHANNEL_ENTRY_POINT_GROUP,
@@ -57,6 +58,7 @@ from ._serialization import (
     make_converter,
     to_dict,
 )
+from ._workspace import AdvisorView, CaseSummary, IngestFailure, IngestReport, Workspace
 from .exceptions import OmnicontactError
 from .identity import (
     AddressColumns,
@@ -83,10 +85,14 @@ __all__ = [
     "CHANNEL_ENTRY_POINT_GROUP",
     "SCHEMA_VERSION",
     "AddressColumns",
+    "AdvisorView",
     "Capability",
     "Case",
     "CaseContact",
+    "CaseEvent",
+    "CaseEventKind",
     "CaseStatus",
+    "CaseSummary",
     "CaseTransition",
     "Channel",
     "ChannelRegistry",
@@ -105,6 +111,8 @@ __all__ = [
     "GuardPolicy",
     "Identifier",
     "IdentifierKind",
+    "IngestFailure",
+    "IngestReport",
     "MatchModel",
     "Medium",
     "NameColumns",
@@ -124,6 +132,7 @@ __all__ = [
     "Resolver",
     "SocialHandle",
     "SurvivorshipPolicy",
+    "Workspace",
     "aware",
     "dumps",
     "estimate",

@@ -17,8 +17,10 @@ The tree::
     ├── CaseTransitionError (ValueError)          a case cannot move to that status
     ├── PolicyError (ValueError)                  a routing policy is invalid: .file .rule .reason
     ├── ConfigurationError (ValueError)           a config file is invalid: .file .key .reason
-    └── SerializationError (ValueError)           a document cannot be read back
-        └── UnsupportedSchemaVersionError         it was written by a newer omnicontact
+    ├── SerializationError (ValueError)           a document cannot be read back
+    │   └── UnsupportedSchemaVersionError         it was written by a newer omnicontact
+    └── StoreError (RuntimeError)                 a store cannot be opened, read or written
+        └── StoreVersionError                     its schema is newer than this omnicontact
 
 Several problems found at once (for example every bad row of a batch) are gathered in an
 ``ExceptionGroup`` whose members are the errors above.
@@ -38,6 +40,8 @@ __all__ = [
     "OmnicontactError",
     "PolicyError",
     "SerializationError",
+    "StoreError",
+    "StoreVersionError",
     "UnknownChannelError",
     "UnknownCustomerError",
     "UnknownJudgementError",
@@ -166,3 +170,32 @@ class UnknownCustomerError(OmnicontactError, LookupError):
 
 class UnknownJudgementError(OmnicontactError, LookupError):
     """No judgement has the requested id."""
+
+
+class StoreError(OmnicontactError, RuntimeError):
+    """A persistent store cannot be opened, read or written (its database says why)."""
+
+
+class StoreVersionError(StoreError):
+    """The store's schema was written by a newer omnicontact: upgrade before opening it.
+
+    ``found`` is the schema version in the database, ``supported`` the newest this
+    omnicontact knows.
+    """
+
+    def __init__(self, found: int, supported: int, *, where: str = "") -> None:
+        self.found = found
+        self.supported = supported
+        self.where = where
+        place = f"{where}: " if where else ""
+        super().__init__(
+            f"{place}store schema version {found} is newer than {supported}, the newest this "
+            "omnicontact knows: upgrade omnicontact to open it (nothing was changed)"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_store_version_error, (self.found, self.supported, self.where))
+
+
+def _rebuild_store_version_error(found: int, supported: int, where: str) -> Any:
+    return StoreVersionError(found, supported, where=where)

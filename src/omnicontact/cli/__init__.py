@@ -33,6 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=Path("examples/data"),
         help="a directory with a sources.toml (default: examples/data)",
     )
+    demo.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="the SQLite file to ingest into (default: a fresh temporary file)",
+    )
     route = commands.add_parser(
         "route",
         help="routing policies: 'route replay POLICY CONTACTS [--compare OTHER] [--json]'",
@@ -50,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "resolve":
         return run_resolve_command(args, sys.stdout, sys.stderr)
     try:
-        return run_demo(args.directory, sys.stdout)
+        return run_demo(args.directory, sys.stdout, store_path=args.store)
     except OmnicontactError as error:
         print(f"omnicontact: {error}", file=sys.stderr)
         return 2

@@ -1,15 +1,23 @@
-"""The demo: ingest sample sources and print one timeline per customer identifier."""
+"""The demo: the whole flow on a SQLite file.
+
+Read the sample sources, ingest every contact into a :class:`~omnicontact.Workspace` on a
+SQLite file (each contact stored, resolved and logged in one transaction), print each
+customer's timeline, one customer's advisor view, and route a new inbound contact from
+that customer with the sample routing policy.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
 import zoneinfo
-from collections import defaultdict
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
 from .._identifiers import IdentifierKind
 from .._model import Contact
+from .._workspace import Workspace
+from ..store._sqlite import SQLiteStore
 from ._sources import SourceReport, load_sources
 
 # Identifiers that point at one customer on their own; names and birth dates do not.
@@ -21,41 +29,111 @@ _LINKING_KINDS = (
 )
 
 
-def run_demo(directory: Path, out: TextIO) -> int:
-    """Ingest the sources in ``directory`` and print timelines to ``out``."""
+def run_demo(directory: Path, out: TextIO, *, store_path: Path | None = None) -> int:
+    """Run the demo on the sources in ``directory``; the store is ``store_path`` or a
+    fresh SQLite file in a temporary directory."""
     config, reports = load_sources(directory)
     zone = zoneinfo.ZoneInfo(config.get("timezone", "UTC"))
-    contacts = _unique(contact for source in reports for contact in source.report.contacts)
-    _print_summary(reports, len(contacts), out)
-    timelines: dict[tuple[IdentifierKind, str], list[Contact]] = defaultdict(list)
-    labels: dict[tuple[IdentifierKind, str], str] = {}
-    for contact in contacts:
-        for identifier in contact.identifiers:
-            if identifier.kind in _LINKING_KINDS:
-                key = (identifier.kind, identifier.key)
-                timelines[key].append(contact)
-                labels[key] = f"{identifier.kind.value} {identifier}"
-    for key in sorted(timelines, key=lambda k: (k[0].value, k[1])):
-        timeline = sorted(timelines[key], key=lambda c: (c.occurred_at, c.id))
-        channels = ", ".join(dict.fromkeys(c.channel for c in timeline))
-        out.write(f"\n{labels[key]} — {len(timeline)} contact(s) on {channels}\n")
-        for contact in timeline:
-            out.write("  " + _line(contact, zone) + "\n")
+    contacts = [contact for source in reports for contact in source.report.contacts]
+    _print_summary(reports, contacts, out)
+    if store_path is not None:
+        return _run(directory, store_path, contacts, zone, out)
+    with tempfile.TemporaryDirectory(prefix="omnicontact-demo-") as folder:
+        return _run(directory, Path(folder) / "demo.sqlite3", contacts, zone, out)
+
+
+def _run(
+    directory: Path, path: Path, contacts: list[Contact], zone: zoneinfo.ZoneInfo, out: TextIO
+) -> int:
+    store = SQLiteStore(path)
+    try:
+        workspace = Workspace(store)
+        report = workspace.ingest(contacts, reason="demo ingest")
+        customers = workspace.customer_ids()
+        out.write(
+            f"Stored in SQLite file {path.name}: {len(report.added)} new contact(s), "
+            f"{len(report.duplicates)} already stored, {len(report.failures)} failed; "
+            f"{store.count_contacts()} contacts resolved into {len(customers)} customers.\n"
+        )
+        timelines = {cid: workspace.timeline(cid) for cid in customers}
+        order = sorted(
+            customers,
+            key=lambda cid: (
+                -len({c.channel for c in timelines[cid]}),
+                -len(timelines[cid]),
+                _label(timelines[cid]),
+            ),
+        )
+        for customer_id in order:
+            timeline = timelines[customer_id]
+            channels = ", ".join(dict.fromkeys(c.channel for c in timeline))
+            out.write(
+                f"\nCustomer {customer_id} ({_label(timeline)}) — "
+                f"{len(timeline)} contact(s) on {channels}\n"
+            )
+            for contact in timeline:
+                out.write("  " + _line(contact, zone) + "\n")
+        if not order:
+            return 0
+        chosen = order[0]
+        view = workspace.advisor_view(chosen)
+        out.write("\nAdvisor view of the customer seen on the most channels\n")
+        out.write(view.render(zone=zone))
+        _route(directory, view.customer_view(), timelines[chosen], zone, out)
+    finally:
+        store.close()
     return 0
 
 
-def _unique(contacts: Iterable[Contact]) -> list[Contact]:
-    seen: dict[tuple[str, str], Contact] = {}
-    for contact in contacts:
-        seen.setdefault(contact.dedupe_key, contact)
-    return list(seen.values())
+def _route(
+    directory: Path,
+    customer: object,
+    timeline: list[Contact],
+    zone: zoneinfo.ZoneInfo,
+    out: TextIO,
+) -> None:
+    from ..routing import CustomerView, load_policy
+
+    policy_path = directory.parent / "policy.toml"
+    if not policy_path.exists() or not isinstance(customer, CustomerView):
+        return
+    policy = load_policy(policy_path)
+    last = timeline[-1]
+    phones = [i for c in timeline for i in c.identifiers if i.kind is IdentifierKind.PHONE]
+    when = last.occurred_at + dt.timedelta(days=1)
+    inbound = Contact(
+        channel="phone",
+        direction="inbound",
+        occurred_at=when,
+        source_id="demo-new-call",
+        identifiers=phones[-1:] or last.identifiers,
+        intent="billing_dispute",
+        summary="Charged twice for the repair",
+    )
+    decision = policy.decide(inbound, customer, clock=lambda: when)
+    out.write(
+        f"\nRouting a new inbound call from this customer "
+        f"({when.astimezone(zone).strftime('%Y-%m-%d %H:%M')}, intent billing_dispute) "
+        f"with policy {policy.id} {policy.version}:\n"
+        f"  decision: {decision.label}\n  {decision.explain()}\n"
+    )
 
 
-def _print_summary(reports: list[SourceReport], total: int, out: TextIO) -> None:
+def _label(timeline: list[Contact]) -> str:
+    for kind in _LINKING_KINDS:
+        for contact in timeline:
+            for identifier in contact.identifiers:
+                if identifier.kind is kind:
+                    return f"{kind.value} {identifier}"
+    return "no linking identifier"
+
+
+def _print_summary(reports: list[SourceReport], contacts: list[Contact], out: TextIO) -> None:
     errors = [(s.name, e) for s in reports for e in s.report.errors]
     duplicates = sum(len(s.report.duplicates) for s in reports)
+    unique = len({contact.dedupe_key for contact in contacts})
     out.write(
-        f"Ingested {total} contacts from {len(reports)} sources "
+        f"Ingested {unique} contacts from {len(reports)} sources "
         f"({len(errors)} bad row(s) reported, {duplicates} repeated event(s) kept once).\n"
     )
     for name, error in errors:

@@ -125,6 +125,10 @@ class Resolver:
         self._clock: Clock = clock or _utc_now
         self._profiles: dict[str, Profile] = {}
         self._shared: dict[str, bool] = {}
+        # Stores that can be changed behind our back (another process, a rollback) say so.
+        listen = getattr(self._store, "add_invalidation_listener", None)
+        if callable(listen):
+            listen(self.clear_caches)
 
     # --------------------------------------------------------------------------- properties
 
@@ -392,6 +396,15 @@ class Resolver:
             event = self._log(EventKind.MODEL_CHANGED, reason=reason)
             applied = self._apply(_Change(refresh_all=True), cause=event.sequence)
         return (event, *applied.events)
+
+    def clear_caches(self) -> None:
+        """Forget what was derived from the store (record profiles, shared-value flags).
+
+        Stores call this when their content may differ from what was cached: a rolled-back
+        transaction, or a change made by another process.
+        """
+        self._profiles.clear()
+        self._shared.clear()
 
     # ------------------------------------------------------------------------------ queries
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .._case_events import CaseEvent
+from .._model import Case, Consent, Contact, Preferences
+from .._serialization import dumps
 from ..identity._events import Event, Judgement
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
@@ -37,8 +41,16 @@ class MemoryStore:
         self._judgements: dict[str, Judgement] = {}
         self._judged: dict[str, set[str]] = {}
         self._events: list[Event] = []
+        self._contacts: dict[str, Contact] = {}
+        self._contact_keys: dict[tuple[str, str], str] = {}
+        self._cases: dict[str, Case] = {}
+        self._case_of: dict[str, set[str]] = {}
+        self._case_events: list[CaseEvent] = []
+        self._consents: dict[str, list[Consent]] = {}
+        self._preferences: dict[str, tuple[dt.datetime, Preferences]] = {}
         self._undo: list[Callable[[], None]] | None = None
         self._saved: set[tuple[int, Any]] = set()
+        self._listeners: list[Callable[[], None]] = []
 
     # ------------------------------------------------------------------------- transactions
 
@@ -54,10 +66,16 @@ class MemoryStore:
         except BaseException:
             for step in reversed(self._undo):
                 step()
+            for callback in list(self._listeners):
+                callback()
             raise
         finally:
             self._undo = None
             self._saved = set()
+
+    def add_invalidation_listener(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after a rollback: state cached from the store may be stale."""
+        self._listeners.append(callback)
 
     def _remember(self, mapping: dict[Any, Any], key: Any) -> None:
         if self._undo is None or (id(mapping), key) in self._saved:
@@ -68,6 +86,8 @@ class MemoryStore:
             old = set(old)
         elif isinstance(old, dict):
             old = dict(old)
+        elif isinstance(old, list):
+            old = list(old)
 
         def restore() -> None:
             if old is _MISSING:
@@ -248,3 +268,115 @@ class MemoryStore:
 
     def next_sequence(self) -> int:
         return len(self._events) + 1
+
+    # ------------------------------------------------------------------------------ contacts
+
+    def put_contact(self, contact: Contact) -> bool:
+        key = contact.dedupe_key
+        if contact.id in self._contacts or key in self._contact_keys:
+            return False
+        self._remember(self._contacts, contact.id)
+        self._remember(self._contact_keys, key)
+        self._contacts[contact.id] = contact
+        self._contact_keys[key] = contact.id
+        return True
+
+    def get_contact(self, contact_id: str) -> Contact | None:
+        return self._contacts.get(contact_id)
+
+    def delete_contact(self, contact_id: str) -> None:
+        contact = self._contacts.get(contact_id)
+        if contact is None:
+            return
+        self._remember(self._contacts, contact_id)
+        self._remember(self._contact_keys, contact.dedupe_key)
+        del self._contacts[contact_id]
+        self._contact_keys.pop(contact.dedupe_key, None)
+
+    def count_contacts(self) -> int:
+        return len(self._contacts)
+
+    def contacts_of_customer(self, customer_id: str) -> list[Contact]:
+        found = [self._contacts[r] for r in self.members(customer_id) if r in self._contacts]
+        return sorted(found, key=lambda c: (c.occurred_at, c.id))
+
+    # --------------------------------------------------------------------------------- cases
+
+    def put_case(self, case: Case) -> None:
+        old = self._cases.get(case.id)
+        self._remember(self._cases, case.id)
+        self._cases[case.id] = case
+        ids = {entry.contact_id for entry in case.contacts}
+        if old is not None:
+            ids |= {entry.contact_id for entry in old.contacts}
+        for contact_id in ids:
+            self._remember(self._case_of, contact_id)
+            holders = self._case_of.setdefault(contact_id, set())
+            holders.discard(case.id)
+            if any(entry.contact_id == contact_id for entry in case.contacts):
+                holders.add(case.id)
+            if not holders:
+                del self._case_of[contact_id]
+
+    def get_case(self, case_id: str) -> Case | None:
+        return self._cases.get(case_id)
+
+    def delete_case(self, case_id: str) -> None:
+        case = self._cases.get(case_id)
+        if case is None:
+            return
+        self._remember(self._cases, case_id)
+        del self._cases[case_id]
+        for entry in case.contacts:
+            self._remember(self._case_of, entry.contact_id)
+            holders = self._case_of.get(entry.contact_id, set())
+            holders.discard(case_id)
+            if not holders:
+                self._case_of.pop(entry.contact_id, None)
+
+    def case_ids_of_contacts(self, contact_ids: Iterable[str]) -> frozenset[str]:
+        return frozenset(c for r in contact_ids for c in self._case_of.get(r, ()))
+
+    def append_case_event(self, event: CaseEvent) -> None:
+        if self._undo is not None:
+            self._undo.append(self._drop_last_case_event)
+        self._case_events.append(event)
+
+    def _drop_last_case_event(self) -> None:
+        self._case_events.pop()
+
+    def case_events(self, *, since: int = 0) -> Sequence[CaseEvent]:
+        return tuple(event for event in self._case_events if event.sequence >= since)
+
+    def next_case_sequence(self) -> int:
+        return len(self._case_events) + 1
+
+    # -------------------------------------------------------------- consents and preferences
+
+    def add_consent(self, consent: Consent) -> None:
+        key = consent.point.identifier.key
+        if consent in self._consents.get(key, ()):
+            return
+        self._remember(self._consents, key)
+        self._consents.setdefault(key, []).append(consent)
+
+    def consents_for(self, identifier_keys: Iterable[str]) -> list[Consent]:
+        found = [c for key in set(identifier_keys) for c in self._consents.get(key, ())]
+        return sorted(found, key=lambda c: (c.recorded_at, c.point.identifier.key, dumps(c)))
+
+    def delete_consents(self, identifier_keys: Iterable[str]) -> None:
+        for key in set(identifier_keys):
+            self._remember(self._consents, key)
+            self._consents.pop(key, None)
+
+    def put_preferences(self, record_id: str, preferences: Preferences, at: dt.datetime) -> None:
+        self._remember(self._preferences, record_id)
+        self._preferences[record_id] = (at, preferences)
+
+    def preferences_of(self, record_ids: Iterable[str]) -> list[tuple[dt.datetime, Preferences]]:
+        found = [(self._preferences[r], r) for r in set(record_ids) if r in self._preferences]
+        return [item for item, _r in sorted(found, key=lambda x: (x[0][0], x[1]))]
+
+    def delete_preferences(self, record_id: str) -> None:
+        self._remember(self._preferences, record_id)
+        self._preferences.pop(record_id, None)

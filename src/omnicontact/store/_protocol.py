@@ -9,15 +9,18 @@ implementation commits when the block exits normally and rolls back when it rais
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
+from .._case_events import CaseEvent
+from .._model import Case, Consent, Contact, Preferences
 from ..identity._events import Event, Judgement
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
 
-__all__ = ["IdentityStore"]
+__all__ = ["ContactStore", "CustomerStore", "IdentityStore"]
 
 
 @runtime_checkable
@@ -67,3 +70,58 @@ class IdentityStore(Protocol):
     def append_event(self, event: Event) -> None: ...
     def events(self, *, since: int = 0) -> Sequence[Event]: ...
     def next_sequence(self) -> int: ...
+
+
+@runtime_checkable
+class ContactStore(Protocol):
+    """Where contacts, cases, consents and preferences are kept, beside the identity graph.
+
+    Personal data hangs on records and identifiers, never on customer ids: customer ids are
+    derived (they change on merges and unmerges), so a customer's contacts are found through
+    its member records, and its consents through the identifiers those records carry.
+    """
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    # contacts (a contact's id is also its record's id)
+    def put_contact(self, contact: Contact) -> bool:
+        """Store ``contact``; ``False`` (and nothing written) if its event is already stored."""
+
+    def get_contact(self, contact_id: str) -> Contact | None: ...
+    def delete_contact(self, contact_id: str) -> None: ...
+    def count_contacts(self) -> int: ...
+    def contacts_of_customer(self, customer_id: str) -> list[Contact]:
+        """The contacts whose records belong to ``customer_id`` (a live id), oldest first."""
+
+    # cases and their log
+    def put_case(self, case: Case) -> None: ...
+    def get_case(self, case_id: str) -> Case | None: ...
+    def delete_case(self, case_id: str) -> None: ...
+    def case_ids_of_contacts(self, contact_ids: Iterable[str]) -> frozenset[str]: ...
+    def append_case_event(self, event: CaseEvent) -> None: ...
+    def case_events(self, *, since: int = 0) -> Sequence[CaseEvent]: ...
+    def next_case_sequence(self) -> int: ...
+
+    # consents (by identifier key) and preferences (by record id)
+    def add_consent(self, consent: Consent) -> None: ...
+    def consents_for(self, identifier_keys: Iterable[str]) -> list[Consent]: ...
+    def delete_consents(self, identifier_keys: Iterable[str]) -> None: ...
+    def put_preferences(
+        self, record_id: str, preferences: Preferences, at: dt.datetime
+    ) -> None: ...
+    def preferences_of(self, record_ids: Iterable[str]) -> list[tuple[dt.datetime, Preferences]]:
+        """The preferences stated on these records, oldest first."""
+
+    def delete_preferences(self, record_id: str) -> None: ...
+
+
+@runtime_checkable
+class CustomerStore(IdentityStore, ContactStore, Protocol):
+    """A store for a whole :class:`~omnicontact.Workspace`: identity graph and contacts."""
+
+    def add_invalidation_listener(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever cached state derived from the store may be stale.
+
+        That is when a transaction starts and another process (or connection) changed the
+        store since this one last saw it, and when a transaction rolls back.
+        """

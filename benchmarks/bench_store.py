@@ -1,0 +1,140 @@
+"""Store benchmarks: ingest throughput, timeline latency, incremental resolve latency.
+
+Run: ``python benchmarks/bench_store.py [--contacts 100000] [--records 1000000]
+[--postgres DSN]`` (PostgreSQL is measured when a DSN is given, or
+``OMNICONTACT_TEST_POSTGRES_DSN`` is set). Prints one line per figure.
+
+- ingest: contacts per second through :meth:`Workspace.ingest` (each contact stored,
+  resolved and logged in its own transaction), people writing on several channels;
+- timeline: milliseconds to read the timeline of a customer with 1,000 contacts;
+- resolve: median and 95th percentile milliseconds of ingesting one more contact into a
+  store that already holds ``--records`` records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from omnicontact import Contact, Normalizer, Workspace
+from omnicontact.store import CustomerStore, PostgresStore, SQLiteStore
+
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+N = Normalizer(default_region="FR")
+
+
+def contacts(count: int, *, start: int = 0) -> Iterator[Contact]:
+    """People with an email and a phone, contacting by email, phone and web (3 each)."""
+    for index in range(start, start + count):
+        person, kind = divmod(index, 3)
+        email = N.email(f"p{person}@durand-mail.fr")
+        phone = N.phone(f"+3361{person % 10_000_000:07d}"[:12])
+        identifiers = {0: [email], 1: [phone], 2: [email, phone]}[kind]
+        yield Contact(
+            channel=("email", "phone", "web")[kind],
+            direction="inbound",
+            occurred_at=T0 + dt.timedelta(seconds=index),
+            source_id=f"s{index}",
+            identifiers=identifiers,
+        )
+
+
+def bench_ingest(name: str, store: CustomerStore, count: int) -> None:
+    workspace = Workspace(store)
+    started = time.perf_counter()
+    report = workspace.ingest(contacts(count))
+    elapsed = time.perf_counter() - started
+    assert len(report.added) == count, report.failures[:3]
+    print(
+        f"ingest {name}: {count} contacts in {elapsed:.1f} s = {count / elapsed:,.0f} contacts/s "
+        f"({len(workspace.customer_ids())} customers)"
+    )
+
+
+def bench_timeline(name: str, store: CustomerStore, size: int = 1000) -> None:
+    workspace = Workspace(store)
+    email = N.email("frequent@durand-mail.fr")
+    workspace.ingest(
+        Contact(
+            channel=("email", "web", "chat")[i % 3],
+            direction="inbound",
+            occurred_at=T0 + dt.timedelta(minutes=i),
+            source_id=f"t{i}",
+            identifiers=[email],
+        )
+        for i in range(size)
+    )
+    customer = workspace.customer_of(Contact.derive_id("email", "t0"))
+    samples = []
+    for _ in range(50):
+        started = time.perf_counter()
+        timeline = workspace.timeline(customer)
+        samples.append((time.perf_counter() - started) * 1000)
+    assert len(timeline) == size
+    print(
+        f"timeline {name}: {size} contacts, median {statistics.median(samples):.2f} ms, "
+        f"max {max(samples):.2f} ms"
+    )
+
+
+def bench_resolve(name: str, store: CustomerStore, records: int) -> None:
+    workspace = Workspace(store)
+    started = time.perf_counter()
+    batch = 5000
+    for first in range(0, records, batch):
+        with workspace.transaction():  # one lock per batch to fill the store faster
+            workspace.ingest(contacts(min(batch, records - first), start=1_000_000 + first))
+    filled = time.perf_counter() - started
+    samples = []
+    for i in range(200):
+        contact = next(contacts(1, start=1_000_000 + records + i))
+        started = time.perf_counter()
+        workspace.ingest([contact])
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    print(
+        f"resolve {name}: store of {store.count_records():,} records (filled in {filled:.0f} s), "
+        f"one more contact: median {statistics.median(samples):.2f} ms, "
+        f"p95 {samples[int(len(samples) * 0.95)]:.2f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--postgres", default=os.environ.get("OMNICONTACT_TEST_POSTGRES_DSN"))
+    parser.add_argument("--only", choices=["ingest", "timeline", "resolve"], default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        stores: list[tuple[str, object]] = [("sqlite", lambda n: SQLiteStore(Path(folder) / n))]
+        if args.postgres:
+            stores.append(("postgres", lambda _n: _fresh_postgres(args.postgres)))
+        for name, make in stores:
+            if args.only in (None, "ingest"):
+                bench_ingest(name, make("ingest.sqlite3"), args.contacts)  # type: ignore[operator]
+            if args.only in (None, "timeline"):
+                bench_timeline(name, make("timeline.sqlite3"))  # type: ignore[operator]
+            if args.only in (None, "resolve") and name == "sqlite":
+                bench_resolve(name, make("resolve.sqlite3"), args.records)  # type: ignore[operator]
+
+
+def _fresh_postgres(dsn: str) -> PostgresStore:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        for (table,) in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE 'oc\\_%'"
+        ).fetchall():
+            connection.execute(f"DROP TABLE {table} CASCADE")
+    return PostgresStore(dsn)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,595 @@
+"""The workspace: a store, a resolver and the contact history, kept consistent together.
+
+:class:`Workspace` is what an application embeds: it ingests contacts (each one stored,
+resolved and logged in one transaction, or not at all), answers "everything about this
+customer" (:meth:`~Workspace.timeline`, :meth:`~Workspace.advisor_view`), follows cases
+across channels, and erases a customer from the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+import attrs
+
+from ._case_events import CaseEvent, CaseEventKind
+from ._model import (
+    Case,
+    CaseStatus,
+    CaseTransition,
+    Consent,
+    ConsentLedger,
+    Contact,
+    ContactPoint,
+    Preferences,
+    aware,
+)
+from .exceptions import InvalidValueError, OmnicontactError, StoreError
+from .identity._fellegi_sunter import MatchModel, Outcome, PairEvidence
+from .identity._golden import GoldenRecord, SurvivorshipPolicy
+from .identity._record import Record
+from .identity._resolver import Resolver
+from .routing._facts import CustomerView
+from .store._memory import MemoryStore
+from .store._postgres import PostgresStore
+from .store._protocol import CustomerStore
+from .store._sqlite import SQLiteStore
+
+__all__ = ["AdvisorView", "CaseSummary", "IngestFailure", "IngestReport", "Workspace"]
+
+Clock = Callable[[], dt.datetime]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@attrs.frozen(kw_only=True)
+class IngestFailure:
+    """A contact that was not ingested (nothing of it was written), and why."""
+
+    contact_id: str
+    error: str
+
+
+@attrs.frozen(kw_only=True)
+class IngestReport:
+    """What :meth:`Workspace.ingest` did: contacts added, repeated events, failures.
+
+    ``customers`` maps each added contact id to the customer it was resolved to at the time.
+    """
+
+    added: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+    failures: tuple[IngestFailure, ...] = ()
+    customers: dict[str, str] = attrs.field(factory=dict, hash=False)
+
+
+@attrs.frozen(kw_only=True)
+class CaseSummary:
+    """An open case with its latest contacts (newest last)."""
+
+    case: Case
+    last_contacts: tuple[Contact, ...]
+
+
+@attrs.frozen(kw_only=True)
+class AdvisorView:
+    """Everything an advisor needs on screen about one customer, as data.
+
+    ``golden`` is the best value per field with provenance; ``open_cases`` the cases still
+    open (or pending); ``last_by_channel`` the latest contact on each channel;
+    ``consents`` every consent statement on the customer's identifiers; ``preferences`` the
+    latest stated ones; ``reviews`` the possible matches with other customers that nobody
+    has judged yet. :meth:`render` gives the same as readable text.
+    """
+
+    customer_id: str
+    golden: GoldenRecord
+    contact_count: int
+    channels: tuple[str, ...]
+    open_cases: tuple[CaseSummary, ...]
+    last_by_channel: dict[str, Contact] = attrs.field(hash=False)
+    consents: ConsentLedger
+    preferences: Preferences
+    reviews: tuple[PairEvidence, ...]
+    contact_points: tuple[ContactPoint, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+
+    def customer_view(self, *, segment: str | None = None) -> CustomerView:
+        """The plain data a routing :class:`~omnicontact.routing.Policy` decides with."""
+        cases = tuple(summary.case for summary in self.open_cases)
+        return CustomerView(
+            id=self.customer_id,
+            segment=segment,
+            preferences=self.preferences,
+            consents=self.consents,
+            contact_points=self.contact_points,
+            contacts=self.contacts,
+            cases=cases,
+        )
+
+    def render(self, *, zone: str | dt.tzinfo = "UTC") -> str:
+        """The view as text for a terminal or a ticket (times shown in ``zone``)."""
+        tz = zoneinfo.ZoneInfo(zone) if isinstance(zone, str) else zone
+
+        def when(value: dt.datetime) -> str:
+            return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+        lines = [
+            f"Customer {self.customer_id}",
+            f"  {self.contact_count} contact(s) on {', '.join(self.channels) or 'no channel'}",
+            "Golden record:",
+        ]
+        for field in sorted(self.golden.values):
+            value = self.golden.values[field]
+            lines.append(f"  {field:<28} {value.value}  (from {value.record_id})")
+        lines.append(f"Open cases: {len(self.open_cases)}")
+        for summary in self.open_cases:
+            case = summary.case
+            lines.append(
+                f"  {case.id} [{case.status.value}] {case.subject or '(no subject)'}"
+                f" — {', '.join(case.channels)}"
+            )
+            for contact in summary.last_contacts:
+                lines.append(f"    {_line(contact, when)}")
+        lines.append("Last contact per channel:")
+        for channel in sorted(self.last_by_channel):
+            lines.append(f"  {_line(self.last_by_channel[channel], when)}")
+        lines.append(f"Consents: {len(self.consents.entries) or 'none recorded'}")
+        for consent in self.consents.entries:
+            until = f" until {when(consent.until)}" if consent.until else ""
+            lines.append(
+                f"  {consent.point.key} {consent.purpose}: {consent.status.value}"
+                f" ({when(consent.recorded_at)}, {consent.source}){until}"
+            )
+        prefs = self.preferences
+        lines.append("Preferences:")
+        lines.append(f"  preferred channels: {', '.join(prefs.preferred_channels) or '-'}")
+        lines.append(f"  opted out of: {', '.join(sorted(prefs.opted_out_channels)) or '-'}")
+        if prefs.language or prefs.timezone:
+            lines.append(f"  language {prefs.language or '-'}, time zone {prefs.timezone or '-'}")
+        lines.append(f"Possible matches to review: {len(self.reviews) or 'none'}")
+        for evidence in self.reviews:
+            lines.append(
+                f"  {evidence.left} ~ {evidence.right} p={evidence.probability:.2f}"
+                f" ({evidence.rule or 'scored'})"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _line(contact: Contact, when: Callable[[dt.datetime], str]) -> str:
+    arrow = "→" if contact.direction.value == "outbound" else "←"
+    what = contact.subject or contact.intent or contact.summary or ""
+    if len(what) > 60:
+        what = what[:59] + "…"
+    return f"{when(contact.occurred_at)} {arrow} {contact.channel:<7} {what}"
+
+
+class Workspace:
+    """A customer base: contacts, identities, cases, consents and preferences in one store.
+
+    Each contact is ingested in one store transaction: the contact is stored, its record
+    resolved into a customer, its case opened or joined and the logs written — or, if
+    anything fails, none of it. Repeated events (same channel and source id) are stored
+    once. Every operation runs under the store's writer lock, so several processes can
+    share one SQLite file or PostgreSQL database and end with the customers one process
+    would have built.
+
+    >>> import datetime as dt
+    >>> from omnicontact import Contact, Normalizer
+    >>> n, t = Normalizer(default_region="FR"), dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+    >>> ws = Workspace(clock=lambda: t)
+    >>> report = ws.ingest([
+    ...     Contact(channel="email", direction="inbound", occurred_at=t, source_id="m1",
+    ...             identifiers=[n.email("ann@example.fr")], case_id="refund-1"),
+    ...     Contact(channel="phone", direction="inbound", occurred_at=t + dt.timedelta(hours=2),
+    ...             source_id="c1", identifiers=[n.email("ann@example.fr"), n.phone("0612345678")],
+    ...             case_id="refund-1"),
+    ... ])
+    >>> customer = report.customers[report.added[0]]
+    >>> [c.channel for c in ws.timeline(customer)]
+    ['email', 'phone']
+    >>> ws.store.get_case("refund-1").channels
+    ('email', 'phone')
+    """
+
+    def __init__(
+        self,
+        store: CustomerStore | None = None,
+        *,
+        model: MatchModel | None = None,
+        clock: Clock | None = None,
+        survivorship: SurvivorshipPolicy | None = None,
+    ) -> None:
+        self._store: CustomerStore = store if store is not None else MemoryStore()
+        self._clock: Clock = clock or _utc_now
+        self._resolver = Resolver(model=model, store=self._store, clock=self._clock)
+        self._survivorship = survivorship or SurvivorshipPolicy()
+
+    @classmethod
+    def open(
+        cls,
+        location: str | os.PathLike[str],
+        *,
+        model: MatchModel | None = None,
+        clock: Clock | None = None,
+    ) -> Workspace:
+        """A workspace on a SQLite file path, or on PostgreSQL for a ``postgresql://`` URL."""
+        text = os.fspath(location)
+        store: CustomerStore
+        if text.startswith(("postgresql://", "postgres://")):
+            store = PostgresStore(text)
+        else:
+            store = SQLiteStore(text)
+        return cls(store, model=model, clock=clock)
+
+    @property
+    def store(self) -> CustomerStore:
+        return self._store
+
+    def close(self) -> None:
+        """Close the store's database connection (nothing to do for a memory store)."""
+        closer = getattr(self._store, "close", None)
+        if callable(closer):
+            closer()
+
+    @property
+    def resolver(self) -> Resolver:
+        """The resolver (call it inside :meth:`transaction` when processes share the store)."""
+        return self._resolver
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of work under the store's writer lock (nested calls join it)."""
+        with self._store.transaction():
+            yield
+
+    # ---------------------------------------------------------------------------- ingest
+
+    def ingest(self, contacts: Iterable[Contact], *, reason: str = "") -> IngestReport:
+        """Store and resolve contacts, each in its own transaction; repeated events once.
+
+        A contact that fails validation in the resolver or the case rules is reported in
+        ``failures`` and leaves nothing behind; errors of the store itself propagate.
+        """
+        added: list[str] = []
+        duplicates: list[str] = []
+        failures: list[IngestFailure] = []
+        customers: dict[str, str] = {}
+        for contact in contacts:
+            if not isinstance(contact, Contact):
+                raise InvalidValueError("contact", contact, "is not a Contact")
+            try:
+                customer_id = self._ingest_one(contact, reason=reason)
+            except StoreError:
+                raise
+            except OmnicontactError as error:
+                failures.append(IngestFailure(contact_id=contact.id, error=str(error)))
+                continue
+            if customer_id is None:
+                duplicates.append(contact.id)
+            else:
+                added.append(contact.id)
+                customers[contact.id] = customer_id
+        return IngestReport(
+            added=tuple(added),
+            duplicates=tuple(duplicates),
+            failures=tuple(failures),
+            customers=customers,
+        )
+
+    def _ingest_one(self, contact: Contact, *, reason: str) -> str | None:
+        with self._store.transaction():
+            if not self._store.put_contact(contact):
+                return None
+            resolution = self._resolver.resolve(
+                Record.from_contact(contact), reason=reason or f"contact on {contact.channel}"
+            )
+            if contact.case_id is not None:
+                self._attach(contact, contact.case_id)
+            return resolution.customer_id
+
+    # -------------------------------------------------------------------------- queries
+
+    def customer_of(self, contact_id: str) -> str:
+        """The id of the customer a contact belongs to."""
+        return self._resolver.customer_of(contact_id)
+
+    def customer_ids(self) -> list[str]:
+        """Every live customer id, sorted."""
+        return sorted(self._store.customer_ids())
+
+    def timeline(self, customer_id: str) -> list[Contact]:
+        """Every contact of the customer, on every channel, oldest first.
+
+        ``customer_id`` may be a retired id (after a merge): its survivor's timeline is
+        given, which holds the contacts ingested before the merge.
+        """
+        live = self._resolver.canonical_id(customer_id)
+        return self._store.contacts_of_customer(live)
+
+    def advisor_view(
+        self, customer_id: str, *, last_contacts: int = 3, at: dt.datetime | None = None
+    ) -> AdvisorView:
+        """The customer's golden record, open cases, last contacts, consents, preferences
+        and pending possible matches (see :class:`AdvisorView`)."""
+        with self._store.transaction():
+            live = self._resolver.canonical_id(customer_id)
+            members = self._store.members(live)
+            contacts = self._store.contacts_of_customer(live)
+            golden = self._resolver.golden_record(live, self._survivorship)
+            by_id = {contact.id: contact for contact in contacts}
+            summaries = []
+            for case_id in sorted(self._store.case_ids_of_contacts(members)):
+                case = self._store.get_case(case_id)
+                if case is None or not case.is_open:
+                    continue
+                ordered = sorted(case.contacts, key=lambda e: (e.occurred_at, e.contact_id))
+                latest = [
+                    found
+                    for entry in ordered[-last_contacts:]
+                    if (
+                        found := by_id.get(entry.contact_id)
+                        or self._store.get_contact(entry.contact_id)
+                    )
+                ]
+                summaries.append(CaseSummary(case=case, last_contacts=tuple(latest)))
+            summaries.sort(key=lambda s: (s.case.updated_at, s.case.id), reverse=True)
+            last: dict[str, Contact] = {}
+            for contact in contacts:
+                last[contact.channel] = contact
+            points: dict[str, ContactPoint] = {}
+            keys: set[str] = set()
+            for contact in contacts:
+                for identifier in contact.identifiers:
+                    keys.add(identifier.key)
+                    point = ContactPoint(channel=contact.channel, identifier=identifier)
+                    points.setdefault(point.key, point)
+            for record_id in members:
+                record = self._store.get_record(record_id)
+                if record is not None:
+                    keys.update(identifier.key for identifier in record.identifiers)
+            consents = ConsentLedger(entries=self._store.consents_for(keys))
+            stated = self._store.preferences_of(members)
+            preferences = stated[-1][1] if stated else Preferences()
+            reviews = self._reviews(members)
+        return AdvisorView(
+            customer_id=live,
+            golden=golden,
+            contact_count=len(contacts),
+            channels=tuple(dict.fromkeys(contact.channel for contact in contacts)),
+            open_cases=tuple(summaries),
+            last_by_channel=last,
+            consents=consents,
+            preferences=preferences,
+            reviews=reviews,
+            contact_points=tuple(points[key] for key in sorted(points)),
+            contacts=tuple(contacts),
+        )
+
+    def _reviews(self, members: frozenset[str]) -> tuple[PairEvidence, ...]:
+        found: dict[tuple[str, str], PairEvidence] = {}
+        for record_id in members:
+            judged = {
+                other
+                for judgement in self._store.judgements_of(record_id)
+                for other in judgement.record_ids
+            }
+            for other, edge in self._store.edges_of(record_id).items():
+                if (
+                    edge.outcome is Outcome.POSSIBLE_MATCH
+                    and other not in members
+                    and other not in judged
+                ):
+                    found[edge.pair] = edge
+        return tuple(sorted(found.values(), key=lambda e: (-e.probability, e.pair)))
+
+    # --------------------------------------------------------------- consents, preferences
+
+    def record_consent(self, consent: Consent) -> None:
+        """Keep a consent statement (it applies to whoever holds its identifier)."""
+        with self._store.transaction():
+            self._store.add_consent(consent)
+
+    def set_preferences(
+        self, customer_id: str, preferences: Preferences, *, at: dt.datetime | None = None
+    ) -> None:
+        """Keep the customer's stated preferences (on its anchor record, so they follow it
+        through merges and unmerges)."""
+        when = aware(at, field="at") if at is not None else self._clock()
+        with self._store.transaction():
+            live = self._resolver.canonical_id(customer_id)
+            anchor = self._store.anchor_of(live)
+            if anchor is None:
+                anchor = min(self._store.members(live))
+            self._store.put_preferences(anchor, preferences, when)
+
+    # ----------------------------------------------------------------------------- cases
+
+    def case_events(self, *, since: int = 0) -> list[CaseEvent]:
+        """The case log, oldest first."""
+        return list(self._store.case_events(since=since))
+
+    def add_to_case(self, case_id: str, contact_id: str, *, reason: str = "") -> Case:
+        """Put a stored contact into a case: opens it, joins it, or reopens it if resolved."""
+        with self._store.transaction():
+            contact = self._store.get_contact(contact_id)
+            if contact is None:
+                raise InvalidValueError("contact_id", contact_id, "no such contact is stored")
+            return self._attach(contact, case_id, reason=reason)
+
+    def _attach(self, contact: Contact, case_id: str, *, reason: str = "") -> Case:
+        case = self._store.get_case(case_id)
+        if case is None:
+            case = Case.open_with(contact, id=case_id)
+            kind = CaseEventKind.OPENED
+        elif any(entry.contact_id == contact.id for entry in case.contacts):
+            return case
+        else:
+            kind = CaseEventKind.JOINED if case.is_open else CaseEventKind.REOPENED
+            case = case.with_contact(contact)
+        self._store.put_case(case)
+        self._log_case(kind, (case.id,), (contact.id,), reason or f"contact on {contact.channel}")
+        return case
+
+    def set_case_status(
+        self,
+        case_id: str,
+        status: CaseStatus | str,
+        *,
+        reason: str = "",
+        at: dt.datetime | None = None,
+    ) -> Case:
+        """Move a case to ``status`` (open, pending, resolved), logged."""
+        with self._store.transaction():
+            case = self._case(case_id)
+            case = case.transition(status, at=at or self._clock(), reason=reason)
+            self._store.put_case(case)
+            self._log_case(
+                CaseEventKind.STATUS_CHANGED, (case.id,), (), reason or case.status.value
+            )
+            return case
+
+    def merge_cases(self, into: str, others: Iterable[str], *, reason: str = "") -> Case:
+        """Merge cases into ``into`` (its id survives); it is open if any of them was."""
+        with self._store.transaction():
+            target = self._case(into)
+            merged = [self._case(case_id) for case_id in others if case_id != into]
+            if not merged:
+                raise InvalidValueError("others", (), "name at least one other case")
+            entries = {entry.contact_id: entry for entry in target.contacts}
+            for case in merged:
+                for entry in case.contacts:
+                    entries.setdefault(entry.contact_id, entry)
+            history = target.history
+            status = target.status
+            if not target.is_open and any(case.is_open for case in merged):
+                status = CaseStatus.OPEN
+                history = (
+                    *history,
+                    CaseTransition(status=status, at=self._clock(), reason="merged an open case"),
+                )
+            result = attrs.evolve(
+                target,
+                opened_at=min(case.opened_at for case in (target, *merged)),
+                contacts=tuple(
+                    sorted(entries.values(), key=lambda e: (e.occurred_at, e.contact_id))
+                ),
+                status=status,
+                history=history,
+            )
+            for case in merged:
+                self._store.delete_case(case.id)
+            self._store.put_case(result)
+            moved = sorted({e.contact_id for case in merged for e in case.contacts})
+            self._log_case(
+                CaseEventKind.MERGED, (into, *(case.id for case in merged)), tuple(moved), reason
+            )
+            return result
+
+    def split_case(
+        self, case_id: str, contact_ids: Iterable[str], *, new_case_id: str, reason: str = ""
+    ) -> tuple[Case, Case]:
+        """Move some contacts of a case to a new open case; both keep at least one contact."""
+        with self._store.transaction():
+            case = self._case(case_id)
+            moving = set(contact_ids)
+            if self._store.get_case(new_case_id) is not None:
+                raise InvalidValueError("new_case_id", new_case_id, "a case with this id exists")
+            moved = [entry for entry in case.contacts if entry.contact_id in moving]
+            kept = [entry for entry in case.contacts if entry.contact_id not in moving]
+            if not moved or not kept or len(moved) != len(moving):
+                raise InvalidValueError(
+                    "contact_ids", sorted(moving), "must be some, not all, of the case's contacts"
+                )
+            start = min(entry.occurred_at for entry in moved)
+            new = Case(
+                id=new_case_id,
+                subject=case.subject,
+                opened_at=start,
+                contacts=tuple(moved),
+                history=(
+                    CaseTransition(
+                        status=CaseStatus.OPEN, at=start, reason=f"split from {case_id}"
+                    ),
+                ),
+            )
+            old = attrs.evolve(case, contacts=tuple(kept))
+            self._store.put_case(old)
+            self._store.put_case(new)
+            self._log_case(
+                CaseEventKind.SPLIT,
+                (case_id, new_case_id),
+                tuple(sorted(e.contact_id for e in moved)),
+                reason,
+            )
+            return old, new
+
+    def _case(self, case_id: str) -> Case:
+        case = self._store.get_case(case_id)
+        if case is None:
+            raise InvalidValueError("case_id", case_id, "no such case is stored")
+        return case
+
+    def _log_case(
+        self,
+        kind: CaseEventKind,
+        case_ids: tuple[str, ...],
+        contact_ids: tuple[str, ...],
+        reason: str,
+    ) -> None:
+        self._store.append_case_event(
+            CaseEvent(
+                sequence=self._store.next_case_sequence(),
+                at=self._clock(),
+                kind=kind,
+                case_ids=case_ids,
+                contact_ids=contact_ids,
+                reason=reason,
+            )
+        )
+
+    # ------------------------------------------------------------------- identity upkeep
+
+    def judge(self, left: str, right: str, *, same: bool, reason: str = "") -> None:
+        """Settle a possible match: two customers are (or are not) one."""
+        with self._store.transaction():
+            self._resolver.judge_customers(left, right, same=same, reason=reason)
+
+    def forget(self, customer_id: str, *, reason: str = "") -> None:
+        """Erase a customer: its contacts, records, consents, preferences and identity facts.
+
+        Cases lose the erased contacts (a case left empty is deleted); the logs keep ids only.
+        """
+        with self._store.transaction():
+            live = self._resolver.canonical_id(customer_id)
+            members = self._store.members(live)
+            keys: set[str] = set()
+            for record_id in members:
+                record = self._store.get_record(record_id)
+                if record is not None:
+                    keys.update(identifier.key for identifier in record.identifiers)
+                contact = self._store.get_contact(record_id)
+                if contact is not None:
+                    keys.update(identifier.key for identifier in contact.identifiers)
+            for case_id in sorted(self._store.case_ids_of_contacts(members)):
+                case = self._store.get_case(case_id)
+                if case is None:
+                    continue
+                left = tuple(e for e in case.contacts if e.contact_id not in members)
+                if left:
+                    self._store.put_case(attrs.evolve(case, contacts=left))
+                else:
+                    self._store.delete_case(case_id)
+                gone = tuple(sorted(e.contact_id for e in case.contacts if e.contact_id in members))
+                self._log_case(CaseEventKind.ERASED, (case_id,), gone, reason or "erasure")
+            for record_id in sorted(members):
+                self._store.delete_contact(record_id)
+                self._store.delete_preferences(record_id)
+            self._store.delete_consents(keys)
+            self._resolver.forget_customer(live, reason=reason)

@@ -1,0 +1,51 @@
+"""The PostgreSQL store: one database shared by several application servers.
+
+Needs the ``postgres`` extra (``pip install 'omnicontact[postgres]'``, psycopg 3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..exceptions import StoreError
+from ._sql import SqlStore
+
+__all__ = ["PostgresStore"]
+
+# The advisory lock key that serializes omnicontact writers: "omnicont" as a big-endian int.
+_LOCK_KEY = int.from_bytes(b"omnicont", "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+class PostgresStore(SqlStore):
+    """An identity and contact store in a PostgreSQL database, given a connection string.
+
+    Writers serialize on a transaction-scoped advisory lock (``pg_advisory_xact_lock``), so
+    several processes or servers apply their units of work one after another, each seeing
+    what the others committed. Tables are prefixed ``oc_`` and may share the application's
+    database.
+    """
+
+    _placeholder = "%s"
+
+    def __init__(self, dsn: str) -> None:
+        try:
+            import psycopg
+        except ImportError as error:  # pragma: no cover - depends on the environment
+            raise StoreError(
+                "PostgresStore needs psycopg 3: pip install 'omnicontact[postgres]'"
+            ) from error
+        try:
+            connection: Any = psycopg.connect(dsn, autocommit=True)
+        except psycopg.Error as error:
+            raise StoreError(f"cannot connect to PostgreSQL: {error}") from error
+        super().__init__(connection, where="postgresql")
+
+    def _begin(self) -> None:
+        self._run("BEGIN")
+        self._run("SELECT pg_advisory_xact_lock(?)", (_LOCK_KEY,))
+
+    def _table_exists(self, name: str) -> bool:
+        return bool(self._one("SELECT to_regclass(?) IS NOT NULL", (name,))[0])
+
+    def __repr__(self) -> str:
+        return "PostgresStore()"

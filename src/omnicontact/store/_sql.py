@@ -1,0 +1,565 @@
+"""What SQLite and PostgreSQL stores share: the schema, the queries, the transactions.
+
+Rows hold documents (the library's own JSON form, :func:`~omnicontact.dumps`) plus the key
+columns queries need, so the schema is small and fixed; the two databases differ only in
+how a connection is opened, how writers are serialized and the placeholder style.
+
+Writers are serialized by a store-wide lock taken when a transaction begins (SQLite
+``BEGIN IMMEDIATE``, PostgreSQL ``pg_advisory_xact_lock``). Every committed transaction that
+wrote bumps a change counter; a transaction that finds the counter moved since this
+connection last saw it tells its listeners (the resolver drops its caches) before any read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from .._case_events import CaseEvent
+from .._model import Case, Consent, Contact, Preferences
+from .._serialization import dumps, loads
+from ..exceptions import StoreError, StoreVersionError
+from ..identity._events import Event, Judgement
+from ..identity._fellegi_sunter import PairEvidence
+from ..identity._record import Record
+
+__all__ = ["SCHEMA_VERSION", "SqlStore", "timestamp"]
+
+SCHEMA_VERSION = 1
+"""The newest store schema this omnicontact writes and reads."""
+
+T = TypeVar("T")
+
+# Tables are prefixed so they can live in an application's own database.
+SCHEMA: tuple[str, ...] = (
+    "CREATE TABLE oc_state (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+    "CREATE TABLE oc_records (id TEXT PRIMARY KEY, doc TEXT NOT NULL)",
+    "CREATE TABLE oc_keys (key TEXT NOT NULL, record_id TEXT NOT NULL,"
+    " PRIMARY KEY (key, record_id))",
+    "CREATE TABLE oc_edges (a TEXT NOT NULL, b TEXT NOT NULL, doc TEXT NOT NULL,"
+    " PRIMARY KEY (a, b))",
+    "CREATE TABLE oc_assignments (record_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL)",
+    "CREATE INDEX oc_assignments_customer ON oc_assignments (customer_id)",
+    "CREATE TABLE oc_anchors (customer_id TEXT PRIMARY KEY, record_id TEXT NOT NULL)",
+    "CREATE INDEX oc_anchors_record ON oc_anchors (record_id)",
+    "CREATE TABLE oc_successors (customer_id TEXT PRIMARY KEY, successor_id TEXT NOT NULL)",
+    "CREATE INDEX oc_successors_successor ON oc_successors (successor_id)",
+    "CREATE TABLE oc_judgements (id TEXT PRIMARY KEY, doc TEXT NOT NULL)",
+    "CREATE TABLE oc_judged (record_id TEXT NOT NULL, judgement_id TEXT NOT NULL,"
+    " PRIMARY KEY (record_id, judgement_id))",
+    "CREATE TABLE oc_events (sequence BIGINT PRIMARY KEY, doc TEXT NOT NULL)",
+    "CREATE TABLE oc_contacts (id TEXT PRIMARY KEY, channel TEXT NOT NULL,"
+    " source_key TEXT NOT NULL, occurred_at TEXT NOT NULL, doc TEXT NOT NULL,"
+    " UNIQUE (channel, source_key))",
+    "CREATE TABLE oc_cases (id TEXT PRIMARY KEY, status TEXT NOT NULL, doc TEXT NOT NULL)",
+    "CREATE TABLE oc_case_contacts (contact_id TEXT NOT NULL, case_id TEXT NOT NULL,"
+    " PRIMARY KEY (contact_id, case_id))",
+    "CREATE INDEX oc_case_contacts_case ON oc_case_contacts (case_id)",
+    "CREATE TABLE oc_case_events (sequence BIGINT PRIMARY KEY, doc TEXT NOT NULL)",
+    "CREATE TABLE oc_consents (identifier_key TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+    " doc TEXT NOT NULL, PRIMARY KEY (identifier_key, doc))",
+    "CREATE TABLE oc_preferences (record_id TEXT PRIMARY KEY, recorded_at TEXT NOT NULL,"
+    " doc TEXT NOT NULL)",
+    "INSERT INTO oc_state (name, value) VALUES ('changes', 0)",
+)
+
+# MIGRATIONS[n] turns a version-n schema into version n + 1.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
+
+_RECORD_CACHE_LIMIT = 200_000
+
+
+def timestamp(value: dt.datetime) -> str:
+    """A UTC datetime as fixed-width text, so text order is time order."""
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class SqlStore:
+    """An identity and contact store on a DB-API connection (see the module docstring).
+
+    Subclasses open the connection and say how to lock; every method here is plain SQL.
+    """
+
+    _placeholder = "?"
+
+    def __init__(self, connection: Any, *, where: str) -> None:
+        self._conn = connection
+        self._where = where
+        self._depth = 0
+        self._dirty = False
+        self._seen_changes: int | None = None
+        self._listeners: list[Callable[[], None]] = []
+        self._records: dict[str, Record | None] = {}
+        self._sql_cache: dict[str, str] = {}
+        self._ready = False
+        self._migrate()
+        self._ready = True
+
+    # ------------------------------------------------------------------- dialect hooks
+
+    def _begin(self) -> None:
+        raise NotImplementedError
+
+    def _commit(self) -> None:
+        self._conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self._conn.execute("ROLLBACK")
+
+    def _table_exists(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+    # ------------------------------------------------------------------ schema versions
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            if not self._table_exists("oc_schema"):
+                self._run("CREATE TABLE oc_schema (version INTEGER NOT NULL)")
+                self._run("INSERT INTO oc_schema (version) VALUES (0)")
+            version = int(self._one("SELECT version FROM oc_schema")[0])
+            if version > SCHEMA_VERSION:
+                raise StoreVersionError(version, SCHEMA_VERSION, where=self._where)
+            if version == 0:
+                for statement in SCHEMA:
+                    self._run(statement)
+                version = SCHEMA_VERSION
+            while version < SCHEMA_VERSION:
+                for statement in MIGRATIONS[version]:
+                    self._run(statement)
+                version += 1
+            self._run("UPDATE oc_schema SET version = ?", (version,))
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the database."""
+        return int(self._one("SELECT version FROM oc_schema")[0])
+
+    # --------------------------------------------------------------------- SQL helpers
+
+    def _sql(self, statement: str) -> str:
+        if self._placeholder == "?":
+            return statement
+        converted = self._sql_cache.get(statement)
+        if converted is None:
+            converted = statement.replace("?", self._placeholder)
+            self._sql_cache[statement] = converted
+        return converted
+
+    def _run(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self._conn.execute(self._sql(statement), tuple(params))
+        except Exception as error:
+            if isinstance(error, StoreError):
+                raise
+            if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):
+                raise StoreError(f"{self._where}: {error}") from error
+            raise
+
+    def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self._run(statement, params).fetchall())
+
+    def _one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        row = self._run(statement, params).fetchone()
+        if row is None:
+            raise StoreError(f"{self._where}: the store is damaged: {statement!r} found nothing")
+        return tuple(row)
+
+    def _write(self, statement: str, params: Sequence[Any] = ()) -> None:
+        with self.transaction():
+            self._dirty = True
+            self._run(statement, params)
+
+    @staticmethod
+    def _marks(count: int) -> str:
+        return ", ".join("?" * count)
+
+    # -------------------------------------------------------------------- transactions
+
+    def add_invalidation_listener(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` when state cached from this store may be stale."""
+        self._listeners.append(callback)
+
+    def _invalidate(self) -> None:
+        self._records.clear()
+        for callback in list(self._listeners):
+            callback()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A unit of work holding the store's writer lock; nested blocks join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        self._dirty = False
+        try:
+            changes = self._changes() if self._ready else 0
+            if self._ready and changes != self._seen_changes:
+                if self._seen_changes is not None:
+                    self._invalidate()
+                self._seen_changes = changes
+            yield
+            if self._dirty and self._ready:
+                self._run("UPDATE oc_state SET value = value + 1 WHERE name = 'changes'")
+            self._commit()
+            if self._dirty and self._ready:
+                self._seen_changes = changes + 1
+        except BaseException:
+            try:
+                self._rollback()
+            finally:
+                self._invalidate()
+            raise
+        finally:
+            self._depth = 0
+            self._dirty = False
+
+    def _changes(self) -> int:
+        return int(self._one("SELECT value FROM oc_state WHERE name = 'changes'")[0])
+
+    # ------------------------------------------------------------------------- records
+
+    def get_record(self, record_id: str) -> Record | None:
+        if self._depth and record_id in self._records:
+            return self._records[record_id]
+        rows = self._rows("SELECT doc FROM oc_records WHERE id = ?", (record_id,))
+        record = loads(rows[0][0], Record) if rows else None
+        if self._depth:
+            if len(self._records) >= _RECORD_CACHE_LIMIT:
+                self._records.clear()
+            self._records[record_id] = record
+        return record
+
+    def put_record(self, record: Record) -> None:
+        self._write(
+            "INSERT INTO oc_records (id, doc) VALUES (?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+            (record.id, dumps(record)),
+        )
+        self._records[record.id] = record
+
+    def delete_record(self, record_id: str) -> None:
+        self._write("DELETE FROM oc_records WHERE id = ?", (record_id,))
+        self._records[record_id] = None
+
+    def record_ids(self) -> Iterator[str]:
+        return iter([row[0] for row in self._rows("SELECT id FROM oc_records ORDER BY id")])
+
+    def count_records(self) -> int:
+        return int(self._one("SELECT COUNT(*) FROM oc_records")[0])
+
+    def add_keys(self, record_id: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._write(
+                "INSERT INTO oc_keys (key, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (key, record_id),
+            )
+
+    def remove_keys(self, record_id: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._write("DELETE FROM oc_keys WHERE key = ? AND record_id = ?", (key, record_id))
+
+    def records_with_key(self, key: str) -> frozenset[str]:
+        return frozenset(
+            row[0] for row in self._rows("SELECT record_id FROM oc_keys WHERE key = ?", (key,))
+        )
+
+    # --------------------------------------------------------------------------- edges
+
+    def edges_of(self, record_id: str) -> Mapping[str, PairEvidence]:
+        rows = self._rows("SELECT b, doc FROM oc_edges WHERE a = ?", (record_id,))
+        return {other: loads(doc, PairEvidence) for other, doc in rows}
+
+    def put_edge(self, evidence: PairEvidence) -> None:
+        doc = dumps(evidence)
+        for a, b in ((evidence.left, evidence.right), (evidence.right, evidence.left)):
+            self._write(
+                "INSERT INTO oc_edges (a, b, doc) VALUES (?, ?, ?)"
+                " ON CONFLICT (a, b) DO UPDATE SET doc = excluded.doc",
+                (a, b, doc),
+            )
+
+    def delete_edge(self, left: str, right: str) -> None:
+        self._write(
+            "DELETE FROM oc_edges WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",
+            (left, right, right, left),
+        )
+
+    def all_edges(self) -> Iterator[PairEvidence]:
+        rows = self._rows("SELECT doc FROM oc_edges WHERE a < b ORDER BY a, b")
+        return iter([loads(row[0], PairEvidence) for row in rows])
+
+    # ----------------------------------------------------------------------- customers
+
+    def customer_of(self, record_id: str) -> str | None:
+        rows = self._rows(
+            "SELECT customer_id FROM oc_assignments WHERE record_id = ?", (record_id,)
+        )
+        return str(rows[0][0]) if rows else None
+
+    def members(self, customer_id: str) -> frozenset[str]:
+        rows = self._rows(
+            "SELECT record_id FROM oc_assignments WHERE customer_id = ?", (customer_id,)
+        )
+        return frozenset(row[0] for row in rows)
+
+    def customer_ids(self) -> Iterator[str]:
+        rows = self._rows("SELECT DISTINCT customer_id FROM oc_assignments ORDER BY customer_id")
+        return iter([row[0] for row in rows])
+
+    def assign(self, customer_id: str, record_ids: Iterable[str]) -> None:
+        for record_id in record_ids:
+            self._write(
+                "INSERT INTO oc_assignments (record_id, customer_id) VALUES (?, ?)"
+                " ON CONFLICT (record_id) DO UPDATE SET customer_id = excluded.customer_id",
+                (record_id, customer_id),
+            )
+
+    def unassign(self, customer_id: str) -> None:
+        self._write("DELETE FROM oc_assignments WHERE customer_id = ?", (customer_id,))
+
+    def set_anchor(self, customer_id: str, record_id: str) -> None:
+        self._write(
+            "INSERT INTO oc_anchors (customer_id, record_id) VALUES (?, ?)"
+            " ON CONFLICT (customer_id) DO UPDATE SET record_id = excluded.record_id",
+            (customer_id, record_id),
+        )
+
+    def anchor_of(self, customer_id: str) -> str | None:
+        rows = self._rows("SELECT record_id FROM oc_anchors WHERE customer_id = ?", (customer_id,))
+        return str(rows[0][0]) if rows else None
+
+    def ids_anchored_on(self, record_id: str) -> frozenset[str]:
+        rows = self._rows("SELECT customer_id FROM oc_anchors WHERE record_id = ?", (record_id,))
+        return frozenset(row[0] for row in rows)
+
+    def set_successor(self, customer_id: str, successor_id: str) -> None:
+        self._write(
+            "INSERT INTO oc_successors (customer_id, successor_id) VALUES (?, ?)"
+            " ON CONFLICT (customer_id) DO UPDATE SET successor_id = excluded.successor_id",
+            (customer_id, successor_id),
+        )
+
+    def successor_of(self, customer_id: str) -> str | None:
+        rows = self._rows(
+            "SELECT successor_id FROM oc_successors WHERE customer_id = ?", (customer_id,)
+        )
+        return str(rows[0][0]) if rows else None
+
+    def forget_customer_id(self, customer_id: str) -> None:
+        with self.transaction():
+            self._write("DELETE FROM oc_anchors WHERE customer_id = ?", (customer_id,))
+            self._write(
+                "DELETE FROM oc_successors WHERE customer_id = ? OR successor_id = ?",
+                (customer_id, customer_id),
+            )
+
+    # ---------------------------------------------------------------------- judgements
+
+    def put_judgement(self, judgement: Judgement) -> None:
+        with self.transaction():
+            self._write(
+                "INSERT INTO oc_judgements (id, doc) VALUES (?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                (judgement.id, dumps(judgement)),
+            )
+            for record_id in sorted(judgement.record_ids):
+                self._write(
+                    "INSERT INTO oc_judged (record_id, judgement_id) VALUES (?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (record_id, judgement.id),
+                )
+
+    def get_judgement(self, judgement_id: str) -> Judgement | None:
+        rows = self._rows("SELECT doc FROM oc_judgements WHERE id = ?", (judgement_id,))
+        return loads(rows[0][0], Judgement) if rows else None
+
+    def delete_judgement(self, judgement_id: str) -> None:
+        with self.transaction():
+            self._write("DELETE FROM oc_judgements WHERE id = ?", (judgement_id,))
+            self._write("DELETE FROM oc_judged WHERE judgement_id = ?", (judgement_id,))
+
+    def judgements_of(self, record_id: str) -> Sequence[Judgement]:
+        rows = self._rows(
+            "SELECT j.doc FROM oc_judged d JOIN oc_judgements j ON j.id = d.judgement_id"
+            " WHERE d.record_id = ? ORDER BY j.id",
+            (record_id,),
+        )
+        return [loads(row[0], Judgement) for row in rows]
+
+    def judgements(self) -> Iterator[Judgement]:
+        rows = self._rows("SELECT doc FROM oc_judgements ORDER BY id")
+        return iter([loads(row[0], Judgement) for row in rows])
+
+    # -------------------------------------------------------------------------- events
+
+    def append_event(self, event: Event) -> None:
+        self._write(
+            "INSERT INTO oc_events (sequence, doc) VALUES (?, ?)", (event.sequence, dumps(event))
+        )
+
+    def events(self, *, since: int = 0) -> Sequence[Event]:
+        rows = self._rows(
+            "SELECT doc FROM oc_events WHERE sequence >= ? ORDER BY sequence", (since,)
+        )
+        return tuple(loads(row[0], Event) for row in rows)
+
+    def next_sequence(self) -> int:
+        return int(self._one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM oc_events")[0])
+
+    # ------------------------------------------------------------------------ contacts
+
+    def put_contact(self, contact: Contact) -> bool:
+        channel, source_key = contact.dedupe_key
+        with self.transaction():
+            found = self._rows(
+                "SELECT id FROM oc_contacts WHERE id = ? OR (channel = ? AND source_key = ?)",
+                (contact.id, channel, source_key),
+            )
+            if found:
+                return False
+            self._write(
+                "INSERT INTO oc_contacts (id, channel, source_key, occurred_at, doc)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (contact.id, channel, source_key, timestamp(contact.occurred_at), dumps(contact)),
+            )
+        return True
+
+    def get_contact(self, contact_id: str) -> Contact | None:
+        rows = self._rows("SELECT doc FROM oc_contacts WHERE id = ?", (contact_id,))
+        return loads(rows[0][0], Contact) if rows else None
+
+    def delete_contact(self, contact_id: str) -> None:
+        self._write("DELETE FROM oc_contacts WHERE id = ?", (contact_id,))
+
+    def count_contacts(self) -> int:
+        return int(self._one("SELECT COUNT(*) FROM oc_contacts")[0])
+
+    def contacts_of_customer(self, customer_id: str) -> list[Contact]:
+        rows = self._rows(
+            "SELECT c.doc FROM oc_assignments a JOIN oc_contacts c ON c.id = a.record_id"
+            " WHERE a.customer_id = ? ORDER BY c.occurred_at, c.id",
+            (customer_id,),
+        )
+        return [loads(row[0], Contact) for row in rows]
+
+    # --------------------------------------------------------------------------- cases
+
+    def put_case(self, case: Case) -> None:
+        with self.transaction():
+            self._write(
+                "INSERT INTO oc_cases (id, status, doc) VALUES (?, ?, ?) ON CONFLICT (id)"
+                " DO UPDATE SET status = excluded.status, doc = excluded.doc",
+                (case.id, case.status.value, dumps(case)),
+            )
+            self._write("DELETE FROM oc_case_contacts WHERE case_id = ?", (case.id,))
+            for entry in case.contacts:
+                self._write(
+                    "INSERT INTO oc_case_contacts (contact_id, case_id) VALUES (?, ?)",
+                    (entry.contact_id, case.id),
+                )
+
+    def get_case(self, case_id: str) -> Case | None:
+        rows = self._rows("SELECT doc FROM oc_cases WHERE id = ?", (case_id,))
+        return loads(rows[0][0], Case) if rows else None
+
+    def delete_case(self, case_id: str) -> None:
+        with self.transaction():
+            self._write("DELETE FROM oc_cases WHERE id = ?", (case_id,))
+            self._write("DELETE FROM oc_case_contacts WHERE case_id = ?", (case_id,))
+
+    def case_ids_of_contacts(self, contact_ids: Iterable[str]) -> frozenset[str]:
+        ids = sorted(set(contact_ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._rows(
+                "SELECT DISTINCT case_id FROM oc_case_contacts"
+                f" WHERE contact_id IN ({self._marks(len(chunk))})",
+                chunk,
+            )
+            found.update(row[0] for row in rows)
+        return frozenset(found)
+
+    def append_case_event(self, event: CaseEvent) -> None:
+        self._write(
+            "INSERT INTO oc_case_events (sequence, doc) VALUES (?, ?)",
+            (event.sequence, dumps(event)),
+        )
+
+    def case_events(self, *, since: int = 0) -> Sequence[CaseEvent]:
+        rows = self._rows(
+            "SELECT doc FROM oc_case_events WHERE sequence >= ? ORDER BY sequence", (since,)
+        )
+        return tuple(loads(row[0], CaseEvent) for row in rows)
+
+    def next_case_sequence(self) -> int:
+        return int(self._one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM oc_case_events")[0])
+
+    # ------------------------------------------------------------ consents, preferences
+
+    def add_consent(self, consent: Consent) -> None:
+        self._write(
+            "INSERT INTO oc_consents (identifier_key, recorded_at, doc) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (consent.point.identifier.key, timestamp(consent.recorded_at), dumps(consent)),
+        )
+
+    def consents_for(self, identifier_keys: Iterable[str]) -> list[Consent]:
+        keys = sorted(set(identifier_keys))
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found.extend(
+                self._rows(
+                    "SELECT recorded_at, identifier_key, doc FROM oc_consents"
+                    f" WHERE identifier_key IN ({self._marks(len(chunk))})",
+                    chunk,
+                )
+            )
+        return [loads(row[2], Consent) for row in sorted(found)]
+
+    def delete_consents(self, identifier_keys: Iterable[str]) -> None:
+        with self.transaction():
+            for key in sorted(set(identifier_keys)):
+                self._write("DELETE FROM oc_consents WHERE identifier_key = ?", (key,))
+
+    def put_preferences(self, record_id: str, preferences: Preferences, at: dt.datetime) -> None:
+        self._write(
+            "INSERT INTO oc_preferences (record_id, recorded_at, doc) VALUES (?, ?, ?)"
+            " ON CONFLICT (record_id) DO UPDATE SET recorded_at = excluded.recorded_at,"
+            " doc = excluded.doc",
+            (record_id, timestamp(at), dumps(preferences)),
+        )
+
+    def preferences_of(self, record_ids: Iterable[str]) -> list[tuple[dt.datetime, Preferences]]:
+        ids = sorted(set(record_ids))
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.extend(
+                self._rows(
+                    "SELECT recorded_at, record_id, doc FROM oc_preferences"
+                    f" WHERE record_id IN ({self._marks(len(chunk))})",
+                    chunk,
+                )
+            )
+        return [(_parse_timestamp(row[0]), loads(row[2], Preferences)) for row in sorted(found)]
+
+    def delete_preferences(self, record_id: str) -> None:
+        self._write("DELETE FROM oc_preferences WHERE record_id = ?", (record_id,))
+
+
+def _parse_timestamp(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
