@@ -28,9 +28,14 @@ def test_code_blocks_run(page: Path, capsys: pytest.CaptureFixture[str]) -> None
     capsys.readouterr()
 
 
-def test_tutorial_output_matches_the_comments(capsys: pytest.CaptureFixture[str]) -> None:
-    """Each ``# `` line of the tutorial's code is a line the code before it printed."""
-    page = ROOT / "docs" / "tutorial" / "first-timeline.md"
+TUTORIALS = sorted((ROOT / "docs" / "tutorial").glob("*.md"))
+
+
+@pytest.mark.parametrize("page", TUTORIALS, ids=[p.name for p in TUTORIALS])
+def test_tutorial_output_matches_the_comments(
+    page: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each ``# `` line of a tutorial's code is a line the code before it printed."""
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for block in BLOCK.findall(page.read_text(encoding="utf-8")):
         exec(compile(block, str(page), "exec"), namespace)

@@ -334,6 +334,10 @@ class BusinessCalendar:
         moment = _aware(at)
         if self.is_open(moment):
             return moment.astimezone(dt.timezone.utc)
+        return self._next_opening_closed(moment, horizon_days)
+
+    def _next_opening_closed(self, moment: dt.datetime, horizon_days: int) -> dt.datetime | None:
+        """:meth:`next_opening` for an aware ``moment`` at which the queue is closed."""
         local = moment.astimezone(self._zone)
         day = local.date()
         minute = local.hour * 60 + local.minute

@@ -644,7 +644,7 @@ def _guarantee(
             route = Route.CALLBACK
             meanwhile = policy.self_service_flow
             assert calendar is not None
-            callback_at = calendar.next_opening(at)
+            callback_at = calendar._next_opening_closed(at, 400)  # at: checked, closed
             if callback_at is None:
                 reasons.append(
                     f"queue {target!r} is closed with no opening in the next 400 days: "
