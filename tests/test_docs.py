@@ -9,11 +9,15 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 # Pages whose code blocks form one runnable script each, top to bottom.
-PAGES = [
-    ROOT / "README.md",
+HOW_TO = ROOT / "docs" / "how-to"
+# Pages whose printed output is written in their code as ``# `` lines.
+CHECKED = [
     *sorted((ROOT / "docs" / "tutorial").glob("*.md")),
-    ROOT / "docs" / "how-to" / "normalize-identifiers.md",
+    HOW_TO / "business-hours-and-holidays.md",
+    HOW_TO / "outbound-consent-french-pack.md",
+    HOW_TO / "replay-a-policy-change.md",
 ]
+PAGES = [ROOT / "README.md", *CHECKED, HOW_TO / "normalize-identifiers.md"]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
@@ -28,18 +32,14 @@ def test_code_blocks_run(page: Path, capsys: pytest.CaptureFixture[str]) -> None
     capsys.readouterr()
 
 
-TUTORIALS = sorted((ROOT / "docs" / "tutorial").glob("*.md"))
-
-
-@pytest.mark.parametrize("page", TUTORIALS, ids=[p.name for p in TUTORIALS])
-def test_tutorial_output_matches_the_comments(
-    page: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Each ``# `` line of a tutorial's code is a line the code before it printed."""
+@pytest.mark.parametrize("page", CHECKED, ids=[p.name for p in CHECKED])
+def test_output_matches_the_comments(page: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each ``# `` line of a tutorial's or a how-to's code is a line the code before it
+    printed."""
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for block in BLOCK.findall(page.read_text(encoding="utf-8")):
         exec(compile(block, str(page), "exec"), namespace)
-        printed = capsys.readouterr().out.splitlines()
+        printed = [line.strip() for line in capsys.readouterr().out.splitlines()]
         expected = [
             line.split("# ", 1)[1].strip() for line in block.splitlines() if line.startswith("# ")
         ]
