@@ -26,6 +26,7 @@ from .._model import (
     Purpose,
     aware,
 )
+from .._serialization import register_document_type
 from ..exceptions import InvalidValueError
 from ._calendar import BusinessCalendar
 from ._facts import CustomerView, Outcome, Signal
@@ -54,21 +55,69 @@ class Verdict(str, enum.Enum):
     """Not now: at ``until`` (quiet hours, calling hours, a cap, a cooling-off period)."""
 
 
+def _verdict(value: Verdict | str) -> Verdict:
+    try:
+        return Verdict(value)
+    except ValueError:
+        raise InvalidValueError("verdict", value, "must be allow, deny or defer") from None
+
+
+def _instant(optional: bool) -> Any:
+    """A validator: an aware datetime (kept in the zone it was given in)."""
+
+    def check(_instance: Any, attribute: Any, value: Any) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+            raise InvalidValueError(attribute.name, value, "must be a timezone-aware datetime")
+
+    return check
+
+
+def _texts(value: Iterable[str], field: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError(field, value, "must be a list of texts")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidValueError(field, item, "is not text")
+    return items
+
+
+def _reasons(value: Iterable[str]) -> tuple[str, ...]:
+    return _texts(value, "reasons")
+
+
+def _rule_ids(value: Iterable[str]) -> tuple[str, ...]:
+    return _texts(value, "rule_ids")
+
+
+def _citations(value: Iterable[str]) -> tuple[str, ...]:
+    return _texts(value, "citations")
+
+
 @attrs.frozen(kw_only=True)
 class OutboundDecision:
     """Allow, deny or defer until when, with the reasons and the ids of the rules applied.
 
-    ``citations`` give the legal text behind pack rules (``"décret 2022-1313 art. 1"``).
+    ``citations`` give the legal text behind pack rules (``"décret 2022-1313 art. 1"``). A
+    value that serializes like the other documents (``to_dict``, ``dumps``), e.g. to keep
+    the answer as evidence of why a customer was or was not called.
+
+    >>> at = dt.datetime(2026, 3, 3, 12, 30, tzinfo=dt.timezone.utc)
+    >>> OutboundDecision(verdict="defer", until=at.replace(hour=13), channel="phone",
+    ...                  purpose="sales_calls", at=at, rule_ids=["fr.sales-calls.hours"]).allowed
+    False
     """
 
-    verdict: Verdict
-    until: dt.datetime | None = None
-    channel: str
-    purpose: str
-    at: dt.datetime
-    reasons: tuple[str, ...] = ()
-    rule_ids: tuple[str, ...] = ()
-    citations: tuple[str, ...] = ()
+    verdict: Verdict = attrs.field(converter=_verdict)
+    until: dt.datetime | None = attrs.field(default=None, validator=_instant(optional=True))
+    channel: str = attrs.field(validator=attrs.validators.instance_of(str))
+    purpose: str = attrs.field(validator=attrs.validators.instance_of(str))
+    at: dt.datetime = attrs.field(validator=_instant(optional=False))
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
+    rule_ids: tuple[str, ...] = attrs.field(default=(), converter=_rule_ids)
+    citations: tuple[str, ...] = attrs.field(default=(), converter=_citations)
 
     @property
     def allowed(self) -> bool:
@@ -639,3 +688,6 @@ def may_contact(
     return chosen.may_contact(
         customer, channel, purpose, at, point=point, ongoing_contract=ongoing_contract
     )
+
+
+register_document_type(OutboundDecision)
