@@ -62,16 +62,12 @@ def _verdict(value: Verdict | str) -> Verdict:
         raise InvalidValueError("verdict", value, "must be allow, deny or defer") from None
 
 
-def _instant(optional: bool) -> Any:
-    """A validator: an aware datetime (kept in the zone it was given in)."""
+def _until(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else aware(value, field="until")
 
-    def check(_instance: Any, attribute: Any, value: Any) -> None:
-        if value is None and optional:
-            return
-        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-            raise InvalidValueError(attribute.name, value, "must be a timezone-aware datetime")
 
-    return check
+def _decision_at(value: dt.datetime) -> dt.datetime:
+    return aware(value, field="at")
 
 
 def _texts(value: Iterable[str], field: str) -> tuple[str, ...]:
@@ -100,8 +96,8 @@ def _citations(value: Iterable[str]) -> tuple[str, ...]:
 class OutboundDecision:
     """Allow, deny or defer until when, with the reasons and the ids of the rules applied.
 
-    ``citations`` give the legal text behind pack rules (``"décret 2022-1313 art. 1"``). A
-    value that serializes like the other documents (``to_dict``, ``dumps``), e.g. to keep
+    ``citations`` give the legal text behind pack rules (``"décret 2022-1313 art. 1"``).
+    ``at`` and ``until`` are kept in UTC, as every omnicontact time. A value that serializes like the other documents (``to_dict``, ``dumps``), e.g. to keep
     the answer as evidence of why a customer was or was not called.
 
     >>> at = dt.datetime(2026, 3, 3, 12, 30, tzinfo=dt.timezone.utc)
@@ -111,10 +107,10 @@ class OutboundDecision:
     """
 
     verdict: Verdict = attrs.field(converter=_verdict)
-    until: dt.datetime | None = attrs.field(default=None, validator=_instant(optional=True))
+    until: dt.datetime | None = attrs.field(default=None, converter=_until)
     channel: str = attrs.field(validator=attrs.validators.instance_of(str))
     purpose: str = attrs.field(validator=attrs.validators.instance_of(str))
-    at: dt.datetime = attrs.field(validator=_instant(optional=False))
+    at: dt.datetime = attrs.field(converter=_decision_at)
     reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
     rule_ids: tuple[str, ...] = attrs.field(default=(), converter=_rule_ids)
     citations: tuple[str, ...] = attrs.field(default=(), converter=_citations)
