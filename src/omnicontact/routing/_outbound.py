@@ -97,8 +97,9 @@ class OutboundDecision:
     """Allow, deny or defer until when, with the reasons and the ids of the rules applied.
 
     ``citations`` give the legal text behind pack rules (``"décret 2022-1313 art. 1"``).
-    ``at`` and ``until`` are kept in UTC, as every omnicontact time. A value that serializes like the other documents (``to_dict``, ``dumps``), e.g. to keep
-    the answer as evidence of why a customer was or was not called.
+    ``at`` and ``until`` are kept in UTC, as every omnicontact time. A value that serializes
+    like the other documents (``to_dict``, ``dumps``), e.g. to keep the answer as evidence
+    of why a customer was or was not called.
 
     >>> at = dt.datetime(2026, 3, 3, 12, 30, tzinfo=dt.timezone.utc)
     >>> OutboundDecision(verdict="defer", until=at.replace(hour=13), channel="phone",

@@ -15,7 +15,7 @@ from .._model import Contact, aware
 from ..exceptions import InvalidValueError, PolicyError
 from ._calendar import BusinessCalendar
 from ._decision import Action, Decision, Route, trusted_decision
-from ._facts import COMPLEXITIES, CustomerView, Facts, is_fact_name
+from ._facts import COMPLEXITIES, FACTS, CustomerView, Facts, is_fact_name
 
 __all__ = [
     "GUARANTEES",
@@ -123,29 +123,8 @@ class Compare:
         """A function of the facts that evaluates this comparison."""
         fact, value = self.fact, self.value
         op = self.op
-        direct = _DIRECT.get(fact)
-        if direct is not None:
-            return _compile_direct(direct, op, value)
-        if op == "eq":
-
-            def test_eq(f: Facts) -> bool:
-                known = f._cache.get(fact, _MISSING)
-                return bool((f[fact] if known is _MISSING else known) == value)
-
-            return test_eq
-        if op == "ne":
-            return lambda f: bool(f[fact] != value)
-        if op in ("in", "not_in"):
-            members = _members(value)
-            if op == "in":
-                return lambda f: _member(f[fact], members)
-            return lambda f: not _member(f[fact], members)
-        if op == "exists":
-            return lambda f: (f[fact] is not None) is value
-        if op == "contains":
-            return lambda f: _contains(f[fact], value)
-        compare = _ORDERINGS[op]
-        return lambda f: _ordered(f[fact], value, compare)
+        read = _DIRECT.get(fact) or _reader(fact)
+        return _compile_read(read, op, value)
 
     def describe(self) -> str:
         """The condition in words."""
@@ -159,8 +138,26 @@ def _members(value: Any) -> Any:
         return value
 
 
-def _compile_direct(read: Callable[[Facts], Any], op: str, value: Any) -> Test:
-    """A comparison on a plain contact or customer field, read without the facts cache."""
+def _reader(name: str) -> Callable[[Facts], Any]:
+    """What ``facts[name]`` does, without its dispatch on the name: the cached value, else
+    the fact computed once and cached."""
+    entry = FACTS.get(name)
+    if entry is None:  # queue_open.<queue>, attribute.<key>
+        return lambda f: f[name]
+    compute = entry[1]
+
+    def read(f: Facts) -> Any:
+        cache = f._cache
+        value = cache.get(name, _MISSING)
+        if value is _MISSING:
+            value = cache[name] = compute(f)
+        return value
+
+    return read
+
+
+def _compile_read(read: Callable[[Facts], Any], op: str, value: Any) -> Test:
+    """The comparison ``op value`` on the fact ``read`` returns."""
     if op == "eq":
         return lambda f: bool(read(f) == value)
     if op == "ne":
