@@ -585,18 +585,23 @@ class Policy:
         return _guarantee(self, facts, action, rule_ids, reasons)
 
 
+_asked_for_human = _reader("asked_for_human")
+_failed_self_service = _reader("failed_self_service")
+_repeat_contact = _reader("repeat_contact")
+
+
 def _guarantee(
     policy: Policy, facts: Facts, action: Action, rule_ids: list[str], reasons: list[str]
 ) -> Decision:
     """Apply the built-in guarantees to the rule's action and build the decision."""
     route, target, skills = action.route, action.target, action.skills
-    asked = facts["asked_for_human"]
+    asked = _asked_for_human(facts)
     needs: list[tuple[str, str]] = []
     if asked:
         needs.append(("guarantee.human-request", "the customer asked for a person"))
     if facts.customer.contacts:
-        failed = facts["failed_self_service"]
-        repeat = facts["repeat_contact"]
+        failed = _failed_self_service(facts)
+        repeat = _repeat_contact(facts)
     else:  # no history: no failed attempt and no earlier contact on the case
         failed, repeat = 0, False
     if failed >= policy.max_failed_self_service:
@@ -715,11 +720,11 @@ def guarantee_violations(policy: Policy, facts: Facts, decision: Decision) -> li
     broken = []
     human_now_or_later = decision.route in (Route.HUMAN, Route.CALLBACK)
     callback_while_open = decision.route is Route.CALLBACK and facts.queue_open(decision.target)
-    if facts["asked_for_human"] and (not human_now_or_later or callback_while_open):
+    if _asked_for_human(facts) and (not human_now_or_later or callback_while_open):
         broken.append("guarantee.human-request")
-    if facts["failed_self_service"] >= policy.max_failed_self_service and not human_now_or_later:
+    if _failed_self_service(facts) >= policy.max_failed_self_service and not human_now_or_later:
         broken.append("guarantee.failed-self-service")
-    if facts["repeat_contact"] and not human_now_or_later:
+    if _repeat_contact(facts) and not human_now_or_later:
         broken.append("guarantee.repeat-contact")
     if decision.route is Route.HUMAN and not facts.queue_open(decision.target):
         broken.append("guarantee.closed-queue")
