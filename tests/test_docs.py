@@ -9,13 +9,17 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 # Pages whose code blocks form one runnable script each, top to bottom.
-PAGES = [
-    ROOT / "README.md",
+HOW_TO = ROOT / "docs" / "how-to"
+# Pages whose printed output is written in their code as ``# `` lines.
+CHECKED = [
     *sorted((ROOT / "docs" / "tutorial").glob("*.md")),
-    ROOT / "docs" / "how-to" / "normalize-identifiers.md",
-    ROOT / "docs" / "how-to" / "resolve-a-csv.md",
-    ROOT / "docs" / "how-to" / "persist-to-sqlite-or-postgresql.md",
+    HOW_TO / "business-hours-and-holidays.md",
+    HOW_TO / "outbound-consent-french-pack.md",
+    HOW_TO / "replay-a-policy-change.md",
+    HOW_TO / "resolve-a-csv.md",
+    HOW_TO / "persist-to-sqlite-or-postgresql.md",
 ]
+PAGES = [ROOT / "README.md", *CHECKED, HOW_TO / "normalize-identifiers.md"]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
@@ -30,13 +34,14 @@ def test_code_blocks_run(page: Path, capsys: pytest.CaptureFixture[str]) -> None
     capsys.readouterr()
 
 
-def test_tutorial_output_matches_the_comments(capsys: pytest.CaptureFixture[str]) -> None:
-    """Each ``# `` line of the tutorial's code is a line the code before it printed."""
-    page = ROOT / "docs" / "tutorial" / "first-timeline.md"
+@pytest.mark.parametrize("page", CHECKED, ids=[p.name for p in CHECKED])
+def test_output_matches_the_comments(page: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each ``# `` line of a tutorial's or a how-to's code is a line the code before it
+    printed."""
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for block in BLOCK.findall(page.read_text(encoding="utf-8")):
         exec(compile(block, str(page), "exec"), namespace)
-        printed = capsys.readouterr().out.splitlines()
+        printed = [line.strip() for line in capsys.readouterr().out.splitlines()]
         expected = [
             line.split("# ", 1)[1].strip() for line in block.splitlines() if line.startswith("# ")
         ]

@@ -17,10 +17,16 @@ from omnicontact import (
     Normalizer,
     Preferences,
     QuietHours,
+    dumps,
+    from_dict,
+    loads,
+    to_dict,
 )
+from omnicontact.exceptions import SerializationError
 from omnicontact.routing import (
     CustomerView,
     FrequencyCap,
+    OutboundDecision,
     OutboundPolicy,
     Verdict,
     may_contact,
@@ -261,3 +267,45 @@ class TestFrenchPack:
         text = FR_POLICY.may_contact(customer(), "sms", "marketing", TUESDAY_11).explain()
         assert "fr.marketing.email-sms-prior-consent" in text
         assert "L.34-5" in text
+
+
+class TestOutboundDecisionDocument:
+    @given(
+        answer=st.builds(
+            OutboundDecision,
+            verdict=st.sampled_from(Verdict),
+            until=st.none() | st.datetimes(timezones=st.just(UTC)),
+            channel=st.sampled_from(["phone", "sms", "email"]),
+            purpose=st.text(max_size=12),
+            at=st.datetimes(timezones=st.sampled_from([UTC, PARIS])),
+            reasons=st.lists(st.text(max_size=20), max_size=3),
+            rule_ids=st.lists(st.text(max_size=20), max_size=3),
+            citations=st.lists(st.text(max_size=20), max_size=3),
+        )
+    )
+    def test_round_trip(self, answer):
+        """Any outbound decision survives to_dict/from_dict and dumps/loads unchanged."""
+        assert from_dict(to_dict(answer), OutboundDecision) == answer
+        assert loads(dumps(answer), OutboundDecision) == answer
+
+    def test_french_pack_answer_round_trip(self):
+        """A real deferral, with its rules and citations, reads back equal and explains the
+        same instant."""
+        answer = FR_POLICY.may_contact(customer(), "phone", "sales_calls", paris(2026, 3, 3, 13))
+        again = loads(dumps(answer), OutboundDecision)
+        assert again == answer
+        assert again.rule_ids == ("fr.sales-calls.hours",)
+        assert again.until == answer.until
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [("verdict", "maybe"), ("at", "2026-03-03T10:00:00"), ("until", "tomorrow")],
+    )
+    def test_invalid_document_refused(self, field, value):
+        """A document with a wrong verdict, a naive time or a time that is not one is
+        refused."""
+        answer = FR_POLICY.may_contact(customer(), "phone", "sales_calls", TUESDAY_11)
+        document = to_dict(answer)
+        document["data"][field] = value
+        with pytest.raises(SerializationError, match="invalid OutboundDecision document"):
+            from_dict(document, OutboundDecision)

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import re
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +23,11 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _EPOCH = dt.datetime(1970, 1, 1)
+_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
 _DAY = 24 * 60
+_CACHE_LIMIT = 100_000
+_MISSING: Any = object()
 
 
 def _local_time(field: str) -> Any:
@@ -221,13 +225,23 @@ class BusinessCalendar:
     _days: dict[dt.date, tuple[tuple[int, int], ...]] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _hours: dict[int, tuple[tuple[int, int], ...] | None] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+    _openings: dict[tuple[dt.date, int, int], dt.datetime | None] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_zone", zoneinfo.ZoneInfo(self.timezone))
         object.__setattr__(self, "_by_date", {item.date: item for item in self.exceptions})
-        # Opening minutes per local date, filled on first use (a value's pure function of
-        # the calendar, so it never goes stale).
+        # Caches filled on first use. Each holds a pure function of the calendar (a value),
+        # so it never goes stale: opening minutes per local date; per UTC hour, the open
+        # stretches of that hour in UTC seconds; per local minute, the first candidate
+        # opening after it.
         object.__setattr__(self, "_days", {})
+        object.__setattr__(self, "_hours", {})
+        object.__setattr__(self, "_openings", {})
 
     @classmethod
     def always_open(cls, timezone: str = "UTC") -> BusinessCalendar:
@@ -260,9 +274,53 @@ class BusinessCalendar:
 
     def is_open(self, at: dt.datetime) -> bool:
         """Whether the queue is open at the instant ``at`` (an aware datetime)."""
-        local = _aware(at).astimezone(self._zone)
+        delta = _aware(at) - _UTC_EPOCH
+        second = delta.days * 86400 + delta.seconds  # whole seconds since the epoch, floored
+        hour = second // 3600
+        spans = self._hours.get(hour, _MISSING)
+        if spans is _MISSING:
+            spans = self._hour_spans(hour)
+            if len(self._hours) >= _CACHE_LIMIT:
+                self._hours.clear()
+            self._hours[hour] = spans
+        if spans is None:
+            return self._is_open_local(at)
+        for low, high in spans:  # noqa: SIM110 - a loop is faster than any(generator)
+            if low <= second < high:
+                return True
+        return False
+
+    def _is_open_local(self, at: dt.datetime) -> bool:
+        """:meth:`is_open` by converting to local time (the definition)."""
+        local = at.astimezone(self._zone)
         minute = local.hour * 60 + local.minute
         return any(start <= minute < end for start, end in self._spans(local.date()))
+
+    def _hour_spans(self, hour: int) -> tuple[tuple[int, int], ...] | None:
+        """The open stretches ``[low, high)`` of UTC hour ``hour``, in seconds since the
+        epoch; ``None`` when the zone's offset changes within the hour or is not a whole
+        number of seconds (then :meth:`_is_open_local` answers)."""
+        begin = hour * 3600
+        try:
+            first = (_UTC_EPOCH + dt.timedelta(seconds=begin)).astimezone(self._zone)
+            last = (_UTC_EPOCH + dt.timedelta(seconds=begin + 3599)).astimezone(self._zone)
+        except (OverflowError, ValueError):
+            return None
+        offset = first.utcoffset()
+        if offset is None or offset != last.utcoffset() or offset.microseconds:
+            return None
+        shift = offset.days * 86400 + offset.seconds
+        # With a fixed offset, local = UTC + shift: a local minute m of local day d is open
+        # when a span (start, end) of d has start <= m < end, i.e. for UTC seconds in
+        # [d * 86400 + start * 60 - shift, d * 86400 + end * 60 - shift).
+        spans = []
+        for day in range((begin + shift) // 86400, (begin + 3599 + shift) // 86400 + 1):
+            for start, end in self._spans(dt.date.fromordinal(day + _EPOCH_ORDINAL)):
+                low = max(begin, day * 86400 + start * 60 - shift)
+                high = min(begin + 3600, day * 86400 + end * 60 - shift)
+                if low < high:
+                    spans.append((low, high))
+        return tuple(spans)
 
     def _spans(self, day: dt.date) -> tuple[tuple[int, int], ...]:
         spans = self._days.get(day)
@@ -276,19 +334,41 @@ class BusinessCalendar:
         moment = _aware(at)
         if self.is_open(moment):
             return moment.astimezone(dt.timezone.utc)
+        return self._next_opening_closed(moment, horizon_days)
+
+    def _next_opening_closed(self, moment: dt.datetime, horizon_days: int) -> dt.datetime | None:
+        """:meth:`next_opening` for an aware ``moment`` at which the queue is closed."""
         local = moment.astimezone(self._zone)
         day = local.date()
         minute = local.hour * 60 + local.minute
+        # The search skips the spans of the first day that start at or before ``minute``:
+        # minutes with the same next start on that day share their candidates.
+        following = next((start for start, _end in self._spans(day) if start > minute), -1)
+        key = (day, following, horizon_days)
+        if key in self._openings:
+            first = self._openings[key]
+        else:
+            first = next(self._candidates(day, minute, horizon_days), None)
+            if len(self._openings) >= _CACHE_LIMIT:
+                self._openings.clear()
+            self._openings[key] = first
+        if first is None or first > moment:
+            # no candidate at all, or the first one (what the search below returns first)
+            return first
+        for opening in self._candidates(day, minute, horizon_days):
+            if opening > moment:
+                return opening
+        return None
+
+    def _candidates(self, day: dt.date, minute: int, horizon_days: int) -> Iterator[dt.datetime]:
+        """Openings after local ``minute`` of ``day``, in order, as UTC instants."""
         for offset in range(horizon_days + 1):
             current = day + dt.timedelta(days=offset)
             for start, _end in self._spans(current):
                 if offset == 0 and start <= minute:
                     continue
                 naive = dt.datetime.combine(current, dt.time(start // 60, start % 60))
-                opening = naive.replace(tzinfo=self._zone).astimezone(dt.timezone.utc)
-                if opening > moment:
-                    return opening
-        return None
+                yield naive.replace(tzinfo=self._zone).astimezone(dt.timezone.utc)
 
     def describe(self) -> str:
         """The weekly hours in one line, e.g. ``mon 09:00-12:30, 13:30-18:00; tue closed``."""

@@ -173,18 +173,61 @@ Why: billing questions need an advisor. Decided by rule billing of policy demo v
         return text
 
 
-_DECISION_FIELDS = tuple(field.name for field in attrs.fields(Decision))
+# Slot setters of the frozen class, which skip its refusal to be modified once built.
+(
+    _set_route,
+    _set_target,
+    _set_skills,
+    _set_priority,
+    _set_channel,
+    _set_callback_at,
+    _set_meanwhile,
+    _set_queue_open,
+    _set_reasons,
+    _set_rule_ids,
+    _set_policy_id,
+    _set_policy_version,
+    _set_contact_id,
+    _set_decided_at,
+) = (getattr(Decision, field.name).__set__ for field in attrs.fields(Decision))
 
 
-def trusted_decision(**values: Any) -> Decision:
+def trusted_decision(
+    route: Route,
+    target: str,
+    skills: frozenset[str],
+    priority: int,
+    channel: str | None,
+    callback_at: dt.datetime | None,
+    meanwhile: str | None,
+    queue_open: bool | None,
+    reasons: tuple[str, ...],
+    rule_ids: tuple[str, ...],
+    policy_id: str,
+    policy_version: str,
+    contact_id: str,
+    decided_at: dt.datetime,
+) -> Decision:
     """A :class:`Decision` from values already checked by the policy (validation skipped).
 
     Used on the hot path of :meth:`Policy.decide`, where every value comes from a validated
     action, policy or contact; the result is indistinguishable from a validated decision.
     """
-    decision = object.__new__(Decision)
-    for name in _DECISION_FIELDS:
-        object.__setattr__(decision, name, values[name])
+    decision: Decision = object.__new__(Decision)
+    _set_route(decision, route)
+    _set_target(decision, target)
+    _set_skills(decision, skills)
+    _set_priority(decision, priority)
+    _set_channel(decision, channel)
+    _set_callback_at(decision, callback_at)
+    _set_meanwhile(decision, meanwhile)
+    _set_queue_open(decision, queue_open)
+    _set_reasons(decision, reasons)
+    _set_rule_ids(decision, rule_ids)
+    _set_policy_id(decision, policy_id)
+    _set_policy_version(decision, policy_version)
+    _set_contact_id(decision, contact_id)
+    _set_decided_at(decision, decided_at)
     return decision
 
 

@@ -26,6 +26,7 @@ from .._model import (
     Purpose,
     aware,
 )
+from .._serialization import register_document_type
 from ..exceptions import InvalidValueError
 from ._calendar import BusinessCalendar
 from ._facts import CustomerView, Outcome, Signal
@@ -54,21 +55,66 @@ class Verdict(str, enum.Enum):
     """Not now: at ``until`` (quiet hours, calling hours, a cap, a cooling-off period)."""
 
 
+def _verdict(value: Verdict | str) -> Verdict:
+    try:
+        return Verdict(value)
+    except ValueError:
+        raise InvalidValueError("verdict", value, "must be allow, deny or defer") from None
+
+
+def _until(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else aware(value, field="until")
+
+
+def _decision_at(value: dt.datetime) -> dt.datetime:
+    return aware(value, field="at")
+
+
+def _texts(value: Iterable[str], field: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError(field, value, "must be a list of texts")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidValueError(field, item, "is not text")
+    return items
+
+
+def _reasons(value: Iterable[str]) -> tuple[str, ...]:
+    return _texts(value, "reasons")
+
+
+def _rule_ids(value: Iterable[str]) -> tuple[str, ...]:
+    return _texts(value, "rule_ids")
+
+
+def _citations(value: Iterable[str]) -> tuple[str, ...]:
+    return _texts(value, "citations")
+
+
 @attrs.frozen(kw_only=True)
 class OutboundDecision:
     """Allow, deny or defer until when, with the reasons and the ids of the rules applied.
 
     ``citations`` give the legal text behind pack rules (``"décret 2022-1313 art. 1"``).
+    ``at`` and ``until`` are kept in UTC, as every omnicontact time. A value that serializes
+    like the other documents (``to_dict``, ``dumps``), e.g. to keep the answer as evidence
+    of why a customer was or was not called.
+
+    >>> at = dt.datetime(2026, 3, 3, 12, 30, tzinfo=dt.timezone.utc)
+    >>> OutboundDecision(verdict="defer", until=at.replace(hour=13), channel="phone",
+    ...                  purpose="sales_calls", at=at, rule_ids=["fr.sales-calls.hours"]).allowed
+    False
     """
 
-    verdict: Verdict
-    until: dt.datetime | None = None
-    channel: str
-    purpose: str
-    at: dt.datetime
-    reasons: tuple[str, ...] = ()
-    rule_ids: tuple[str, ...] = ()
-    citations: tuple[str, ...] = ()
+    verdict: Verdict = attrs.field(converter=_verdict)
+    until: dt.datetime | None = attrs.field(default=None, converter=_until)
+    channel: str = attrs.field(validator=attrs.validators.instance_of(str))
+    purpose: str = attrs.field(validator=attrs.validators.instance_of(str))
+    at: dt.datetime = attrs.field(converter=_decision_at)
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=_reasons)
+    rule_ids: tuple[str, ...] = attrs.field(default=(), converter=_rule_ids)
+    citations: tuple[str, ...] = attrs.field(default=(), converter=_citations)
 
     @property
     def allowed(self) -> bool:
@@ -639,3 +685,6 @@ def may_contact(
     return chosen.may_contact(
         customer, channel, purpose, at, point=point, ongoing_contract=ongoing_contract
     )
+
+
+register_document_type(OutboundDecision)

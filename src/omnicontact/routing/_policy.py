@@ -15,7 +15,7 @@ from .._model import Contact, aware
 from ..exceptions import InvalidValueError, PolicyError
 from ._calendar import BusinessCalendar
 from ._decision import Action, Decision, Route, trusted_decision
-from ._facts import COMPLEXITIES, CustomerView, Facts, is_fact_name
+from ._facts import COMPLEXITIES, FACTS, CustomerView, Facts, is_fact_name
 
 __all__ = [
     "GUARANTEES",
@@ -123,36 +123,56 @@ class Compare:
         """A function of the facts that evaluates this comparison."""
         fact, value = self.fact, self.value
         op = self.op
-        direct = _DIRECT.get(fact)
-        if direct is not None and op == "eq":
-            return lambda f: bool(direct(f) == value)
-        if op == "eq":
-
-            def test_eq(f: Facts) -> bool:
-                known = f._cache.get(fact, _MISSING)
-                return bool((f[fact] if known is _MISSING else known) == value)
-
-            return test_eq
-        if op == "ne":
-            return lambda f: bool(f[fact] != value)
-        if op in ("in", "not_in"):
-            try:
-                members: Any = frozenset(value)
-            except TypeError:  # pragma: no cover - lists of lists
-                members = value
-            if op == "in":
-                return lambda f: _member(f[fact], members)
-            return lambda f: not _member(f[fact], members)
-        if op == "exists":
-            return lambda f: (f[fact] is not None) is value
-        if op == "contains":
-            return lambda f: _contains(f[fact], value)
-        compare = _ORDERINGS[op]
-        return lambda f: _ordered(f[fact], value, compare)
+        read = _DIRECT.get(fact) or _reader(fact)
+        return _compile_read(read, op, value)
 
     def describe(self) -> str:
         """The condition in words."""
         return f"{self.fact} {OPERATORS[self.op]} {self.value!r}"
+
+
+def _members(value: Any) -> Any:
+    try:
+        return frozenset(value)
+    except TypeError:  # pragma: no cover - lists of lists
+        return value
+
+
+def _reader(name: str) -> Callable[[Facts], Any]:
+    """What ``facts[name]`` does, without its dispatch on the name: the cached value, else
+    the fact computed once and cached."""
+    entry = FACTS.get(name)
+    if entry is None:  # queue_open.<queue>, attribute.<key>
+        return lambda f: f[name]
+    compute = entry[1]
+
+    def read(f: Facts) -> Any:
+        cache = f._cache
+        value = cache.get(name, _MISSING)
+        if value is _MISSING:
+            value = cache[name] = compute(f)
+        return value
+
+    return read
+
+
+def _compile_read(read: Callable[[Facts], Any], op: str, value: Any) -> Test:
+    """The comparison ``op value`` on the fact ``read`` returns."""
+    if op == "eq":
+        return lambda f: bool(read(f) == value)
+    if op == "ne":
+        return lambda f: bool(read(f) != value)
+    if op in ("in", "not_in"):
+        members = _members(value)
+        if op == "in":
+            return lambda f: _member(read(f), members)
+        return lambda f: not _member(read(f), members)
+    if op == "exists":
+        return lambda f: (read(f) is not None) is value
+    if op == "contains":
+        return lambda f: _contains(read(f), value)
+    compare = _ORDERINGS[op]
+    return lambda f: _ordered(read(f), value, compare)
 
 
 def _member(item: Any, members: Any) -> bool:
@@ -278,6 +298,93 @@ class Predicate:
 
 Condition = Compare | AllOf | AnyOf | Not | Predicate
 _CONDITION_TYPES = (Compare, AllOf, AnyOf, Not, Predicate)
+
+
+# ---- rule index
+#
+# Most rules of a real policy start by testing one plain field for equality ("intent is
+# billing"). Such a rule cannot hold for a contact whose field has another value, and its
+# test returns false at that first comparison without reading anything else. So the policy
+# keeps, for each value of the most tested field, the ordered subsequence of its rules that
+# can still hold, and one dict lookup replaces most tests. Order (first match wins), every
+# side effect of a Python predicate and every error a fact raises stay exactly as in a
+# linear evaluation, because a skipped rule is one whose evaluation would have stopped at
+# that very comparison.
+
+_INDEXABLE = ("intent", "channel", "segment")
+"""Facts a policy may index its rules by: plain fields read without computation."""
+
+Entry = tuple[Test, Action, str, str]
+"""A compiled rule: its test, its action, its id and the reason it gives."""
+
+
+def _guard(condition: Condition) -> tuple[str, frozenset[str | None]] | None:
+    """``(fact, values)`` when ``condition`` is false, with no other effect, whenever the
+    plain field ``fact`` is text or null and not among ``values``; else ``None``."""
+    if isinstance(condition, Compare):
+        if condition.fact not in _INDEXABLE:
+            return None
+        if condition.op == "eq":
+            values: tuple[Any, ...] = (condition.value,)
+        elif condition.op == "in":
+            values = tuple(condition.value)
+        elif condition.op == "exists" and condition.value is False:
+            values = (None,)
+        else:
+            return None
+        if all(value is None or type(value) is str for value in values):
+            return condition.fact, frozenset(values)
+        return None
+    if isinstance(condition, AllOf):
+        # evaluated left to right: a false first condition ends the evaluation
+        return _guard(condition.conditions[0]) if condition.conditions else None
+    if isinstance(condition, AnyOf):
+        guards = [_guard(item) for item in condition.conditions]
+        if not guards or any(guard is None for guard in guards):
+            return None
+        facts = {guard[0] for guard in guards if guard is not None}
+        if len(facts) != 1:
+            return None
+        union: frozenset[str | None] = frozenset()
+        for guard in guards:
+            if guard is not None:
+                union |= guard[1]
+        return facts.pop(), union
+    return None
+
+
+@attrs.frozen
+class _RuleIndex:
+    """The rules that can hold for each value of one plain field, in policy order."""
+
+    read: Callable[[Facts], Any]
+    by_value: dict[str | None, tuple[Entry, ...]]
+    others: tuple[Entry, ...]
+    everything: tuple[Entry, ...]
+
+    def candidates(self, facts: Facts) -> tuple[Entry, ...]:
+        key = self.read(facts)
+        if key is None or type(key) is str:
+            return self.by_value.get(key, self.others)
+        return self.everything  # an unusual value (not text): evaluate every rule
+
+
+def _index(entries: tuple[Entry, ...], conditions: list[Condition]) -> _RuleIndex | None:
+    guards = [_guard(condition) for condition in conditions]
+    counts = {fact: sum(1 for g in guards if g is not None and g[0] == fact) for fact in _INDEXABLE}
+    fact = max(_INDEXABLE, key=lambda name: counts[name])
+    if counts[fact] == 0:
+        return None
+    mine = [g[1] if g is not None and g[0] == fact else None for g in guards]
+    values = frozenset().union(*(g for g in mine if g is not None))
+    by_value = {
+        value: tuple(
+            entry for entry, g in zip(entries, mine, strict=True) if g is None or value in g
+        )
+        for value in values
+    }
+    others = tuple(entry for entry, g in zip(entries, mine, strict=True) if g is None)
+    return _RuleIndex(read=_DIRECT[fact], by_value=by_value, others=others, everything=entries)
 
 
 def _when(value: Condition | Callable[[Facts], bool]) -> Condition:
@@ -417,18 +524,19 @@ class Policy:
     max_failed_self_service: int = attrs.field(default=2, validator=_max_failed)
     window: dt.timedelta = attrs.field(default=dt.timedelta(days=7), validator=_window)
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    _compiled: tuple[tuple[Rule, Test], ...] = attrs.field(
-        init=False, eq=False, repr=False, hash=False
-    )
+    _compiled: tuple[Entry, ...] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    _index: _RuleIndex | None = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         compiled = []
         for rule in self.rules:
             try:
-                compiled.append((rule, rule.when.compile()))
+                compiled.append((rule.when.compile(), rule.then, rule.id, rule.reason))
             except PolicyError as error:  # pragma: no cover - conditions check themselves
                 raise PolicyError(error.reason, rule=rule.id) from None
-        object.__setattr__(self, "_compiled", tuple(compiled))
+        entries = tuple(compiled)
+        object.__setattr__(self, "_compiled", entries)
+        object.__setattr__(self, "_index", _index(entries, [rule.when for rule in self.rules]))
 
     def facts(
         self, contact: Contact, customer: CustomerView | None = None, *, at: dt.datetime
@@ -462,11 +570,13 @@ class Policy:
 
     def decide_facts(self, facts: Facts) -> Decision:
         """Route on already computed :class:`Facts` (what :meth:`decide` does next)."""
-        for rule, test in self._compiled:
+        index = self._index
+        entries = self._compiled if index is None else index.candidates(facts)
+        for test, then, rule_id, reason in entries:
             if test(facts):
-                action = rule.then
-                rule_ids = [rule.id]
-                reasons = [rule.reason]
+                action = then
+                rule_ids = [rule_id]
+                reasons = [reason]
                 break
         else:
             action = self.default
@@ -475,16 +585,25 @@ class Policy:
         return _guarantee(self, facts, action, rule_ids, reasons)
 
 
+_asked_for_human = _reader("asked_for_human")
+_failed_self_service = _reader("failed_self_service")
+_repeat_contact = _reader("repeat_contact")
+
+
 def _guarantee(
     policy: Policy, facts: Facts, action: Action, rule_ids: list[str], reasons: list[str]
 ) -> Decision:
     """Apply the built-in guarantees to the rule's action and build the decision."""
     route, target, skills = action.route, action.target, action.skills
-    asked = facts["asked_for_human"]
+    asked = _asked_for_human(facts)
     needs: list[tuple[str, str]] = []
     if asked:
         needs.append(("guarantee.human-request", "the customer asked for a person"))
-    failed = facts["failed_self_service"]
+    if facts.customer.contacts:
+        failed = _failed_self_service(facts)
+        repeat = _repeat_contact(facts)
+    else:  # no history: no failed attempt and no earlier contact on the case
+        failed, repeat = 0, False
     if failed >= policy.max_failed_self_service:
         needs.append(
             (
@@ -493,7 +612,7 @@ def _guarantee(
                 f"(a person takes over from {policy.max_failed_self_service})",
             )
         )
-    if facts["repeat_contact"]:
+    if repeat:
         needs.append(
             (
                 "guarantee.repeat-contact",
@@ -527,7 +646,7 @@ def _guarantee(
             route = Route.CALLBACK
             meanwhile = policy.self_service_flow
             assert calendar is not None
-            callback_at = calendar.next_opening(at)
+            callback_at = calendar._next_opening_closed(at, 400)  # at: checked, closed
             if callback_at is None:
                 reasons.append(
                     f"queue {target!r} is closed with no opening in the next 400 days: "
@@ -538,20 +657,20 @@ def _guarantee(
 
     channel = _channel(policy, facts, route, action.channel, rule_ids, reasons)
     return trusted_decision(
-        route=route,
-        target=target,
-        skills=skills,
-        priority=action.priority,
-        channel=channel,
-        callback_at=callback_at,
-        meanwhile=meanwhile,
-        queue_open=queue_open,
-        reasons=tuple(reasons),
-        rule_ids=tuple(rule_ids),
-        policy_id=policy.id,
-        policy_version=policy.version,
-        contact_id=facts.contact.id,
-        decided_at=at,
+        route,
+        target,
+        skills,
+        action.priority,
+        channel,
+        callback_at,
+        meanwhile,
+        queue_open,
+        tuple(reasons),
+        tuple(rule_ids),
+        policy.id,
+        policy.version,
+        facts.contact.id,
+        at,
     )
 
 
@@ -601,11 +720,11 @@ def guarantee_violations(policy: Policy, facts: Facts, decision: Decision) -> li
     broken = []
     human_now_or_later = decision.route in (Route.HUMAN, Route.CALLBACK)
     callback_while_open = decision.route is Route.CALLBACK and facts.queue_open(decision.target)
-    if facts["asked_for_human"] and (not human_now_or_later or callback_while_open):
+    if _asked_for_human(facts) and (not human_now_or_later or callback_while_open):
         broken.append("guarantee.human-request")
-    if facts["failed_self_service"] >= policy.max_failed_self_service and not human_now_or_later:
+    if _failed_self_service(facts) >= policy.max_failed_self_service and not human_now_or_later:
         broken.append("guarantee.failed-self-service")
-    if facts["repeat_contact"] and not human_now_or_later:
+    if _repeat_contact(facts) and not human_now_or_later:
         broken.append("guarantee.repeat-contact")
     if decision.route is Route.HUMAN and not facts.queue_open(decision.target):
         broken.append("guarantee.closed-queue")

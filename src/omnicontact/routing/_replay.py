@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -13,9 +14,9 @@ import attrs
 
 from .._model import Contact
 from .._serialization import from_dict
-from ..exceptions import SerializationError
+from ..exceptions import InvalidValueError, SerializationError
 from ._decision import Decision, Route
-from ._facts import CustomerView, Facts, Signal
+from ._facts import CustomerView, Facts, Signal, trusted_view
 from ._policy import Policy, guarantee_violations
 
 __all__ = [
@@ -146,7 +147,12 @@ def _decisions(
     recent: dict[str, deque[Contact]] = defaultdict(deque)
     window = policy.window
     unknown = CustomerView()
-    for contact in sorted(contacts, key=lambda c: (c.occurred_at, c.id)):
+    history = list(contacts)
+    for item in history:
+        if not isinstance(item, Contact):
+            raise InvalidValueError("contacts", item, "is not a Contact")
+    history.sort(key=_ORDER)
+    for contact in history:
         who = key(contact)
         if who is None:
             view = unknown
@@ -157,7 +163,8 @@ def _decisions(
             while past and past[0].occurred_at < since:
                 past.popleft()
             if base is None:
-                view = CustomerView(id=who, contacts=tuple(past)) if past else CustomerView(id=who)
+                # past: this customer's earlier contacts of the stream, in time order
+                view = trusted_view(who, tuple(past))
             elif past:
                 view = attrs.evolve(base, contacts=(*base.contacts, *past))
             else:
@@ -165,6 +172,10 @@ def _decisions(
             past.append(contact)
         facts = policy.facts(contact, view, at=contact.occurred_at)
         yield facts, policy.decide_facts(facts)
+
+
+_ORDER = operator.attrgetter("occurred_at", "id")
+_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _hour(moment: dt.datetime) -> str:
@@ -181,6 +192,15 @@ class _Tally:
         self.load: dict[str, Counter[str]] = defaultdict(Counter)
         self.violations: list[Violation] = []
         self.decisions: list[Decision] = []
+        self.hours: dict[int, str] = {}  # hours since the epoch -> their label
+
+    def hour(self, moment: dt.datetime) -> str:
+        delta = moment - _UTC_EPOCH
+        index = (delta.days * 86400 + delta.seconds) // 3600
+        label = self.hours.get(index)
+        if label is None:
+            label = self.hours[index] = _hour(moment)
+        return label
 
     def add(self, facts: Facts, decision: Decision) -> None:
         self.total += 1
@@ -188,7 +208,7 @@ class _Tally:
         self.by_target[decision.label] += 1
         if decision.route is not Route.SELF_SERVICE:
             when = decision.callback_at or decision.decided_at
-            self.load[decision.target][_hour(when)] += 1
+            self.load[decision.target][self.hour(when)] += 1
         broken = guarantee_violations(self.policy, facts, decision)
         if broken:
             self.violations.append(
