@@ -18,24 +18,30 @@ class TestDemo:
         """The demo ingests every sample source into SQLite and prints one timeline per customer."""
         assert main(["demo", str(DATA)]) == 0
         out = capsys.readouterr().out
-        assert "Ingested 11 contacts from 4 sources" in out
+        assert "Ingested 13 contacts from 5 sources" in out
         assert "2 bad row(s) reported, 1 repeated event(s) kept once" in out
-        assert "Stored in SQLite file demo.sqlite3: 11 new contact(s), 0 already stored" in out
-        assert "11 contacts resolved into 6 customers" in out
-        # The same mobile number written three ways on two channels is one customer.
-        assert "(phone +33612345678) — 3 contact(s) on phone, sms" in out
-        assert "(email jp.dupont@example.fr) — 3 contact(s) on email" in out
-        assert "(external_id loyalty_card:40001234) — 1 contact(s) on branch" in out
+        assert "Stored in SQLite file demo.sqlite3: 13 new contact(s), 0 already stored" in out
+        assert "13 contacts resolved into 2 customers" in out
+        # The web account links email, mobile (written three ways) and loyalty card: one
+        # customer whose timeline spans every channel they used.
+        assert (
+            "(email jp.dupont@example.fr) — 8 contact(s) on web, email, phone, sms, branch" in out
+        )
+        assert (
+            "(email amelie.martin@example.fr) — 5 contact(s) on web, phone, email, sms, branch"
+            in out
+        )
 
     def test_timelines_are_in_time_order(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Within a timeline, contacts are listed oldest first, in the configured zone."""
         main(["demo", str(DATA)])
         out = capsys.readouterr().out
-        block = out.split("(phone +33612345678)")[1].split("\n\n")[0].splitlines()[1:]
+        block = out.split("(email jp.dupont@example.fr)")[1].split("\n\n")[0].splitlines()[1:]
         stamps = [line.split("←")[0].split("→")[0].strip() for line in block]
-        assert len(stamps) == 3
+        assert len(stamps) == 8
         assert stamps == sorted(stamps)
-        assert stamps[0] == "2026-03-04 09:31"
+        assert stamps[0] == "2025-11-20 18:40"
+        assert stamps[-1] == "2026-03-07 16:20"
 
     def test_prints_an_advisor_view_and_routes_a_new_contact(
         self, capsys: pytest.CaptureFixture[str]
@@ -44,14 +50,20 @@ class TestDemo:
         main(["demo", str(DATA)])
         out = capsys.readouterr().out
         view = out.split("Advisor view of the customer seen on the most channels\n")[1]
-        assert "3 contact(s) on phone, sms" in view
+        assert "8 contact(s) on web, email, phone, sms, branch" in view
         assert "phone                        +33612345678" in view
+        assert "email                        jp.dupont@example.fr" in view
+        assert "date_of_birth                1979-07-14" in view
+        assert "email:cafe-1@example.fr [open]" in view
         assert "Last contact per channel:" in view
         assert "Possible matches to review: none" in view
         assert "Routing a new inbound call from this customer" in view
+        assert "following up case email:cafe-1@example.fr" in view
         assert "with policy retail-support 2026.03" in view
-        assert "decision: self_service:assistant-bot" in view
-        assert "Decided by rule medium-to-bot" in view
+        # A repeat contact on an open case skips self-service: a person calls back when the
+        # queue opens, since it is closed on Sunday afternoon.
+        assert "decision: callback:general" in view
+        assert "guarantee.repeat-contact" in view
 
     def test_a_second_run_on_the_same_file_stores_nothing_new(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -62,8 +74,8 @@ class TestDemo:
         capsys.readouterr()
         assert main(["demo", str(DATA), "--store", str(store)]) == 0
         out = capsys.readouterr().out
-        assert "0 new contact(s), 11 already stored" in out
-        assert "11 contacts resolved into 6 customers" in out
+        assert "0 new contact(s), 13 already stored" in out
+        assert "13 contacts resolved into 2 customers" in out
 
     def test_missing_directory_is_a_clear_error(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -74,10 +74,18 @@ class TestRecord:
             occurred_at=T0,
             identifiers=[N.phone("0612345678")],
             source_id="call-1",
+            attributes={"queue": "billing"},
         )
         record = Record.from_contact(contact)
         assert (record.id, record.source, record.observed_at) == (contact.id, "phone", T0)
         assert record.identifiers == contact.identifiers
+        assert record.attributes == {}
+
+    def test_from_contact_takes_customer_attributes_explicitly(self) -> None:
+        """Attributes about the customer are passed explicitly, not taken from the contact."""
+        contact = Contact(channel="web", direction="inbound", occurred_at=T0, source_id="s1")
+        record = Record.from_contact(contact, attributes={"segment": "gold"})
+        assert record.attributes == {"segment": "gold"}
 
     def test_invalid_fields_are_named(self) -> None:
         """A bad source or a naive time raises an error naming the field."""

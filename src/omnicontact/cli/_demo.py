@@ -16,7 +16,7 @@ from typing import TextIO
 
 from .._identifiers import IdentifierKind
 from .._model import Contact
-from .._workspace import Workspace
+from .._workspace import AdvisorView, Workspace
 from ..store._sqlite import SQLiteStore
 from ._sources import SourceReport, load_sources
 
@@ -37,13 +37,18 @@ def run_demo(directory: Path, out: TextIO, *, store_path: Path | None = None) ->
     contacts = [contact for source in reports for contact in source.report.contacts]
     _print_summary(reports, contacts, out)
     if store_path is not None:
-        return _run(directory, store_path, contacts, zone, out)
+        return _run(directory, config, store_path, contacts, zone, out)
     with tempfile.TemporaryDirectory(prefix="omnicontact-demo-") as folder:
-        return _run(directory, Path(folder) / "demo.sqlite3", contacts, zone, out)
+        return _run(directory, config, Path(folder) / "demo.sqlite3", contacts, zone, out)
 
 
 def _run(
-    directory: Path, path: Path, contacts: list[Contact], zone: zoneinfo.ZoneInfo, out: TextIO
+    directory: Path,
+    config: dict[str, object],
+    path: Path,
+    contacts: list[Contact],
+    zone: zoneinfo.ZoneInfo,
+    out: TextIO,
 ) -> int:
     store = SQLiteStore(path)
     try:
@@ -79,27 +84,28 @@ def _run(
         view = workspace.advisor_view(chosen)
         out.write("\nAdvisor view of the customer seen on the most channels\n")
         out.write(view.render(zone=zone))
-        _route(directory, view.customer_view(), timelines[chosen], zone, out)
+        policy = config.get("policy")
+        if policy is not None:
+            _route(directory / str(policy), view, timelines[chosen], zone, out)
     finally:
         store.close()
     return 0
 
 
 def _route(
-    directory: Path,
-    customer: object,
+    policy_path: Path,
+    view: AdvisorView,
     timeline: list[Contact],
     zone: zoneinfo.ZoneInfo,
     out: TextIO,
 ) -> None:
-    from ..routing import CustomerView, load_policy
+    """Route a new inbound call from the customer, following up their latest open case."""
+    from ..routing import load_policy
 
-    policy_path = directory.parent / "policy.toml"
-    if not policy_path.exists() or not isinstance(customer, CustomerView):
-        return
     policy = load_policy(policy_path)
     last = timeline[-1]
     phones = [i for c in timeline for i in c.identifiers if i.kind is IdentifierKind.PHONE]
+    case = view.open_cases[-1].case if view.open_cases else None
     when = last.occurred_at + dt.timedelta(days=1)
     inbound = Contact(
         channel="phone",
@@ -107,13 +113,15 @@ def _route(
         occurred_at=when,
         source_id="demo-new-call",
         identifiers=phones[-1:] or last.identifiers,
-        intent="billing_dispute",
-        summary="Charged twice for the repair",
+        intent="repair",
+        summary="The replacement machine does not heat either",
+        case_id=case.id if case is not None else None,
     )
-    decision = policy.decide(inbound, customer, clock=lambda: when)
+    decision = policy.decide(inbound, view.customer_view(), clock=lambda: when)
+    about = f"following up case {case.id}" if case is not None else "a new matter"
     out.write(
         f"\nRouting a new inbound call from this customer "
-        f"({when.astimezone(zone).strftime('%Y-%m-%d %H:%M')}, intent billing_dispute) "
+        f"({when.astimezone(zone).strftime('%Y-%m-%d %H:%M')}, {about}) "
         f"with policy {policy.id} {policy.version}:\n"
         f"  decision: {decision.label}\n  {decision.explain()}\n"
     )

@@ -74,14 +74,25 @@ class Record:
     attributes: dict[str, Any] = attrs.field(factory=dict, converter=_attributes, hash=False)
 
     @classmethod
-    def from_contact(cls, contact: Contact, *, source: str | None = None) -> Record:
-        """The record a contact makes: same id, its channel as source, its identifiers."""
+    def from_contact(
+        cls,
+        contact: Contact,
+        *,
+        source: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> Record:
+        """The record a contact makes: same id, its channel as source, its identifiers.
+
+        The contact's own attributes describe the interaction (thread ids, the branch, the
+        pages seen), not the customer, so they are not copied: pass ``attributes`` for what
+        the contact says about the customer (a segment, a language …).
+        """
         return cls(
             id=contact.id,
             source=source or contact.channel,
             observed_at=contact.occurred_at,
             identifiers=contact.identifiers,
-            attributes=contact.attributes,
+            attributes=attributes or {},
         )
 
     def of_kind(self, kind: IdentifierKind | str) -> tuple[Identifier, ...]:
