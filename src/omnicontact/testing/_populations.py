@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import random
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
@@ -104,11 +105,17 @@ class _DrawSource:
         self._draw = draw
 
     def integer(self, low: int, high: int) -> int:
-        return int(self._draw(st.integers(low, high)))
+        return int(self._draw(_integers(low, high)))
 
     def chance(self, percent: int) -> bool:
         # Shrinks towards 0, that is towards "no": cleaner data.
-        return bool(self._draw(st.integers(0, 99)) >= 100 - percent)
+        return bool(self._draw(_integers(0, 99)) >= 100 - percent)
+
+
+@functools.lru_cache(maxsize=256)
+def _integers(low: int, high: int) -> st.SearchStrategy[int]:
+    """``st.integers(low, high)``, built and validated once per range."""
+    return st.integers(low, high)
 
 
 @attrs.frozen(kw_only=True)
@@ -456,27 +463,42 @@ _TANGLED_NAMES = ("Ann Martin", "Anne Martin", "Bob Martin", "Cat Durand")
 _TANGLED_DOBS = (dt.date(1980, 1, 2), dt.date(1980, 2, 1), dt.date(1991, 7, 14))
 
 
+@functools.cache
+def _tangled_pools() -> dict[str, Any]:
+    """The tiny pools, parsed once, and the strategies that draw from them."""
+    normalizer = Normalizer(default_region="FR")
+    emails = tuple(normalizer.email(email) for email in _TANGLED_EMAILS)
+    phones = tuple(normalizer.phone(phone) for phone in _TANGLED_PHONES)
+    names = tuple(normalizer.name(name) for name in _TANGLED_NAMES)
+    dobs = tuple(normalizer.date_of_birth(dob) for dob in _TANGLED_DOBS)
+    return {
+        "emails": st.sets(st.sampled_from(emails), max_size=2),
+        "phones": st.sets(st.sampled_from(phones), max_size=2),
+        "name": st.none() | st.sampled_from(names),
+        "dobs": st.sets(st.sampled_from(dobs), max_size=2),
+        "source": st.sampled_from(_CHANNELS),
+        "hours": st.integers(0, 5),
+    }
+
+
 @st.composite
 def _tangled(draw: Any, min_size: int, max_size: int) -> tuple[Record, ...]:
-    normalizer = Normalizer(default_region="FR")
+    pools = _tangled_pools()
     count = draw(st.integers(min_size, max_size))
     records = []
     for index in range(count):
         identifiers: list[Any] = []
-        for email in draw(st.sets(st.sampled_from(_TANGLED_EMAILS), max_size=2)):
-            identifiers.append(normalizer.email(email))
-        for phone in draw(st.sets(st.sampled_from(_TANGLED_PHONES), max_size=2)):
-            identifiers.append(normalizer.phone(phone))
-        name = draw(st.none() | st.sampled_from(_TANGLED_NAMES))
+        identifiers.extend(sorted(draw(pools["emails"]), key=str))
+        identifiers.extend(sorted(draw(pools["phones"]), key=str))
+        name = draw(pools["name"])
         if name is not None:
-            identifiers.append(normalizer.name(name))
-        for dob in draw(st.sets(st.sampled_from(_TANGLED_DOBS), max_size=2)):
-            identifiers.append(normalizer.date_of_birth(dob))
+            identifiers.append(name)
+        identifiers.extend(sorted(draw(pools["dobs"]), key=str))
         records.append(
             Record(
                 id=f"t{index}",
-                source=draw(st.sampled_from(_CHANNELS)),
-                observed_at=_BASE_TIME + dt.timedelta(hours=draw(st.integers(0, 5))),
+                source=draw(pools["source"]),
+                observed_at=_BASE_TIME + dt.timedelta(hours=draw(pools["hours"])),
                 identifiers=identifiers,
             )
         )
