@@ -13,6 +13,7 @@ PAGES = [
     ROOT / "README.md",
     *sorted((ROOT / "docs" / "tutorial").glob("*.md")),
     ROOT / "docs" / "how-to" / "normalize-identifiers.md",
+    ROOT / "docs" / "how-to" / "property-test-your-identity-configuration.md",
 ]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
