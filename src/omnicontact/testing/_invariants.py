@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import attrs
 from hypothesis import strategies as st
 
-from ..exceptions import InvariantViolationError
+from ..exceptions import InvalidValueError, InvariantViolationError
 from ..identity import GuardPolicy, MatchModel, Record, Resolver, identifier_slot
 from ._populations import Population
 
@@ -138,7 +138,9 @@ def check_order_independence(
     ``st.permutations(records)``).
     """
     if sorted(r.id for r in records) != sorted(r.id for r in reordered):
-        raise ValueError("check_order_independence: reordered must be a permutation of records")
+        raise InvalidValueError(
+            "reordered", [r.id for r in reordered], "must hold the same records as records"
+        )
     _compare(
         "order independence",
         records,
