@@ -18,6 +18,7 @@ CHECKED = [
     HOW_TO / "replay-a-policy-change.md",
     HOW_TO / "resolve-a-csv.md",
     HOW_TO / "persist-to-sqlite-or-postgresql.md",
+    HOW_TO / "property-test-your-identity-configuration.md",
 ]
 PAGES = [ROOT / "README.md", *CHECKED, HOW_TO / "normalize-identifiers.md"]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)

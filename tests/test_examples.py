@@ -39,3 +39,25 @@ def test_custom_connector_keeps_good_sessions() -> None:
     assert lines[0] == "2026-03-07 15:02 UTC  kiosk  book_repair  handled  (loyalty_card:40001234)"
     assert lines[-1] == "skipped row 2: started: is not ISO 8601 (got 'yesterday')"
     assert len(lines) == 3
+
+
+def test_identity_config_example_passes_under_pytest() -> None:
+    """The copy-me property test module passes when pytest collects it, as in a user's suite."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "examples/test_my_identity_config.py",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=EXAMPLES.parent,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 passed" in done.stdout

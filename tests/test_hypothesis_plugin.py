@@ -39,6 +39,7 @@ REGISTERED = [
     "PostalAddress",
     "Preferences",
     "QuietHours",
+    "Record",
     "SocialHandle",
 ]
 
@@ -160,7 +161,7 @@ class TestHook:
             cls = getattr(omnicontact, name)
             assert all(isinstance(value, cls) for value in _draw_some(st.from_type(cls)))
 
-    @pytest.mark.parametrize("name", ["Contact", "Case", "ConsentLedger"])
+    @pytest.mark.parametrize("name", ["Contact", "Case", "ConsentLedger", "Record"])
     def test_registered_strategies_build_valid_values(self, name: str) -> None:
         """Values drawn through ``from_type`` are valid and survive serialization."""
         cls = getattr(omnicontact, name)

@@ -51,12 +51,26 @@ VALUE_STRATEGIES: dict[str, tuple[Callable[[], st.SearchStrategy[Any]], type | N
     "postal_addresses": (oct.postal_addresses, omnicontact.PostalAddress),
     "preferences": (oct.preferences, omnicontact.Preferences),
     "quiet_hours": (oct.quiet_hours, omnicontact.QuietHours),
+    "records": (oct.records, omnicontact.Record),
     "social_handles": (oct.social_handles, omnicontact.SocialHandle),
 }
 BUILT = {name: make() for name, (make, _) in VALUE_STRATEGIES.items()}
 RAW_STRATEGIES = {"raw_emails", "raw_phones"}
 INVALID_STRATEGIES = {"invalid_dates", "invalid_emails", "invalid_phones"}
 POPULATION_STRATEGIES = {"populations", "synthetic_population", "tangled_records"}
+# Not strategies: the invariant checkers and accuracy, tested in test_testing_invariants.py.
+CHECKERS = {
+    "accuracy",
+    "check_guards",
+    "check_idempotence",
+    "check_ids_logged",
+    "check_incremental_equals_batch",
+    "check_invariants",
+    "check_judgements",
+    "check_order_independence",
+    "check_unmerge_restores",
+    "score_partition",
+}
 IDENTIFIER_TYPES = tuple(
     getattr(omnicontact, name)
     for name in (
@@ -74,7 +88,7 @@ IDENTIFIER_TYPES = tuple(
 class TestKitSurface:
     def test_every_strategy_is_covered_here(self) -> None:
         """Each exported strategy is checked by one of the tests below."""
-        strategies = {name for name in oct.__all__ if name.islower()}
+        strategies = {name for name in oct.__all__ if name.islower()} - CHECKERS
         assert strategies == (
             set(VALUE_STRATEGIES) | RAW_STRATEGIES | INVALID_STRATEGIES | POPULATION_STRATEGIES
         )
@@ -328,7 +342,7 @@ class TestOptionalDependency:
 
 
 class TestPopulations:
-    @given(oct.populations(max_people=4))
+    @given(oct.populations(max_size=4))
     def test_population_records_are_valid_documents(self, population: oct.Population) -> None:
         """Every record drawn passes its validators, survives JSON and has a known person."""
         ids = [record.id for record in population.records]
@@ -352,3 +366,118 @@ class TestPopulations:
         assert first.truth == oct.synthetic_population(30, seed=3).truth
         assert first != oct.synthetic_population(30, seed=4)
         assert len(first.true_partition()) == 30
+
+    @given(oct.populations(min_size=2, max_size=3, max_records_per_person=2))
+    def test_population_sizes_count_people(self, population: oct.Population) -> None:
+        """``min_size``/``max_size`` bound the number of people, each with 1 to
+        ``max_records_per_person`` records."""
+        people = population.true_partition()
+        assert 2 <= len(people) <= 3
+        assert all(1 <= len(group) <= 2 for group in people)
+
+    @given(oct.populations(min_people=2, max_people=2))
+    def test_old_size_names_still_work(self, population: oct.Population) -> None:
+        """``min_people``/``max_people`` remain accepted as the older names of the sizes."""
+        assert len(population.true_partition()) == 2
+
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"min_size": -1},
+            {"min_size": 3, "max_size": 2},
+            {"max_size": 1.5},
+            {"min_size": 1, "min_people": 1},
+            {"max_size": 2, "max_people": 2},
+            {"max_records_per_person": 0},
+            {"noise": 51},
+            {"household_percent": -1},
+            {"junk": "yes"},
+        ],
+        ids=repr,
+    )
+    def test_populations_reject_bad_arguments(self, kwargs: dict[str, Any]) -> None:
+        """Bad options raise InvalidArgument when the strategy is first used."""
+        strategy = oct.populations(**kwargs)
+        with pytest.raises(InvalidArgument):
+            strategy.validate()
+
+    @pytest.mark.parametrize(
+        ("make", "kwargs"),
+        [
+            (oct.tangled_records, {"min_size": 3, "max_size": 1}),
+            (oct.tangled_records, {"min_size": -2}),
+            (oct.records, {"max_size": -1}),
+            (oct.records, {"sources": "web"}),
+            (oct.records, {"sources": ["Not A Source"]}),
+        ],
+        ids=repr,
+    )
+    def test_record_strategies_reject_bad_arguments(
+        self, make: Callable[..., st.SearchStrategy[Any]], kwargs: dict[str, Any]
+    ) -> None:
+        """Bad options of the record strategies raise InvalidArgument when first used."""
+        strategy = make(**kwargs)
+        with pytest.raises(InvalidArgument):
+            strategy.validate()
+
+    @given(oct.records(min_size=1, max_size=3, sources=["kiosk"]))
+    def test_records_keep_their_options(self, record: omnicontact.Record) -> None:
+        """A drawn record has 1 to 3 identifiers and comes from one of the given sources."""
+        assert record.source == "kiosk"
+        assert 1 <= len(record.identifiers) <= 3
+
+
+class TestPopulationCorruption:
+    """A large seeded population shows every kind of corruption the kit promises."""
+
+    POPULATION = oct.synthetic_population(400, seed=11)
+
+    @property
+    def raws(self) -> list[tuple[Any, Any]]:
+        return [(r, item) for r in self.POPULATION.records for item in r.identifiers]
+
+    @property
+    def people(self) -> dict[str, list[Any]]:
+        people: dict[str, list[Any]] = {}
+        for record in self.POPULATION.records:
+            people.setdefault(self.POPULATION.truth[record.id], []).append(record)
+        return people
+
+    def _raws(self, kind: str) -> list[str]:
+        return [item.raw for _, item in self.raws if item.kind.value == kind]
+
+    def test_nicknames_and_swapped_names(self) -> None:
+        """Some names use a nickname (Bob for Robert), some are written family name first."""
+        names = self._raws("name")
+        assert any(name.split()[0] in {"Bob", "Bill", "Liz", "Mike", "Nico"} for name in names)
+        assert any("," in name or name.split()[0].isupper() for name in names)
+
+    def test_phone_and_email_format_variants(self) -> None:
+        """One number is written several ways; e-mails appear upper-cased, bracketed, mailto."""
+        phones = self._raws("phone")
+        assert any("." in p for p in phones)
+        assert any(p.startswith("0033") for p in phones)
+        assert any(p.startswith("+33 (0)") for p in phones)
+        emails = self._raws("email")
+        assert any(e.startswith("mailto:") for e in emails)
+        assert any(e.strip().startswith("<") for e in emails)
+
+    def test_junk_values_and_shared_household_phones(self) -> None:
+        """Junk phones and e-mails appear, and some landline is carried by two people."""
+        assert {"0000000000", "0123456789", "0611111111"} & set(self._raws("phone"))
+        assert any(e.startswith("test@") for e in self._raws("email"))
+        owners: dict[str, set[str]] = {}
+        for record, item in self.raws:
+            if item.kind.value == "phone":
+                owners.setdefault(item.key, set()).add(self.POPULATION.truth[record.id])
+        assert any(len(people) > 1 for people in owners.values())
+
+    def test_changed_addresses_and_missing_fields(self) -> None:
+        """Some person has two different addresses; some records lack a field they could hold."""
+        moved = 0
+        for records in self.people.values():
+            addresses = {i.key for r in records for i in r.identifiers if i.kind.value == "address"}
+            moved += len(addresses) > 1
+        assert moved
+        phone_records = [r for r in self.POPULATION.records if r.source == "phone"]
+        assert any(not r.of_kind("phone") for r in phone_records)

@@ -56,6 +56,7 @@ def _hypothesis_setup_hook() -> None:
         omnicontact.ConsentLedger: lazily("consent_ledgers"),
         omnicontact.Preferences: lazily("preferences"),
         omnicontact.QuietHours: lazily("quiet_hours"),
+        omnicontact.Record: lazily("records"),
     }
     for cls, strategy in strategies.items():
         st.register_type_strategy(cls, strategy)

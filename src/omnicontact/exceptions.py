@@ -14,6 +14,7 @@ The tree::
     ├── UnknownRecordError (LookupError)          the resolver holds no record with that id
     ├── UnknownCustomerError (LookupError)        no customer (live or retired id) by that id
     ├── UnknownJudgementError (LookupError)       no judgement with that id
+    ├── InvariantViolationError (AssertionError)  a resolver broke a guarantee: .invariant
     ├── CaseTransitionError (ValueError)          a case cannot move to that status
     ├── PolicyError (ValueError)                  a routing policy is invalid: .file .rule .reason
     ├── ConfigurationError (ValueError)           a config file is invalid: .file .key .reason
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidIdentifierError",
     "InvalidPayloadError",
     "InvalidValueError",
+    "InvariantViolationError",
     "OmnicontactError",
     "PolicyError",
     "SerializationError",
@@ -199,3 +201,26 @@ class StoreVersionError(StoreError):
 
 def _rebuild_store_version_error(found: int, supported: int, where: str) -> Any:
     return StoreVersionError(found, supported, where=where)
+
+
+class InvariantViolationError(OmnicontactError, AssertionError):
+    """A resolver configuration broke one of the guarantees :mod:`omnicontact.testing` checks.
+
+    Raised by the invariant checkers (an ``AssertionError``, so test runners and Hypothesis
+    treat it as a failed test and shrink it). ``invariant`` names the guarantee
+    (``"order independence"`` …), ``record_ids`` the records involved, and the message
+    describes them.
+    """
+
+    def __init__(self, invariant: str, message: str, *, record_ids: tuple[str, ...] = ()) -> None:
+        self.invariant = invariant
+        self.message = message
+        self.record_ids = tuple(record_ids)
+        super().__init__(f"{invariant} violated: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_invariant_error, (self.invariant, self.message, self.record_ids))
+
+
+def _rebuild_invariant_error(invariant: str, message: str, record_ids: tuple[str, ...]) -> Any:
+    return InvariantViolationError(invariant, message, record_ids=record_ids)

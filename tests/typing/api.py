@@ -87,3 +87,23 @@ cases: st.SearchStrategy[Case] = oct.cases(min_size=1, max_size=3)
 @given(contacts, st.from_type(Contact))
 def test_round_trip(drawn: Contact, from_type: Contact) -> None:
     assert loads(dumps(drawn), Contact) == drawn
+
+
+def _make_resolver() -> omnicontact.Resolver:
+    return omnicontact.Resolver(model=omnicontact.MatchModel())
+
+
+populations: st.SearchStrategy[oct.Population] = oct.populations(min_size=1, max_size=3)
+records: st.SearchStrategy[omnicontact.Record] = oct.records(max_size=2)
+
+
+@given(populations, st.data())
+def test_my_configuration(population: oct.Population, data: st.DataObject) -> None:
+    oct.check_invariants(_make_resolver, population.records, data=data)
+    oct.check_guards(omnicontact.MatchModel(), population.records)
+    score: oct.Accuracy = oct.accuracy(_make_resolver(), population)
+    assert 0.0 <= score.bcubed_f1 <= 1.0
+    try:
+        oct.check_idempotence(_make_resolver, population.records)
+    except oct.InvariantViolationError as error:
+        print(error.invariant, error.record_ids)

@@ -17,6 +17,19 @@ Once omnicontact is installed, Hypothesis also knows these strategies by type:
 :func:`populations` draws small populations of customers with known truth for property
 tests of identity resolution; :func:`synthetic_population` makes large seeded ones for
 benchmarks.
+
+The ``check_*`` functions test *your* resolver configuration against the guarantees the
+resolver makes (order independence, incremental = batch, idempotence, judgements and
+guards never violated, unmerge restores, ids change only through logged events); each
+raises :class:`~omnicontact.exceptions.InvariantViolationError` naming the invariant and
+the records. :func:`accuracy` scores customers against a population's known truth.
+
+>>> from hypothesis import given, strategies as st
+>>> from omnicontact.identity import GuardPolicy, MatchModel
+>>> model = MatchModel(guards=GuardPolicy(max_distinct={"email": 1}))
+>>> @given(oct.populations(max_size=4), st.data())
+... def test_my_configuration(population, data):
+...     oct.check_invariants(model, population.records, data=data)
 """
 
 from __future__ import annotations
@@ -29,7 +42,28 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "pip install 'omnicontact[hypothesis]'"
     ) from error
 
-from ._populations import Population, populations, synthetic_population, tangled_records
+from ..exceptions import InvariantViolationError
+from ._invariants import (
+    Accuracy,
+    ResolverFactory,
+    accuracy,
+    check_guards,
+    check_idempotence,
+    check_ids_logged,
+    check_incremental_equals_batch,
+    check_invariants,
+    check_judgements,
+    check_order_independence,
+    check_unmerge_restores,
+    score_partition,
+)
+from ._populations import (
+    Population,
+    populations,
+    records,
+    synthetic_population,
+    tangled_records,
+)
 from ._strategies import (
     DEFAULT_REGIONS,
     cases,
@@ -58,9 +92,21 @@ from ._strategies import (
 
 __all__ = [
     "DEFAULT_REGIONS",
+    "Accuracy",
+    "InvariantViolationError",
     "Population",
+    "ResolverFactory",
+    "accuracy",
     "cases",
     "channels",
+    "check_guards",
+    "check_idempotence",
+    "check_ids_logged",
+    "check_incremental_equals_batch",
+    "check_invariants",
+    "check_judgements",
+    "check_order_independence",
+    "check_unmerge_restores",
     "consent_ledgers",
     "consents",
     "contact_points",
@@ -81,6 +127,8 @@ __all__ = [
     "quiet_hours",
     "raw_emails",
     "raw_phones",
+    "records",
+    "score_partition",
     "social_handles",
     "synthetic_population",
     "tangled_records",

@@ -2,9 +2,10 @@
 
 A population is a set of people, each seen as several records on different channels (web
 account, phone call, till with a loyalty card, e-mail, CRM row) with the noise real data
-has: typos, swapped given and family names, missing fields, format variants of the same
-phone or e-mail, day/month swaps in dates of birth, household phones shared by several
-people, and junk placeholders such as ``test@test.com``. Each record's true person is
+has: typos, swapped given and family names, nicknames (Bob for Robert), missing fields,
+format variants of the same phone or e-mail, day/month swaps in dates of birth, a changed
+address after a move, household phones shared by several people, and junk placeholders
+such as ``test@test.com`` or ``0000000000``. Each record's true person is
 known, so accuracy can be measured.
 
 :func:`populations` is a Hypothesis strategy (it shrinks towards fewer, cleaner people);
@@ -16,17 +17,26 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import random
 from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
 import attrs
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from .._identifiers import ExternalId, Normalizer
 from ..identity import Record
+from ._strategies import identifiers
 
-__all__ = ["Population", "populations", "synthetic_population", "tangled_records"]
+__all__ = [
+    "Population",
+    "populations",
+    "records",
+    "synthetic_population",
+    "tangled_records",
+]
 
 T = TypeVar("T")
 
@@ -59,6 +69,13 @@ _CITIES = (
 )  # fmt: skip
 _DOMAINS = ("example.fr", "mail.fr", "post.com", "inbox.eu", "courriel.fr")
 _JUNK_EMAILS = ("test@test.com", "noreply@example.com", "none@none.com")
+_JUNK_PHONES = ("0000000000", "0123456789", "0611111111")
+_NICKNAMES = {
+    "Robert": "Bob", "Elizabeth": "Liz", "William": "Bill", "Katherine": "Kate",
+    "Michael": "Mike", "James": "Jim", "Daniel": "Dan", "Nicolas": "Nico",
+    "Thomas": "Tom", "Antoine": "Toto", "Sébastien": "Seb", "Isabelle": "Isa",
+    "Nathalie": "Nat", "François": "Fanfan", "Camille": "Cam", "Amandine": "Mandy",
+}  # fmt: skip
 _CHANNELS = ("web", "phone", "store", "email", "crm")
 _BASE_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -88,11 +105,17 @@ class _DrawSource:
         self._draw = draw
 
     def integer(self, low: int, high: int) -> int:
-        return int(self._draw(st.integers(low, high)))
+        return int(self._draw(_integers(low, high)))
 
     def chance(self, percent: int) -> bool:
         # Shrinks towards 0, that is towards "no": cleaner data.
-        return bool(self._draw(st.integers(0, 99)) >= 100 - percent)
+        return bool(self._draw(_integers(0, 99)) >= 100 - percent)
+
+
+@functools.lru_cache(maxsize=256)
+def _integers(low: int, high: int) -> st.SearchStrategy[int]:
+    """``st.integers(low, high)``, built and validated once per range."""
+    return st.integers(low, high)
 
 
 @attrs.frozen(kw_only=True)
@@ -122,6 +145,7 @@ class _Person:
     street: str
     postal_code: str
     city: str
+    moved_to: tuple[str, str, str] | None
     loyalty: str
     national_id: str
 
@@ -159,6 +183,10 @@ def _make_person(source: _Source, index: int, household: _Person | None) -> _Per
         street = f"{source.integer(1, 120)} {_pick(source, _STREETS)}"
         postal_code, city = _pick(source, _CITIES)
         landline = _phone(source, "01")
+    moved_to = None
+    if source.chance(15):
+        new_code, new_city = _pick(source, _CITIES)
+        moved_to = (f"{source.integer(1, 120)} {_pick(source, _STREETS)}", new_code, new_city)
     return _Person(
         id=f"p{index}",
         given=given,
@@ -170,6 +198,7 @@ def _make_person(source: _Source, index: int, household: _Person | None) -> _Per
         street=street,
         postal_code=postal_code,
         city=city,
+        moved_to=moved_to,
         loyalty=f"L{index:07d}",
         national_id=f"{1 if source.chance(50) else 2}{year % 100:02d}{index:010d}",
     )
@@ -177,7 +206,9 @@ def _make_person(source: _Source, index: int, household: _Person | None) -> _Per
 
 def _name_text(source: _Source, person: _Person, noise: int) -> str:
     given, family = person.given, person.family
-    if source.chance(noise):
+    if given in _NICKNAMES and source.chance(noise):
+        given = _NICKNAMES[given]
+    elif source.chance(noise):
         given = _typo(source, given)
     if source.chance(noise):
         family = _typo(source, family)
@@ -191,6 +222,25 @@ def _name_text(source: _Source, person: _Person, noise: int) -> str:
     if source.chance(noise // 2):  # swapped parts, written as "family given" without clue
         return f"{family} {given}"
     return f"{given} {family}"
+
+
+def _phone_variant(source: _Source, digits: str, junk: bool) -> str:
+    """One way of writing a French ``0X XX XX XX XX`` number, or a junk placeholder."""
+    if junk and source.chance(5):
+        return _pick(source, _JUNK_PHONES)
+    pairs = [digits[i : i + 2] for i in range(0, 10, 2)]
+    how = source.integer(0, 5)
+    if how == 1:
+        return f"+33 {digits[1]} {' '.join(pairs[1:])}"
+    if how == 2:
+        return ".".join(pairs)
+    if how == 3:
+        return " ".join(pairs)
+    if how == 4:
+        return f"0033{digits[1:]}"
+    if how == 5:
+        return f"+33 (0){digits[1]}-{'-'.join(pairs[1:])}"
+    return digits
 
 
 def _record(
@@ -234,19 +284,16 @@ def _record(
             if junk and source.chance(10):
                 text = _pick(source, _JUNK_EMAILS)
             elif source.chance(30):
-                text = text.upper() if source.chance(50) else f" <{text}> "
+                text = _pick(source, (text.upper(), f" <{text}> ", f"mailto:{text}", text.title()))
             add(normalizer.email, text)
         elif field == "mobile":
-            digits = person.mobile
-            if source.chance(50):
-                text = f"+33 {digits[1]} {digits[2:4]} {digits[4:6]} {digits[6:8]} {digits[8:]}"
-            else:
-                text = digits
-            add(normalizer.phone, text)
+            add(normalizer.phone, _phone_variant(source, person.mobile, junk))
         elif field == "landline":
-            add(normalizer.phone, person.landline)
+            add(normalizer.phone, _phone_variant(source, person.landline, junk))
         elif field == "address":
-            street = person.street
+            street, postal_code, city = person.street, person.postal_code, person.city
+            if person.moved_to is not None and source.chance(50):
+                street, postal_code, city = person.moved_to
             if source.chance(noise * 2):
                 for word, short in _STREET_VARIANTS.items():
                     street = street.replace(word, short)
@@ -255,8 +302,8 @@ def _record(
             add(
                 normalizer.address,
                 lines=street,
-                postal_code=person.postal_code,
-                locality=person.city,
+                postal_code=postal_code,
+                locality=city,
             )
         elif field == "loyalty":
             add(normalizer.external_id, ExternalId.LOYALTY_CARD, person.loyalty)
@@ -301,15 +348,15 @@ def _generate(
 @st.composite
 def _populations(
     draw: Any,
-    min_people: int,
-    max_people: int,
+    min_size: int,
+    max_size: int,
     max_records_per_person: int,
     noise: int,
     household_percent: int,
     junk: bool,
 ) -> Population:
     source = _DrawSource(draw)
-    people = source.integer(min_people, max_people)
+    people = source.integer(min_size, max_size)
     return _generate(
         source,
         people=people,
@@ -320,30 +367,74 @@ def _populations(
     )
 
 
+def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or value < low
+        or (high is not None and value > high)
+    ):
+        bound = f"in [{low}, {high}]" if high is not None else f">= {low}"
+        raise InvalidArgument(f"{name}={value!r} must be an integer {bound}")
+    return value
+
+
+def _sizes(
+    min_size: int | None, max_size: int | None, min_people: int | None, max_people: int | None
+) -> tuple[int, int]:
+    if min_people is not None:
+        if min_size is not None:
+            raise InvalidArgument("pass min_size or its old name min_people, not both")
+        min_size = min_people
+    if max_people is not None:
+        if max_size is not None:
+            raise InvalidArgument("pass max_size or its old name max_people, not both")
+        max_size = max_people
+    low = _check_int("min_size", 1 if min_size is None else min_size, 0)
+    high = _check_int("max_size", 6 if max_size is None else max_size, 0)
+    if high < low:
+        raise InvalidArgument(f"max_size={high} must be >= min_size={low}")
+    return low, high
+
+
 def populations(
     *,
-    min_people: int = 1,
-    max_people: int = 6,
+    min_size: int | None = None,
+    max_size: int | None = None,
     max_records_per_person: int = 3,
     noise: int = 15,
     household_percent: int = 25,
     junk: bool = True,
+    min_people: int | None = None,
+    max_people: int | None = None,
 ) -> st.SearchStrategy[Population]:
     """A strategy for :class:`Population` values of a few people with noisy records.
 
-    ``noise`` is a percentage steering typos, missing fields and format variants;
+    ``min_size``/``max_size`` bound the number of *people* (default 1 to 6), each seen in
+    1 to ``max_records_per_person`` records. ``noise`` is a percentage (0 to 50) steering
+    typos, nicknames, swapped names, missing fields and format variants;
     ``household_percent`` the chance that a person shares a family name, address and
-    landline with an earlier one; ``junk`` lets placeholder e-mails appear.
+    landline with an earlier one; ``junk`` lets placeholder e-mails and phones appear.
+    ``min_people``/``max_people`` are the older names of ``min_size``/``max_size``.
+    Invalid arguments raise :class:`hypothesis.errors.InvalidArgument` when the strategy
+    is first drawn from, as Hypothesis's own strategies do.
+
+    >>> from hypothesis import given
+    >>> @given(populations(max_size=3))
+    ... def test_truth_covers_every_record(population):
+    ...     assert set(population.truth) == {r.id for r in population.records}
     """
-    if not 0 <= min_people <= max_people:
-        raise ValueError("populations: need 0 <= min_people <= max_people")
-    if max_records_per_person < 1:
-        raise ValueError("populations: max_records_per_person must be >= 1")
-    if not 0 <= noise <= 50 or not 0 <= household_percent <= 100:
-        raise ValueError("populations: noise must be in [0, 50], household_percent in [0, 100]")
-    return _populations(
-        min_people, max_people, max_records_per_person, noise, household_percent, junk
-    )
+
+    def build() -> st.SearchStrategy[Population]:
+        low, high = _sizes(min_size, max_size, min_people, max_people)
+        _check_int("max_records_per_person", max_records_per_person, 1)
+        _check_int("noise", noise, 0, 50)
+        _check_int("household_percent", household_percent, 0, 100)
+        if not isinstance(junk, bool):
+            raise InvalidArgument(f"junk={junk!r} must be a bool")
+        return _populations(low, high, max_records_per_person, noise, household_percent, junk)
+
+    return st.deferred(build)
 
 
 def synthetic_population(
@@ -372,27 +463,42 @@ _TANGLED_NAMES = ("Ann Martin", "Anne Martin", "Bob Martin", "Cat Durand")
 _TANGLED_DOBS = (dt.date(1980, 1, 2), dt.date(1980, 2, 1), dt.date(1991, 7, 14))
 
 
+@functools.cache
+def _tangled_pools() -> dict[str, Any]:
+    """The tiny pools, parsed once, and the strategies that draw from them."""
+    normalizer = Normalizer(default_region="FR")
+    emails = tuple(normalizer.email(email) for email in _TANGLED_EMAILS)
+    phones = tuple(normalizer.phone(phone) for phone in _TANGLED_PHONES)
+    names = tuple(normalizer.name(name) for name in _TANGLED_NAMES)
+    dobs = tuple(normalizer.date_of_birth(dob) for dob in _TANGLED_DOBS)
+    return {
+        "emails": st.sets(st.sampled_from(emails), max_size=2),
+        "phones": st.sets(st.sampled_from(phones), max_size=2),
+        "name": st.none() | st.sampled_from(names),
+        "dobs": st.sets(st.sampled_from(dobs), max_size=2),
+        "source": st.sampled_from(_CHANNELS),
+        "hours": st.integers(0, 5),
+    }
+
+
 @st.composite
 def _tangled(draw: Any, min_size: int, max_size: int) -> tuple[Record, ...]:
-    normalizer = Normalizer(default_region="FR")
+    pools = _tangled_pools()
     count = draw(st.integers(min_size, max_size))
     records = []
     for index in range(count):
         identifiers: list[Any] = []
-        for email in draw(st.sets(st.sampled_from(_TANGLED_EMAILS), max_size=2)):
-            identifiers.append(normalizer.email(email))
-        for phone in draw(st.sets(st.sampled_from(_TANGLED_PHONES), max_size=2)):
-            identifiers.append(normalizer.phone(phone))
-        name = draw(st.none() | st.sampled_from(_TANGLED_NAMES))
+        identifiers.extend(sorted(draw(pools["emails"]), key=str))
+        identifiers.extend(sorted(draw(pools["phones"]), key=str))
+        name = draw(pools["name"])
         if name is not None:
-            identifiers.append(normalizer.name(name))
-        for dob in draw(st.sets(st.sampled_from(_TANGLED_DOBS), max_size=2)):
-            identifiers.append(normalizer.date_of_birth(dob))
+            identifiers.append(name)
+        identifiers.extend(sorted(draw(pools["dobs"]), key=str))
         records.append(
             Record(
                 id=f"t{index}",
-                source=draw(st.sampled_from(_CHANNELS)),
-                observed_at=_BASE_TIME + dt.timedelta(hours=draw(st.integers(0, 5))),
+                source=draw(pools["source"]),
+                observed_at=_BASE_TIME + dt.timedelta(hours=draw(pools["hours"])),
                 identifiers=identifiers,
             )
         )
@@ -407,6 +513,54 @@ def tangled_records(
     Nearly every pair shares something and many customers would break a guard, so these
     stress the identity graph: ordering, guards, judgements and unmerge.
     """
-    if not 0 <= min_size <= max_size:
-        raise ValueError("tangled_records: need 0 <= min_size <= max_size")
-    return _tangled(min_size, max_size)
+
+    def build() -> st.SearchStrategy[tuple[Record, ...]]:
+        low = _check_int("min_size", min_size, 0)
+        high = _check_int("max_size", max_size, 0)
+        if high < low:
+            raise InvalidArgument(f"max_size={high} must be >= min_size={low}")
+        return _tangled(low, high)
+
+    return st.deferred(build)
+
+
+_RECORD_IDS = st.from_regex(r"[a-z]{1,4}-[0-9]{1,6}", fullmatch=True)
+
+
+def records(
+    *,
+    min_size: int = 0,
+    max_size: int = 4,
+    sources: Sequence[str] = _CHANNELS,
+) -> st.SearchStrategy[Record]:
+    """A strategy for single :class:`~omnicontact.identity.Record` values.
+
+    Each record holds ``min_size`` to ``max_size`` identifiers of any kind (valid ones, in
+    several countries), comes from one of ``sources`` and is observed at an aware time.
+    For records that relate to each other, use :func:`populations` or
+    :func:`tangled_records`.
+    """
+
+    def build() -> st.SearchStrategy[Record]:
+        low = _check_int("min_size", min_size, 0)
+        high = _check_int("max_size", max_size, 0)
+        if high < low:
+            raise InvalidArgument(f"max_size={high} must be >= min_size={low}")
+        if isinstance(sources, str) or not sources:
+            raise InvalidArgument(f"sources={sources!r} must be a non-empty sequence")
+        for name in sources:
+            try:
+                Record(id="x", source=name, observed_at=_BASE_TIME)
+            except ValueError:
+                raise InvalidArgument(f"sources: {name!r} is not a valid source name") from None
+        return st.builds(
+            Record,
+            id=_RECORD_IDS,
+            source=st.sampled_from(tuple(dict.fromkeys(sources))),
+            observed_at=st.integers(0, 60 * 24 * 365 * 3).map(
+                lambda minutes: _BASE_TIME + dt.timedelta(minutes=minutes)
+            ),
+            identifiers=st.lists(identifiers(), min_size=low, max_size=high),
+        )
+
+    return st.deferred(build)
