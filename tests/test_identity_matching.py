@@ -243,7 +243,8 @@ class TestBlocking:
         )
         rules = {key.split(":", 1)[0] for key in model.blocking.keys(model.profile(record))}
         assert rules == {
-            "id", "family_dob", "given_dob", "phonetic_year", "name_postcode", "address_name"
+            "id", "family_dob", "given_dob", "phonetic_year", "name_postcode", "address_name",
+            "dob_postcode", "number_postcode",
         }  # fmt: skip
 
     def test_junk_values_make_no_keys(self) -> None:

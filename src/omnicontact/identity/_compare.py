@@ -212,12 +212,12 @@ def _jw(left: str, right: str) -> float:
     return float(JaroWinkler.similarity(left, right))
 
 
-def _given_close(a: str, b: str, sa: str, sb: str) -> bool:
+def _given_close(a: str, b: str, sa: str, sb: str, similarity: float | None) -> bool:
     if not a or not b:
         return False
     if len(a) == 1 or len(b) == 1:  # an initial
         return a[0] == b[0]
-    return sa == sb or nicknames_match(a, b) or _jw(a, b) >= 0.88
+    return sa == sb or nicknames_match(a, b) or (similarity or 0.0) >= 0.88
 
 
 def _name_level(a: NameFeatures, b: NameFeatures) -> int:
@@ -233,21 +233,35 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
     if sims and min(sims) >= 0.92 and (given_sim is not None and family_sim is not None):
         return 2
     family_close = bool(fa and fb and (sfa == sfb or (family_sim or 0.0) >= 0.88))
-    given_close = _given_close(ga, gb, sga, sgb)
+    given_close = _given_close(ga, gb, sga, sgb, given_sim)
     if family_close and given_close:
         return 3
-    if ga and fa and gb and fb and _jw(f"{ga} {fa}", f"{fb} {gb}") >= 0.92:
+    if (
+        ga
+        and fa
+        and gb
+        and fb
+        and JaroWinkler.similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92
+    ):
         return 3  # swapped parts with a typo
     if ga and gb and fa and fb:
         if given_close:
             return 5
         if family_close:
             return 6
+        if _crossed(ga, fb) or _crossed(fa, gb):
+            return 4  # one part written in the other field, the other part different
         return 7
     # A part is missing on one side: judge on the parts both records have.
     if given_close or family_close:
         return 4
+    if _crossed(ga, fb) or _crossed(fa, gb):
+        return 4  # one part written in the other field
     return 7
+
+
+def _crossed(part: str, other: str) -> bool:
+    return bool(part and other and len(part) > 1 and _jw(part, other) >= 0.92)
 
 
 def compare_names(a: Profile, b: Profile) -> int | None:
@@ -275,10 +289,17 @@ def compare_dobs(a: Profile, b: Profile) -> int | None:
     return min(_dob_level(x, y) for x in a.dobs for y in b.dobs)
 
 
+def _same_postcode(a: str, b: str) -> bool:
+    """Equal postal codes, or one typo apart (a digit changed or two swapped)."""
+    if not a or not b:
+        return False
+    return a == b or (len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) <= 1)
+
+
 def _address_level(a: tuple[str, str, str, str], b: tuple[str, str, str, str]) -> int:
     if a[0] == b[0]:
         return 0
-    same_area = bool((a[2] and a[2] == b[2]) or (a[3] and a[3] == b[3]))
+    same_area = _same_postcode(a[2], b[2]) or bool(a[3] and a[3] == b[3])
     if same_area and a[1] and b[1] and _jw(a[1], b[1]) >= 0.88:
         return 1
     if same_area:
