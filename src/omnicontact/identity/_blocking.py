@@ -12,8 +12,10 @@ catch the deterministic matches; keys on person data catch typos and swapped nam
 * ``address_name``: the street and postal code plus one phonetic name part;
 * ``dob_postcode``: the date of birth plus the postal code (catches records whose names
   both carry typos);
-* ``number_postcode``: the house number plus the postal code (catches a household's
-  records whose street name and personal data carry typos).
+* ``number_postcode``: the house number plus the postal code (catches records whose
+  street name and personal data all carry typos). Not on by default: in a large file
+  one house number in one postal code gathers hundreds of records. Turn it on with
+  ``Blocking(rules=BLOCKING_RULES)`` for data entered by hand (registers, surveys).
 
 Whether a block is over the size limit depends only on the records in it, so the
 candidate pairs, like the partition, are a function of the set of records.
@@ -28,7 +30,7 @@ import attrs
 from ..exceptions import InvalidValueError
 from ._compare import Profile
 
-__all__ = ["BLOCKING_RULES", "Blocking"]
+__all__ = ["BLOCKING_RULES", "DEFAULT_BLOCKING_RULES", "Blocking"]
 
 BLOCKING_RULES = (
     "id",
@@ -41,6 +43,9 @@ BLOCKING_RULES = (
     "number_postcode",
 )
 """The built-in blocking rules, by name."""
+
+DEFAULT_BLOCKING_RULES = tuple(rule for rule in BLOCKING_RULES if rule != "number_postcode")
+"""The rules used unless others are given: every built-in rule but ``number_postcode``."""
 
 
 def _rules(value: Any) -> tuple[str, ...]:
@@ -69,7 +74,7 @@ class Blocking:
     ('id', 'family_dob')
     """
 
-    rules: tuple[str, ...] = attrs.field(default=BLOCKING_RULES, converter=_rules)
+    rules: tuple[str, ...] = attrs.field(default=DEFAULT_BLOCKING_RULES, converter=_rules)
     max_block_size: int = attrs.field(default=1000, validator=_size)
 
     def keys(self, profile: Profile) -> frozenset[str]:

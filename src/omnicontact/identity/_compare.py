@@ -164,14 +164,9 @@ class Profile:
             elif isinstance(item, DateOfBirth):
                 dobs.append(item.value)
             elif isinstance(item, PostalAddress):
-                addresses.append(
-                    (
-                        item.key,
-                        item.street_key,
-                        (item.postal_code or "").replace(" ", ""),
-                        item.key.split("|")[2],
-                    )
-                )
+                key = item.key  # street|postal code|locality|country, folded once
+                street, postal_code, locality, _country = key.split("|")
+                addresses.append((key, street, postal_code, locality))
             elif isinstance(item, ExternalId) and item.namespace == ExternalId.NATIONAL_ID:
                 national_ids.append(item.value)
         self.signatures = frozenset(
@@ -250,7 +245,7 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
         if family_close:
             return 6
         if _crossed(ga, fb) or _crossed(fa, gb):
-            return 4  # one part written in the other field, the other part different
+            return 6  # one part written in the other field: no more than one part agreeing
         return 7
     # A part is missing on one side: judge on the parts both records have.
     if given_close or family_close:

@@ -493,7 +493,7 @@ def estimate(
         if i == j:
             continue
         left, right = profiles[i], profiles[j]
-        for row, compare in zip(counts, comparators):
+        for row, compare in zip(counts, comparators, strict=True):
             level = compare(left, right)
             if level is not None:
                 row[level] += 1

@@ -610,8 +610,10 @@ class Resolver:
             self._shared[key] = cached
         return cached
 
-    def _key_state(self, key: str) -> tuple[bool, bool]:
-        active = len(self._store.records_with_key(key)) <= self._model.blocking.max_block_size
+    def _key_state(self, key: str, holders: frozenset[str] | None = None) -> tuple[bool, bool]:
+        if holders is None:
+            holders = self._store.records_with_key(key)
+        active = len(holders) <= self._model.blocking.max_block_size
         shared = self._is_shared(key[3:]) if key.startswith("id:") else False
         return active, shared
 
@@ -679,8 +681,8 @@ class Resolver:
         new_profiles = {r: self._model.profile(record) for r, record in change.put.items()}
         for profile in new_profiles.values():
             touched |= self._keys(profile)
-        state_before = {key: self._key_state(key) for key in touched}
         holders_before = {key: store.records_with_key(key) for key in touched}
+        state_before = {key: self._key_state(key, holders_before[key]) for key in touched}
 
         # 2. change the facts
         for record_id in sorted(leaving):
