@@ -399,8 +399,9 @@ def main() -> None:
             print(
                 f"{dataset:<7} {tool:<12} {r['pairwise_p']:>7.4f} {r['pairwise_r']:>7.4f} "
                 f"{r['pairwise_f1']:>7.4f} {r['bcubed_p']:>7.4f} {r['bcubed_r']:>7.4f} "
-                f"{r['bcubed_f1']:>7.4f} {r['clusters']:>8} {r['seconds']:>7.2f} {r['cpu_s']:>7.2f} "
-                f"{r['training_s']:>7.2f} {r['rss_peak_mib']:>8.0f} {r['rss_before_mib']:>8.0f}"
+                f"{r['bcubed_f1']:>7.4f} {r['clusters']:>8} {r['seconds']:>7.2f} "
+                f"{r['cpu_s']:>7.2f} {r['training_s']:>7.2f} "
+                f"{r['rss_peak_mib']:>8.0f} {r['rss_before_mib']:>8.0f}"
             )
         if len(results) == 2:
             o, s = results["omnicontact"], results["splink"]
