@@ -256,12 +256,16 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
 
 
 def _crossed(part: str, other: str) -> bool:
-    return bool(part and other and len(part) > 1 and _jw(part, other) >= 0.92)
+    if not part or not other or len(part) == 1:
+        return False
+    return bool(JaroWinkler.similarity(part, other, score_cutoff=0.92))
 
 
 def compare_names(a: Profile, b: Profile) -> int | None:
     if not a.names or not b.names:
         return None
+    if len(a.names) == 1 and len(b.names) == 1:  # the common case, without a generator
+        return _name_level(a.names[0], b.names[0])
     return min(_name_level(x, y) for x in a.names for y in b.names)
 
 
@@ -281,6 +285,8 @@ def _dob_level(a: dt.date, b: dt.date) -> int:
 def compare_dobs(a: Profile, b: Profile) -> int | None:
     if not a.dobs or not b.dobs:
         return None
+    if len(a.dobs) == 1 and len(b.dobs) == 1:
+        return _dob_level(a.dobs[0], b.dobs[0])
     return min(_dob_level(x, y) for x in a.dobs for y in b.dobs)
 
 
@@ -305,6 +311,8 @@ def _address_level(a: tuple[str, str, str, str], b: tuple[str, str, str, str]) -
 def compare_addresses(a: Profile, b: Profile) -> int | None:
     if not a.addresses or not b.addresses:
         return None
+    if len(a.addresses) == 1 and len(b.addresses) == 1:
+        return _address_level(a.addresses[0], b.addresses[0])
     return min(_address_level(x, y) for x in a.addresses for y in b.addresses)
 
 
