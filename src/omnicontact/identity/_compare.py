@@ -150,17 +150,14 @@ class Profile:
         dobs: list[dt.date] = []
         addresses: list[tuple[str, str, str, str]] = []
         national_ids: list[str] = []
+        signatures: list[frozenset[str]] = []
         for item in record.identifiers:
             if isinstance(item, PersonName):
-                names.append(
-                    (
-                        item.given_key,
-                        item.family_key,
-                        soundex(item.given_key),
-                        soundex(item.family_key),
-                        item.key,
-                    )
-                )
+                given, family = item.given_key, item.family_key  # each folded once
+                s_given, s_family = soundex(given), soundex(family)
+                names.append((given, family, s_given, s_family, f"{given}|{family}"))
+                # what name_signature(item) gives, from the codes just computed
+                signatures.append(frozenset(code for code in (s_given, s_family) if code))
             elif isinstance(item, DateOfBirth):
                 dobs.append(item.value)
             elif isinstance(item, PostalAddress):
@@ -169,9 +166,7 @@ class Profile:
                 addresses.append((key, street, postal_code, locality))
             elif isinstance(item, ExternalId) and item.namespace == ExternalId.NATIONAL_ID:
                 national_ids.append(item.value)
-        self.signatures = frozenset(
-            name_signature(item) for item in record.identifiers if isinstance(item, PersonName)
-        )
+        self.signatures = frozenset(signatures)
         self.names = tuple(names)
         self.dobs = tuple(dobs)
         self.addresses = tuple(addresses)

@@ -620,10 +620,12 @@ class Resolver:
     def _values(self, record_id: str) -> Mapping[str, frozenset[str]]:
         record = self._require(record_id)
         guards = self._model.guards
+        limits = guards.max_distinct
         slots: dict[str, set[str]] = {}
         for item in record.identifiers:
-            if not guards.is_junk(item):
-                slots.setdefault(identifier_slot(item), set()).add(item.key)
+            slot = identifier_slot(item)
+            if slot in limits and not guards.is_junk(item):  # only capped slots are counted
+                slots.setdefault(slot, set()).add(item.key)
         return {slot: frozenset(keys) for slot, keys in slots.items()}
 
     def _anchor(self, members: Iterable[str]) -> str:
