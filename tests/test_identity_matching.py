@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from omnicontact import Normalizer
+from omnicontact import Normalizer, PersonName
 from omnicontact.exceptions import InvalidValueError
 from omnicontact.identity import (
+    BLOCKING_RULES,
     LEVELS,
     Blocking,
     Comparison,
@@ -109,6 +110,24 @@ class TestOtherLevels:
         assert levels(rec("a", base), rec("b", typo))["address"] == "street_fuzzy"
         assert levels(rec("a", base), rec("b", other))["address"] == "same_area"
 
+    def test_postcode_typo_is_same_area(self) -> None:
+        """Postal codes one typo apart (two digits swapped) put a street typo in street_fuzzy."""
+        base = N.address(lines="68 Lexcen Avenue", postal_code="7035", locality="Brisbane")
+        typo = N.address(lines="68 Lexcen Avnue", postal_code="7053", locality="Brisbne")
+        far = N.address(lines="68 Lexcen Avnue", postal_code="2910", locality="Brisbne")
+        assert levels(rec("a", base), rec("b", typo))["address"] == "street_fuzzy"
+        assert levels(rec("a", base), rec("b", far))["address"] == "different"
+
+    def test_name_part_in_the_other_field_still_agrees(self) -> None:
+        """A family name written in the given-name field counts as one part agreeing."""
+        a = rec("a", PersonName(given="Skvaril", family="Matthew"))
+        b = rec("b", PersonName(given="Anneliese", family="Skvaril"))
+        c = rec("c", PersonName(given="Anneliese", family="Martin"))
+        alone = rec("d", PersonName(given="Skvaril"))
+        assert levels(a, b)["name"] == "family_only"
+        assert levels(alone, b)["name"] == "partial"
+        assert levels(a, c)["name"] == "different"
+
     def test_national_id_levels(self) -> None:
         """One edit in a national id is its own level."""
         a = rec("a", N.external_id("national_id", "180037512345"))
@@ -159,6 +178,15 @@ class TestMatchModel:
         )
         assert common.comparisons[0].term_frequency_adjusted
         assert common.weight < rare.weight
+
+    def test_term_frequency_never_raises_a_weight(self) -> None:
+        """A value rarer than the exact level's average keeps the level's own weight."""
+        plain = MatchModel()
+        model = MatchModel(term_frequencies={"name": {"zephyr|quill": 1e-9}})
+        a, b = rec("a", N.name("Zephyr Quill")), rec("b", N.name("Zephyr Quill"))
+        tuned = model.evaluate(model.profile(a), model.profile(b))
+        assert not tuned.comparisons[0].term_frequency_adjusted
+        assert tuned.weight == plain.evaluate(plain.profile(a), plain.profile(b)).weight
 
     def test_invalid_parameters_name_the_field(self) -> None:
         """Bad comparisons, thresholds and rules raise errors that name the field."""
@@ -243,8 +271,29 @@ class TestBlocking:
         )
         rules = {key.split(":", 1)[0] for key in model.blocking.keys(model.profile(record))}
         assert rules == {
-            "id", "family_dob", "given_dob", "phonetic_year", "name_postcode", "address_name"
+            "id", "family_dob", "given_dob", "phonetic_year", "name_postcode", "address_name",
+            "dob_postcode",
         }  # fmt: skip
+
+    def test_house_number_rule_is_opt_in(self) -> None:
+        """number_postcode keys exist only when asked for, from the street's house number."""
+        address = N.address(lines="12 bis rue Pasteur", postal_code="75009", locality="Paris")
+        default = MatchModel()
+        full = MatchModel(blocking=Blocking(rules=BLOCKING_RULES))
+        assert not any(
+            key.startswith("number_postcode:")
+            for key in default.blocking.keys(default.profile(rec("a", address)))
+        )
+        assert "number_postcode:12|75009" in full.blocking.keys(full.profile(rec("a", address)))
+
+    def test_date_and_postcode_pair_records_with_two_name_typos(self) -> None:
+        """Records whose names both carry typos are still paired by date of birth and postcode."""
+        model = MatchModel()
+        address = N.address(lines="1 rue Pasteur", postal_code="75009", locality="Paris")
+        a = rec("a", N.name("Jean Dupont"), N.date_of_birth("01/02/1980"), address)
+        b = rec("b", N.name("Jaen Dpuont"), N.date_of_birth("01/02/1980"), address)
+        shared = model.blocking.keys(model.profile(a)) & model.blocking.keys(model.profile(b))
+        assert "dob_postcode:1980-02-01|75009" in shared
 
     def test_junk_values_make_no_keys(self) -> None:
         """Junk identifiers are not blocking keys."""

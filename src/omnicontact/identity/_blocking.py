@@ -9,7 +9,13 @@ catch the deterministic matches; keys on person data catch typos and swapped nam
 * ``phonetic_year``: the phonetic codes of both name parts (in either order) and the year
   of birth;
 * ``name_postcode``: the folded full name plus the postal code;
-* ``address_name``: the street and postal code plus one phonetic name part.
+* ``address_name``: the street and postal code plus one phonetic name part;
+* ``dob_postcode``: the date of birth plus the postal code (catches records whose names
+  both carry typos);
+* ``number_postcode``: the house number plus the postal code (catches records whose
+  street name and personal data all carry typos). Not on by default: in a large file
+  one house number in one postal code gathers hundreds of records. Turn it on with
+  ``Blocking(rules=BLOCKING_RULES)`` for data entered by hand (registers, surveys).
 
 Whether a block is over the size limit depends only on the records in it, so the
 candidate pairs, like the partition, are a function of the set of records.
@@ -24,10 +30,22 @@ import attrs
 from ..exceptions import InvalidValueError
 from ._compare import Profile
 
-__all__ = ["BLOCKING_RULES", "Blocking"]
+__all__ = ["BLOCKING_RULES", "DEFAULT_BLOCKING_RULES", "Blocking"]
 
-BLOCKING_RULES = ("id", "family_dob", "given_dob", "phonetic_year", "name_postcode", "address_name")
+BLOCKING_RULES = (
+    "id",
+    "family_dob",
+    "given_dob",
+    "phonetic_year",
+    "name_postcode",
+    "address_name",
+    "dob_postcode",
+    "number_postcode",
+)
 """The built-in blocking rules, by name."""
+
+DEFAULT_BLOCKING_RULES = tuple(rule for rule in BLOCKING_RULES if rule != "number_postcode")
+"""The rules used unless others are given: every built-in rule but ``number_postcode``."""
 
 
 def _rules(value: Any) -> tuple[str, ...]:
@@ -56,7 +74,7 @@ class Blocking:
     ('id', 'family_dob')
     """
 
-    rules: tuple[str, ...] = attrs.field(default=BLOCKING_RULES, converter=_rules)
+    rules: tuple[str, ...] = attrs.field(default=DEFAULT_BLOCKING_RULES, converter=_rules)
     max_block_size: int = attrs.field(default=1000, validator=_size)
 
     def keys(self, profile: Profile) -> frozenset[str]:
@@ -89,4 +107,20 @@ class Blocking:
                             for code in (s_given, s_family)
                             if code
                         )
+        postcodes = {address[2] for address in profile.addresses if address[2]}
+        if "dob_postcode" in rules:
+            keys.update(f"dob_postcode:{dob}|{code}" for dob in dobs for code in postcodes)
+        if "number_postcode" in rules:
+            for address in profile.addresses:
+                number = _house_number(address[1])
+                if number and address[2]:
+                    keys.add(f"number_postcode:{number}|{address[2]}")
         return frozenset(keys)
+
+
+def _house_number(street: str) -> str | None:
+    """The first word of a folded street line made of digits (``12`` in ``12 rue …``)."""
+    for word in street.split():
+        if word.isdigit():
+            return word
+    return None

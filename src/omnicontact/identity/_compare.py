@@ -150,33 +150,23 @@ class Profile:
         dobs: list[dt.date] = []
         addresses: list[tuple[str, str, str, str]] = []
         national_ids: list[str] = []
+        signatures: list[frozenset[str]] = []
         for item in record.identifiers:
             if isinstance(item, PersonName):
-                names.append(
-                    (
-                        item.given_key,
-                        item.family_key,
-                        soundex(item.given_key),
-                        soundex(item.family_key),
-                        item.key,
-                    )
-                )
+                given, family = item.given_key, item.family_key  # each folded once
+                s_given, s_family = soundex(given), soundex(family)
+                names.append((given, family, s_given, s_family, f"{given}|{family}"))
+                # what name_signature(item) gives, from the codes just computed
+                signatures.append(frozenset(code for code in (s_given, s_family) if code))
             elif isinstance(item, DateOfBirth):
                 dobs.append(item.value)
             elif isinstance(item, PostalAddress):
-                addresses.append(
-                    (
-                        item.key,
-                        item.street_key,
-                        (item.postal_code or "").replace(" ", ""),
-                        item.key.split("|")[2],
-                    )
-                )
+                key = item.key  # street|postal code|locality|country, folded once
+                street, postal_code, locality, _country = key.split("|")
+                addresses.append((key, street, postal_code, locality))
             elif isinstance(item, ExternalId) and item.namespace == ExternalId.NATIONAL_ID:
                 national_ids.append(item.value)
-        self.signatures = frozenset(
-            name_signature(item) for item in record.identifiers if isinstance(item, PersonName)
-        )
+        self.signatures = frozenset(signatures)
         self.names = tuple(names)
         self.dobs = tuple(dobs)
         self.addresses = tuple(addresses)
@@ -212,12 +202,12 @@ def _jw(left: str, right: str) -> float:
     return float(JaroWinkler.similarity(left, right))
 
 
-def _given_close(a: str, b: str, sa: str, sb: str) -> bool:
+def _given_close(a: str, b: str, sa: str, sb: str, similarity: float | None) -> bool:
     if not a or not b:
         return False
     if len(a) == 1 or len(b) == 1:  # an initial
         return a[0] == b[0]
-    return sa == sb or nicknames_match(a, b) or _jw(a, b) >= 0.88
+    return sa == sb or nicknames_match(a, b) or (similarity or 0.0) >= 0.88
 
 
 def _name_level(a: NameFeatures, b: NameFeatures) -> int:
@@ -233,26 +223,44 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
     if sims and min(sims) >= 0.92 and (given_sim is not None and family_sim is not None):
         return 2
     family_close = bool(fa and fb and (sfa == sfb or (family_sim or 0.0) >= 0.88))
-    given_close = _given_close(ga, gb, sga, sgb)
+    given_close = _given_close(ga, gb, sga, sgb, given_sim)
     if family_close and given_close:
         return 3
-    if ga and fa and gb and fb and _jw(f"{ga} {fa}", f"{fb} {gb}") >= 0.92:
+    if (
+        ga
+        and fa
+        and gb
+        and fb
+        and JaroWinkler.similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92
+    ):
         return 3  # swapped parts with a typo
     if ga and gb and fa and fb:
         if given_close:
             return 5
         if family_close:
             return 6
+        if _crossed(ga, fb) or _crossed(fa, gb):
+            return 6  # one part written in the other field: no more than one part agreeing
         return 7
     # A part is missing on one side: judge on the parts both records have.
     if given_close or family_close:
         return 4
+    if _crossed(ga, fb) or _crossed(fa, gb):
+        return 4  # one part written in the other field
     return 7
+
+
+def _crossed(part: str, other: str) -> bool:
+    if not part or not other or len(part) == 1:
+        return False
+    return bool(JaroWinkler.similarity(part, other, score_cutoff=0.92))
 
 
 def compare_names(a: Profile, b: Profile) -> int | None:
     if not a.names or not b.names:
         return None
+    if len(a.names) == 1 and len(b.names) == 1:  # the common case, without a generator
+        return _name_level(a.names[0], b.names[0])
     return min(_name_level(x, y) for x in a.names for y in b.names)
 
 
@@ -272,13 +280,22 @@ def _dob_level(a: dt.date, b: dt.date) -> int:
 def compare_dobs(a: Profile, b: Profile) -> int | None:
     if not a.dobs or not b.dobs:
         return None
+    if len(a.dobs) == 1 and len(b.dobs) == 1:
+        return _dob_level(a.dobs[0], b.dobs[0])
     return min(_dob_level(x, y) for x in a.dobs for y in b.dobs)
+
+
+def _same_postcode(a: str, b: str) -> bool:
+    """Equal postal codes, or one typo apart (a digit changed or two swapped)."""
+    if not a or not b:
+        return False
+    return a == b or (len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) <= 1)
 
 
 def _address_level(a: tuple[str, str, str, str], b: tuple[str, str, str, str]) -> int:
     if a[0] == b[0]:
         return 0
-    same_area = bool((a[2] and a[2] == b[2]) or (a[3] and a[3] == b[3]))
+    same_area = _same_postcode(a[2], b[2]) or bool(a[3] and a[3] == b[3])
     if same_area and a[1] and b[1] and _jw(a[1], b[1]) >= 0.88:
         return 1
     if same_area:
@@ -289,6 +306,8 @@ def _address_level(a: tuple[str, str, str, str], b: tuple[str, str, str, str]) -
 def compare_addresses(a: Profile, b: Profile) -> int | None:
     if not a.addresses or not b.addresses:
         return None
+    if len(a.addresses) == 1 and len(b.addresses) == 1:
+        return _address_level(a.addresses[0], b.addresses[0])
     return min(_address_level(x, y) for x in a.addresses for y in b.addresses)
 
 

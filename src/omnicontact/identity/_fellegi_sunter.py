@@ -4,8 +4,10 @@ A pair of records is scored by adding, to the prior log-odds that two random rec
 one customer, the weight ``log2(m / u)`` of the level each comparison falls into, where
 ``m`` is the chance of that level for two records of one customer and ``u`` for two
 records of different customers. A missing value weighs 0. The exact level of a comparison
-uses the value's own frequency as ``u`` when term frequencies are known, so sharing a rare
-surname counts for more than sharing ``Martin``.
+uses the value's own frequency as ``u`` when term frequencies are known and the value is
+more common than the level's average, so sharing ``Martin`` counts for less than sharing
+a rarer surname. Frequencies only ever lower a weight: a value seen twice in a data set is
+often one person seen twice, so its frequency says little about chance agreement.
 
 Parameters can be set by hand (the defaults need no training) or estimated from the user's
 unlabelled records with :func:`estimate`: ``u`` from random pairs, ``m`` and the prior by
@@ -346,7 +348,7 @@ class MatchModel:
             if level == 0 and comparison.term_frequency and table:
                 common = set(exact_values(field, left)) & set(exact_values(field, right))
                 frequency = min((table[value] for value in common if value in table), default=None)
-                if frequency is not None:
+                if frequency is not None and frequency > comparison.u[0]:
                     weight = math.log2(comparison.m[0] / frequency)
                     adjusted = True
             name = comparison.levels[level]
@@ -454,7 +456,7 @@ def estimate(
     model: MatchModel | None = None,
     *,
     seed: int = 0,
-    u_pairs: int = 200_000,
+    u_pairs: int = 50_000,
     em_pairs: int = 200_000,
     iterations: int = 25,
 ) -> MatchModel:
@@ -484,13 +486,17 @@ def estimate(
         return model
     # u from random pairs
     counts = [[0] * len(row) for row in u]
+    comparators = [COMPARATORS[c.field] for c in model.comparisons]
+    draw = rng.random
     for _ in range(u_pairs):
-        i, j = rng.randrange(n), rng.randrange(n)
+        i, j = int(draw() * n), int(draw() * n)
         if i == j:
             continue
-        for index, level in enumerate(_levels(model, profiles[i], profiles[j])):
+        left, right = profiles[i], profiles[j]
+        for row, compare in zip(counts, comparators, strict=True):
+            level = compare(left, right)
             if level is not None:
-                counts[index][level] += 1
+                row[level] += 1
     for index, row in enumerate(counts):
         seen = sum(row)
         if seen >= 100:

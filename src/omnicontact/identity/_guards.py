@@ -91,8 +91,8 @@ class GuardPolicy:
         factory=lambda: {
             "email": 6,
             "phone": 6,
-            "date_of_birth": 2,
-            "external_id:national_id": 1,
+            "date_of_birth": 3,
+            "external_id:national_id": 3,
         },
         converter=_limits,
     )

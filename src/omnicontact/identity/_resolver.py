@@ -623,18 +623,22 @@ class Resolver:
             self._shared[key] = cached
         return cached
 
-    def _key_state(self, key: str) -> tuple[bool, bool]:
-        active = len(self._store.records_with_key(key)) <= self._model.blocking.max_block_size
+    def _key_state(self, key: str, holders: frozenset[str] | None = None) -> tuple[bool, bool]:
+        if holders is None:
+            holders = self._store.records_with_key(key)
+        active = len(holders) <= self._model.blocking.max_block_size
         shared = self._is_shared(key[3:]) if key.startswith("id:") else False
         return active, shared
 
     def _values(self, record_id: str) -> Mapping[str, frozenset[str]]:
         record = self._require(record_id)
         guards = self._model.guards
+        limits = guards.max_distinct
         slots: dict[str, set[str]] = {}
         for item in record.identifiers:
-            if not guards.is_junk(item):
-                slots.setdefault(identifier_slot(item), set()).add(item.key)
+            slot = identifier_slot(item)
+            if slot in limits and not guards.is_junk(item):  # only capped slots are counted
+                slots.setdefault(slot, set()).add(item.key)
         return {slot: frozenset(keys) for slot, keys in slots.items()}
 
     def _anchor(self, members: Iterable[str]) -> str:
@@ -692,8 +696,8 @@ class Resolver:
         new_profiles = {r: self._model.profile(record) for r, record in change.put.items()}
         for profile in new_profiles.values():
             touched |= self._keys(profile)
-        state_before = {key: self._key_state(key) for key in touched}
         holders_before = {key: store.records_with_key(key) for key in touched}
+        state_before = {key: self._key_state(key, holders_before[key]) for key in touched}
 
         # 2. change the facts
         for record_id in sorted(leaving):

