@@ -69,6 +69,23 @@ SCHEMA: tuple[str, ...] = (
 MIGRATIONS: dict[int, tuple[str, ...]] = {}
 
 _RECORD_CACHE_LIMIT = 200_000
+_EDGE_CACHE_LIMIT = 20_000  # records whose decoded edges are kept
+_CONTACT_CACHE_LIMIT = 10_000
+
+# Decoded contacts by their document text. Contacts are immutable values, so the same text
+# always decodes to the same contact and this cache never needs invalidating; it spares a
+# timeline read the cost of validating every contact again. Bounded: cleared when full.
+_CONTACTS: dict[str, Contact] = {}
+
+
+def _contact(doc: str) -> Contact:
+    contact = _CONTACTS.get(doc)
+    if contact is None:
+        contact = loads(doc, Contact)
+        if len(_CONTACTS) >= _CONTACT_CACHE_LIMIT:
+            _CONTACTS.clear()
+        _CONTACTS[doc] = contact
+    return contact
 
 
 def timestamp(value: dt.datetime) -> str:
@@ -92,6 +109,10 @@ class SqlStore:
         self._seen_changes: int | None = None
         self._listeners: list[Callable[[], None]] = []
         self._records: dict[str, Record | None] = {}
+        # Decoded pair evidence per record, kept like ``_records``: used inside transactions
+        # only (the change counter read when one begins says whether another process wrote),
+        # updated by our own writes, dropped on rollback or outside change.
+        self._edges: dict[str, dict[str, PairEvidence]] = {}
         self._sql_cache: dict[str, str] = {}
         self._ready = False
         self._migrate()
@@ -187,6 +208,7 @@ class SqlStore:
 
     def _invalidate(self) -> None:
         self._records.clear()
+        self._edges.clear()
         for callback in list(self._listeners):
             callback()
 
@@ -278,8 +300,17 @@ class SqlStore:
     # --------------------------------------------------------------------------- edges
 
     def edges_of(self, record_id: str) -> Mapping[str, PairEvidence]:
+        cached = self._edges.get(record_id) if self._depth else None
+        if cached is not None:
+            return dict(cached)
         rows = self._rows("SELECT b, doc FROM oc_edges WHERE a = ?", (record_id,))
-        return {other: loads(doc, PairEvidence) for other, doc in rows}
+        edges = {other: loads(doc, PairEvidence) for other, doc in rows}
+        if self._depth:
+            if len(self._edges) >= _EDGE_CACHE_LIMIT:
+                self._edges.clear()
+            self._edges[record_id] = edges
+            return dict(edges)
+        return edges
 
     def put_edge(self, evidence: PairEvidence) -> None:
         doc = dumps(evidence)
@@ -289,12 +320,17 @@ class SqlStore:
                 " ON CONFLICT (a, b) DO UPDATE SET doc = excluded.doc",
                 (a, b, doc),
             )
+            if a in self._edges:
+                self._edges[a][b] = evidence
 
     def delete_edge(self, left: str, right: str) -> None:
         self._write(
             "DELETE FROM oc_edges WHERE (a = ? AND b = ?) OR (a = ? AND b = ?)",
             (left, right, right, left),
         )
+        for a, b in ((left, right), (right, left)):
+            if a in self._edges:
+                self._edges[a].pop(b, None)
 
     def all_edges(self) -> Iterator[PairEvidence]:
         rows = self._rows("SELECT doc FROM oc_edges WHERE a < b ORDER BY a, b")
@@ -438,7 +474,7 @@ class SqlStore:
 
     def get_contact(self, contact_id: str) -> Contact | None:
         rows = self._rows("SELECT doc FROM oc_contacts WHERE id = ?", (contact_id,))
-        return loads(rows[0][0], Contact) if rows else None
+        return _contact(rows[0][0]) if rows else None
 
     def delete_contact(self, contact_id: str) -> None:
         self._write("DELETE FROM oc_contacts WHERE id = ?", (contact_id,))
@@ -452,7 +488,7 @@ class SqlStore:
             " WHERE a.customer_id = ? ORDER BY c.occurred_at, c.id",
             (customer_id,),
         )
-        return [loads(row[0], Contact) for row in rows]
+        return [_contact(row[0]) for row in rows]
 
     # --------------------------------------------------------------------------- cases
 
