@@ -12,6 +12,7 @@ connection last saw it tells its listeners (the resolver drops its caches) befor
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -93,7 +94,7 @@ def timestamp(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class SqlStore:
+class SqlStore(abc.ABC):
     """An identity and contact store on a DB-API connection (see the module docstring).
 
     Subclasses open the connection and say how to lock; every method here is plain SQL.
@@ -120,8 +121,9 @@ class SqlStore:
 
     # ------------------------------------------------------------------- dialect hooks
 
+    @abc.abstractmethod
     def _begin(self) -> None:
-        raise NotImplementedError
+        """Start a transaction holding the store-wide writer lock."""
 
     def _commit(self) -> None:
         self._conn.execute("COMMIT")
@@ -129,8 +131,9 @@ class SqlStore:
     def _rollback(self) -> None:
         self._conn.execute("ROLLBACK")
 
+    @abc.abstractmethod
     def _table_exists(self, name: str) -> bool:
-        raise NotImplementedError
+        """Whether the database holds a table called ``name``."""
 
     def close(self) -> None:
         """Close the database connection."""
