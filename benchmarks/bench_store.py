@@ -70,16 +70,7 @@ def bench_timeline(name: str, store: CustomerStore, size: int = 1000) -> None:
         )
         for i in range(size)
     ]
-    # The read is what is measured. The set-up stores the contacts and assigns them to one
-    # customer directly: through the resolver, contacts that all carry one address make a
-    # clique of pair evidence whose ingest cost grows with the square of the customer's
-    # contacts (see docs/explanation/persistence.md).
-    workspace.ingest(made[:1])
-    first = workspace.customer_of(made[0].id)
-    with store.transaction():
-        for contact in made[1:]:
-            store.put_contact(contact)
-        store.assign(first, [contact.id for contact in made[1:]])
+    workspace.ingest(made)
     customer = workspace.customer_of(Contact.derive_id("email", "t0"))
     samples = []
     for _ in range(50):

@@ -238,11 +238,29 @@ class TestWorkspace:
         for customer in retired:
             assert [c.id for c in ws.timeline(customer)][:2] == [first.id, second.id]
 
+    def test_repeat_contacts_share_one_identity_record(self, store: CustomerStore) -> None:
+        """Contacts with the same channel and identifiers feed one record, whatever order
+        they arrive in; the timeline still lists every contact."""
+        ws = Workspace(store, clock=lambda: T0)
+        later, earlier = (
+            contact(f"m{i}", hours, N.email("ann@x.fr")) for i, hours in [(1, 5), (2, 1)]
+        )
+        ws.ingest([later, earlier])
+        assert ws.record_of(later.id) == ws.record_of(earlier.id)
+        assert store.count_records() == 1
+        record = store.get_record(ws.record_of(later.id))
+        assert record is not None
+        assert record.observed_at == earlier.occurred_at
+        customer = ws.customer_of(later.id)
+        assert [c.id for c in ws.timeline(customer)] == [earlier.id, later.id]
+
     def test_unmerge_splits_the_timelines(self, store: CustomerStore) -> None:
         """Judging two merged customers different splits their timelines again."""
         ws = Workspace(store, clock=lambda: T0)
         email, call, visit = _sample(ws)
-        ws.resolver.remove_identifier(call.id, N.phone("0612345678"), reason="wrong number")
+        ws.resolver.remove_identifier(
+            ws.record_of(call.id), N.phone("0612345678"), reason="wrong number"
+        )
         assert ws.customer_of(visit.id) != ws.customer_of(email.id)
         assert [c.id for c in ws.timeline(ws.customer_of(email.id))] == [email.id, call.id]
         assert [c.id for c in ws.timeline(ws.customer_of(visit.id))] == [visit.id]
@@ -400,6 +418,24 @@ class TestSQLiteFile:
         connection.close()
         with pytest.raises(StoreVersionError, match="version 99 is newer"):
             SQLiteStore(path)
+
+    def test_version_1_store_is_migrated(self, tmp_path: Path) -> None:
+        """A store written before contacts linked to shared records opens migrated: each old
+        contact keeps its own record, and its timeline reads as before."""
+        path = tmp_path / "s.sqlite3"
+        ws = Workspace(SQLiteStore(path), clock=lambda: T0)
+        first = contact("m1", 0, N.email("ann@x.fr"))
+        ws.ingest([first])
+        ws.close()
+        with sqlite3.connect(path) as connection:  # back to the version 1 layout
+            connection.execute("DROP INDEX oc_contacts_record")
+            connection.execute("ALTER TABLE oc_contacts DROP COLUMN record_id")
+            connection.execute("UPDATE oc_schema SET version = 1")
+        connection.close()
+        store = SQLiteStore(path)
+        assert store.schema_version == 2
+        assert store.record_of_contact(first.id) == first.id
+        store.close()
 
     def test_two_connections_see_each_others_writes(self, tmp_path: Path) -> None:
         """Two workspaces on one file build the customers one workspace would build."""

@@ -64,17 +64,20 @@ def _partition(workspace: Workspace) -> dict[str, frozenset[str]]:
 
 
 def _assert_consistent(store: CustomerStore) -> None:
-    """Every stored contact has its record and customer, and nothing else is stored."""
+    """Every stored contact feeds a stored record, every record is fed by a contact and
+    belongs to exactly one customer, and nothing else is stored."""
     record_ids = set(store.record_ids())
-    assert store.count_contacts() == len(record_ids)
     seen: set[str] = set()
     for customer_id in store.customer_ids():
         members = store.members(customer_id)
         assert not members & seen
         seen |= members
     assert seen == record_ids
+    assert len(store.contact_ids_of_records(record_ids)) == store.count_contacts()
     for record_id in record_ids:
-        assert store.get_contact(record_id) is not None
+        fed_by = store.contact_ids_of_records([record_id])
+        assert fed_by
+        assert all(store.get_contact(contact_id) is not None for contact_id in fed_by)
     added = [e for e in store.events() if e.kind.value == "record_added"]
     assert len(added) == len(record_ids)
 

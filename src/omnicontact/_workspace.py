@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from ._model import (
     Preferences,
     aware,
 )
-from .exceptions import InvalidValueError, OmnicontactError, StoreError
+from .exceptions import InvalidValueError, OmnicontactError, StoreError, UnknownRecordError
 from .identity._fellegi_sunter import MatchModel, Outcome, PairEvidence
 from .identity._golden import GoldenRecord, SurvivorshipPolicy
 from .identity._record import Record
@@ -170,6 +171,23 @@ def _line(contact: Contact, when: Callable[[dt.datetime], str]) -> str:
     return f"{when(contact.occurred_at)} {arrow} {contact.channel:<7} {what}"
 
 
+_RECORD_NAMESPACE = uuid.UUID("0d3f3d5e-8f0a-4b7e-9a59-53c1e0a4b2c7")
+
+
+def identity_record_id(contact: Contact) -> str:
+    """The identity record a contact feeds: one per channel and set of identifiers.
+
+    Contacts that show the resolver nothing new (the same customer writing again from the
+    same address) share a record, so a customer's identity graph grows with the ways they
+    are seen, not with how often. A contact with no identifier is its own record.
+    """
+    if not contact.identifiers:
+        return contact.id
+    signature = sorted(f"{item.kind.value}:{item.key}" for item in contact.identifiers)
+    text = "\x1f".join([contact.channel, *signature])
+    return f"rec-{uuid.uuid5(_RECORD_NAMESPACE, text)}"
+
+
 class Workspace:
     """A customer base: contacts, identities, cases, consents and preferences in one store.
 
@@ -285,20 +303,38 @@ class Workspace:
 
     def _ingest_one(self, contact: Contact, *, reason: str) -> str | None:
         with self._store.transaction():
-            if not self._store.put_contact(contact):
+            record_id = identity_record_id(contact)
+            if not self._store.put_contact(contact, record_id=record_id):
                 return None
-            resolution = self._resolver.resolve(
-                Record.from_contact(contact), reason=reason or f"contact on {contact.channel}"
-            )
+            why = reason or f"contact on {contact.channel}"
+            known = self._store.get_record(record_id)
+            if known is None:
+                record = attrs.evolve(Record.from_contact(contact), id=record_id)
+                customer_id = self._resolver.resolve(record, reason=why).customer_id
+            elif contact.occurred_at < known.observed_at:
+                # A record is as old as its earliest contact, whatever order they arrive in
+                # (the record's time chooses customer ids).
+                record = attrs.evolve(known, observed_at=contact.occurred_at)
+                customer_id = self._resolver.resolve(record, reason=why).customer_id
+            else:
+                customer_id = self._resolver.customer_of(record_id)
             if contact.case_id is not None:
                 self._attach(contact, contact.case_id)
-            return resolution.customer_id
+            return customer_id
 
     # -------------------------------------------------------------------------- queries
 
+    def record_of(self, contact_id: str) -> str:
+        """The identity record a stored contact feeds (one per channel and set of
+        identifiers): the id to give the resolver to remove an identifier, judge or explain."""
+        record_id = self._store.record_of_contact(contact_id)
+        if record_id is None:
+            raise UnknownRecordError(f"no stored contact {contact_id!r}")
+        return record_id
+
     def customer_of(self, contact_id: str) -> str:
         """The id of the customer a contact belongs to."""
-        return self._resolver.customer_of(contact_id)
+        return self._resolver.customer_of(self.record_of(contact_id))
 
     def customer_ids(self) -> list[str]:
         """Every live customer id, sorted."""
@@ -325,7 +361,8 @@ class Workspace:
             golden = self._resolver.golden_record(live, self._survivorship)
             by_id = {contact.id: contact for contact in contacts}
             summaries = []
-            for case_id in sorted(self._store.case_ids_of_contacts(members)):
+            contact_ids = self._store.contact_ids_of_records(members)
+            for case_id in sorted(self._store.case_ids_of_contacts(contact_ids)):
                 case = self._store.get_case(case_id)
                 if case is None or not case.is_open:
                     continue
@@ -569,27 +606,30 @@ class Workspace:
         with self._store.transaction():
             live = self._resolver.canonical_id(customer_id)
             members = self._store.members(live)
+            erased = set(self._store.contact_ids_of_records(members))
             keys: set[str] = set()
             for record_id in members:
                 record = self._store.get_record(record_id)
                 if record is not None:
                     keys.update(identifier.key for identifier in record.identifiers)
-                contact = self._store.get_contact(record_id)
+            for contact_id in erased:
+                contact = self._store.get_contact(contact_id)
                 if contact is not None:
                     keys.update(identifier.key for identifier in contact.identifiers)
-            for case_id in sorted(self._store.case_ids_of_contacts(members)):
+            for case_id in sorted(self._store.case_ids_of_contacts(erased)):
                 case = self._store.get_case(case_id)
                 if case is None:
                     continue
-                left = tuple(e for e in case.contacts if e.contact_id not in members)
+                left = tuple(e for e in case.contacts if e.contact_id not in erased)
                 if left:
                     self._store.put_case(attrs.evolve(case, contacts=left))
                 else:
                     self._store.delete_case(case_id)
-                gone = tuple(sorted(e.contact_id for e in case.contacts if e.contact_id in members))
+                gone = tuple(sorted(e.contact_id for e in case.contacts if e.contact_id in erased))
                 self._log_case(CaseEventKind.ERASED, (case_id,), gone, reason or "erasure")
+            for contact_id in sorted(erased):
+                self._store.delete_contact(contact_id)
             for record_id in sorted(members):
-                self._store.delete_contact(record_id)
                 self._store.delete_preferences(record_id)
             self._store.delete_consents(keys)
             self._resolver.forget_customer(live, reason=reason)

@@ -43,6 +43,8 @@ class MemoryStore:
         self._events: list[Event] = []
         self._contacts: dict[str, Contact] = {}
         self._contact_keys: dict[tuple[str, str], str] = {}
+        self._contact_record: dict[str, str] = {}
+        self._record_contacts: dict[str, set[str]] = {}
         self._cases: dict[str, Case] = {}
         self._case_of: dict[str, set[str]] = {}
         self._case_events: list[CaseEvent] = []
@@ -271,15 +273,26 @@ class MemoryStore:
 
     # ------------------------------------------------------------------------------ contacts
 
-    def put_contact(self, contact: Contact) -> bool:
+    def put_contact(self, contact: Contact, *, record_id: str | None = None) -> bool:
         key = contact.dedupe_key
         if contact.id in self._contacts or key in self._contact_keys:
             return False
+        record = record_id or contact.id
         self._remember(self._contacts, contact.id)
         self._remember(self._contact_keys, key)
+        self._remember(self._contact_record, contact.id)
+        self._remember(self._record_contacts, record)
         self._contacts[contact.id] = contact
         self._contact_keys[key] = contact.id
+        self._contact_record[contact.id] = record
+        self._record_contacts.setdefault(record, set()).add(contact.id)
         return True
+
+    def record_of_contact(self, contact_id: str) -> str | None:
+        return self._contact_record.get(contact_id)
+
+    def contact_ids_of_records(self, record_ids: Iterable[str]) -> list[str]:
+        return sorted(c for r in set(record_ids) for c in self._record_contacts.get(r, ()))
 
     def get_contact(self, contact_id: str) -> Contact | None:
         return self._contacts.get(contact_id)
@@ -292,12 +305,22 @@ class MemoryStore:
         self._remember(self._contact_keys, contact.dedupe_key)
         del self._contacts[contact_id]
         self._contact_keys.pop(contact.dedupe_key, None)
+        record = self._contact_record.get(contact_id)
+        if record is not None:
+            self._remember(self._contact_record, contact_id)
+            self._remember(self._record_contacts, record)
+            del self._contact_record[contact_id]
+            holders = self._record_contacts.get(record, set()) - {contact_id}
+            if holders:
+                self._record_contacts[record] = holders
+            else:
+                self._record_contacts.pop(record, None)
 
     def count_contacts(self) -> int:
         return len(self._contacts)
 
     def contacts_of_customer(self, customer_id: str) -> list[Contact]:
-        found = [self._contacts[r] for r in self.members(customer_id) if r in self._contacts]
+        found = [self._contacts[c] for c in self.contact_ids_of_records(self.members(customer_id))]
         return sorted(found, key=lambda c: (c.occurred_at, c.id))
 
     # --------------------------------------------------------------------------------- cases

@@ -84,12 +84,19 @@ class ContactStore(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
     # contacts (a contact's id is also its record's id)
-    def put_contact(self, contact: Contact) -> bool:
-        """Store ``contact``; ``False`` (and nothing written) if its event is already stored."""
+    def put_contact(self, contact: Contact, *, record_id: str | None = None) -> bool:
+        """Store ``contact``, linked to the identity record ``record_id`` (its own id by
+        default); ``False`` (and nothing written) if its event is already stored."""
 
     def get_contact(self, contact_id: str) -> Contact | None: ...
     def delete_contact(self, contact_id: str) -> None: ...
     def count_contacts(self) -> int: ...
+    def record_of_contact(self, contact_id: str) -> str | None:
+        """The identity record a stored contact is linked to."""
+
+    def contact_ids_of_records(self, record_ids: Iterable[str]) -> list[str]:
+        """The ids of the contacts linked to any of ``record_ids``, sorted."""
+
     def contacts_of_customer(self, customer_id: str) -> list[Contact]:
         """The contacts whose records belong to ``customer_id`` (a live id), oldest first."""
 

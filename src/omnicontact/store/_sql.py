@@ -28,7 +28,7 @@ from ..identity._record import Record
 
 __all__ = ["SCHEMA_VERSION", "SqlStore", "timestamp"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The newest store schema this omnicontact writes and reads."""
 
 T = TypeVar("T")
@@ -53,7 +53,8 @@ SCHEMA: tuple[str, ...] = (
     "CREATE TABLE oc_events (sequence BIGINT PRIMARY KEY, doc TEXT NOT NULL)",
     "CREATE TABLE oc_contacts (id TEXT PRIMARY KEY, channel TEXT NOT NULL,"
     " source_key TEXT NOT NULL, occurred_at TEXT NOT NULL, doc TEXT NOT NULL,"
-    " UNIQUE (channel, source_key))",
+    " record_id TEXT NOT NULL, UNIQUE (channel, source_key))",
+    "CREATE INDEX oc_contacts_record ON oc_contacts (record_id)",
     "CREATE TABLE oc_cases (id TEXT PRIMARY KEY, status TEXT NOT NULL, doc TEXT NOT NULL)",
     "CREATE TABLE oc_case_contacts (contact_id TEXT NOT NULL, case_id TEXT NOT NULL,"
     " PRIMARY KEY (contact_id, case_id))",
@@ -67,7 +68,14 @@ SCHEMA: tuple[str, ...] = (
 )
 
 # MIGRATIONS[n] turns a version-n schema into version n + 1.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 1 → 2: contacts link to an identity record (before, each contact was its own record).
+    1: (
+        "ALTER TABLE oc_contacts ADD COLUMN record_id TEXT",
+        "UPDATE oc_contacts SET record_id = id",
+        "CREATE INDEX oc_contacts_record ON oc_contacts (record_id)",
+    ),
+}
 
 _RECORD_CACHE_LIMIT = 200_000
 _EDGE_CACHE_LIMIT = 20_000  # records whose decoded edges are kept
@@ -459,7 +467,7 @@ class SqlStore(abc.ABC):
 
     # ------------------------------------------------------------------------ contacts
 
-    def put_contact(self, contact: Contact) -> bool:
+    def put_contact(self, contact: Contact, *, record_id: str | None = None) -> bool:
         channel, source_key = contact.dedupe_key
         with self.transaction():
             found = self._rows(
@@ -469,11 +477,36 @@ class SqlStore(abc.ABC):
             if found:
                 return False
             self._write(
-                "INSERT INTO oc_contacts (id, channel, source_key, occurred_at, doc)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (contact.id, channel, source_key, timestamp(contact.occurred_at), dumps(contact)),
+                "INSERT INTO oc_contacts (id, channel, source_key, occurred_at, doc, record_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    contact.id,
+                    channel,
+                    source_key,
+                    timestamp(contact.occurred_at),
+                    dumps(contact),
+                    record_id or contact.id,
+                ),
             )
         return True
+
+    def record_of_contact(self, contact_id: str) -> str | None:
+        rows = self._rows("SELECT record_id FROM oc_contacts WHERE id = ?", (contact_id,))
+        return str(rows[0][0]) if rows else None
+
+    def contact_ids_of_records(self, record_ids: Iterable[str]) -> list[str]:
+        wanted = sorted(set(record_ids))
+        found: list[str] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.extend(
+                row[0]
+                for row in self._rows(
+                    f"SELECT id FROM oc_contacts WHERE record_id IN ({self._marks(len(chunk))})",
+                    chunk,
+                )
+            )
+        return sorted(found)
 
     def get_contact(self, contact_id: str) -> Contact | None:
         rows = self._rows("SELECT doc FROM oc_contacts WHERE id = ?", (contact_id,))
@@ -487,7 +520,7 @@ class SqlStore(abc.ABC):
 
     def contacts_of_customer(self, customer_id: str) -> list[Contact]:
         rows = self._rows(
-            "SELECT c.doc FROM oc_assignments a JOIN oc_contacts c ON c.id = a.record_id"
+            "SELECT c.doc FROM oc_assignments a JOIN oc_contacts c ON c.record_id = a.record_id"
             " WHERE a.customer_id = ? ORDER BY c.occurred_at, c.id",
             (customer_id,),
         )
