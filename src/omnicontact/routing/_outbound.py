@@ -231,14 +231,24 @@ class FrequencyCap:
         return self.purposes is None or purpose in self.purposes
 
 
+def _channel_set(value: Iterable[str]) -> frozenset[str]:
+    names = _names(value)
+    assert names is not None
+    return names
+
+
+@attrs.frozen(kw_only=True)
 class _PackRuleBase:
+    """What every rule of a jurisdiction pack has: its id and legal source, when it is in
+    force, and the channels and purposes it governs."""
+
     id: str
     citation: str
     summary: str
     effective_from: dt.date
-    effective_until: dt.date | None
-    channels: frozenset[str]
-    purposes: frozenset[str]
+    effective_until: dt.date | None = None
+    channels: frozenset[str] = attrs.field(converter=_channel_set)
+    purposes: frozenset[str] = attrs.field(converter=_channel_set)
 
     def applies(self, channel: str, purpose: str, day: dt.date) -> bool:
         """Whether the rule governs this channel and purpose on local date ``day``."""
@@ -249,23 +259,10 @@ class _PackRuleBase:
         return self.effective_until is None or day < self.effective_until
 
 
-def _channel_set(value: Iterable[str]) -> frozenset[str]:
-    names = _names(value)
-    assert names is not None
-    return names
-
-
 @attrs.frozen(kw_only=True)
 class CallingHours(_PackRuleBase):
     """Contacts only when ``hours`` (a business calendar, holidays included) are open."""
 
-    id: str
-    citation: str
-    summary: str
-    effective_from: dt.date
-    effective_until: dt.date | None = None
-    channels: frozenset[str] = attrs.field(converter=_channel_set)
-    purposes: frozenset[str] = attrs.field(converter=_channel_set)
     hours: BusinessCalendar
 
     def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
@@ -284,13 +281,6 @@ class CallingHours(_PackRuleBase):
 class AttemptCap(_PackRuleBase):
     """At most ``max_attempts`` attempts (answered or not) in any rolling ``window``."""
 
-    id: str
-    citation: str
-    summary: str
-    effective_from: dt.date
-    effective_until: dt.date | None = None
-    channels: frozenset[str] = attrs.field(converter=_channel_set)
-    purposes: frozenset[str] = attrs.field(converter=_channel_set)
     max_attempts: int = attrs.field(validator=_positive_int("max_attempts"))
     window: dt.timedelta = attrs.field(validator=_positive_span("window"))
 
@@ -312,13 +302,6 @@ class AttemptCap(_PackRuleBase):
 class CoolingOff(_PackRuleBase):
     """No new contact for ``period`` after the customer refused one (outcome ``refused``)."""
 
-    id: str
-    citation: str
-    summary: str
-    effective_from: dt.date
-    effective_until: dt.date | None = None
-    channels: frozenset[str] = attrs.field(converter=_channel_set)
-    purposes: frozenset[str] = attrs.field(converter=_channel_set)
     period: dt.timedelta = attrs.field(validator=_positive_span("period"))
 
     def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
@@ -347,13 +330,6 @@ class PriorConsent(_PackRuleBase):
     lets contacts about a contract in progress through.
     """
 
-    id: str
-    citation: str
-    summary: str
-    effective_from: dt.date
-    effective_until: dt.date | None = None
-    channels: frozenset[str] = attrs.field(converter=_channel_set)
-    purposes: frozenset[str] = attrs.field(converter=_channel_set)
     provable: bool = False
     except_ongoing_contract: bool = False
 
