@@ -332,7 +332,7 @@ class TestMatching:
         profiles = [model.profile(x) for x in population.records]
         for a in profiles:
             for b in profiles:
-                if a is b or not (a.rule_keys & b.rule_keys):
+                if a is b or not (set(a.rule_keys) & set(b.rule_keys)):
                     continue
                 evidence = model.evaluate(a, b)
                 if not evidence.conflicts:

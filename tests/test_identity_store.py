@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from omnicontact import dumps, loads
 from omnicontact.identity import Event, EventKind, Judgement, Record
@@ -40,6 +41,77 @@ class TestMemoryStore:
         assert store.get_record("lost") is None
         assert store.records_with_key("k") == {"kept"}
         assert store.customer_of("lost") is None
+
+    def test_failed_first_load_leaves_an_empty_usable_store(self) -> None:
+        """A store that was empty when a failing unit of work began is empty again after it."""
+        store = MemoryStore()
+        with pytest.raises(RuntimeError), store.transaction():
+            store.put_record(Record(id="a", source="web", observed_at=T0))
+            store.add_keys("a", ["k", "j"])
+            store.assign("cus_a", ["a"])
+            store.set_anchor("cus_a", "a")
+            store.append_event(Event(sequence=1, at=T0, kind=EventKind.RECORD_ADDED))
+            raise RuntimeError("boom")
+        assert store.count_records() == 0
+        assert store.records_with_key("k") == frozenset()
+        assert store.ids_anchored_on("a") == frozenset()
+        assert list(store.customer_ids()) == []
+        assert store.next_sequence() == 1
+        with store.transaction():  # and it still works
+            store.put_record(Record(id="b", source="web", observed_at=T0))
+            store.add_keys("b", ["k"])
+        assert store.records_with_key("k") == {"b"}
+
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["add", "remove", "anchor", "forget"]),
+                st.sampled_from(["r1", "r2", "r3", "r4"]),
+                st.sampled_from(["k1", "k2", "k3"]),
+            ),
+            max_size=12,
+        ),
+        st.lists(
+            st.tuples(
+                st.sampled_from(["add", "remove", "anchor", "forget"]),
+                st.sampled_from(["r1", "r2", "r3", "r4"]),
+                st.sampled_from(["k1", "k2", "k3"]),
+            ),
+            min_size=1,
+            max_size=12,
+        ),
+    )
+    def test_rollback_restores_keys_and_anchors(
+        self, setup: list[tuple[str, str, str]], failing: list[tuple[str, str, str]]
+    ) -> None:
+        """Whatever a failed unit of work did to keys and anchors, they read as before it."""
+        store = MemoryStore()
+
+        def run(operations: list[tuple[str, str, str]]) -> None:
+            for operation, record_id, key in operations:
+                if operation == "add":
+                    store.add_keys(record_id, [key])
+                elif operation == "remove":
+                    store.remove_keys(record_id, [key])
+                elif operation == "anchor":
+                    store.set_anchor(f"cus_{key}", record_id)
+                else:
+                    store.forget_customer_id(f"cus_{key}")
+
+        def observed() -> tuple[object, ...]:
+            keys = {k: store.records_with_key(k) for k in ("k1", "k2", "k3")}
+            held = {r: store.ids_anchored_on(r) for r in ("r1", "r2", "r3", "r4")}
+            anchors = {k: store.anchor_of(f"cus_{k}") for k in ("k1", "k2", "k3")}
+            return keys, held, anchors
+
+        with store.transaction():
+            store.put_record(Record(id="r0", source="web", observed_at=T0))  # not fresh
+            run(setup)
+        before = observed()
+        with pytest.raises(RuntimeError), store.transaction():
+            run(failing)
+            raise RuntimeError("boom")
+        assert observed() == before
 
     def test_committed_transaction_keeps_writes(self) -> None:
         """Writes of a transaction that ends normally are kept."""

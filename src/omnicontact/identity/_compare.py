@@ -14,7 +14,7 @@ built-in table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -125,7 +125,11 @@ def name_signature(name: PersonName) -> frozenset[str]:
 
 
 class Profile:
-    """The comparison features of one record, computed once and kept while it is resolved."""
+    """The comparison features of one record, computed once and kept while it is resolved.
+
+    A resolver keeps one profile per record, so the features are held in tuples (a tenth
+    of the memory of small sets) and strings are shared with the record where possible.
+    """
 
     __slots__ = (
         "addresses",
@@ -138,26 +142,24 @@ class Profile:
         "signatures",
     )
 
-    def __init__(
-        self, record: Record, *, rule_keys: frozenset[tuple[str, str]] = frozenset()
-    ) -> None:
+    def __init__(self, record: Record, *, rule_keys: Iterable[tuple[str, str]] = ()) -> None:
         self.record = record
-        self.blocking_keys: frozenset[str] | None = None
+        self.blocking_keys: tuple[str, ...] | None = None
         """Filled in by whoever blocks with this profile (the keys depend on the model)."""
-        self.rule_keys = rule_keys
+        self.rule_keys: tuple[tuple[str, str], ...] = tuple(sorted(set(rule_keys)))
         """``(rule name, identifier key)`` for each usable (non-junk) rule identifier."""
         names: list[tuple[str, str, str, str, str]] = []
         dobs: list[dt.date] = []
         addresses: list[tuple[str, str, str, str]] = []
         national_ids: list[str] = []
-        signatures: list[frozenset[str]] = []
+        signatures: set[tuple[str, ...]] = set()
         for item in record.identifiers:
             if isinstance(item, PersonName):
                 given, family = item.given_key, item.family_key  # each folded once
                 s_given, s_family = soundex(given), soundex(family)
                 names.append((given, family, s_given, s_family, f"{given}|{family}"))
-                # what name_signature(item) gives, from the codes just computed
-                signatures.append(frozenset(code for code in (s_given, s_family) if code))
+                # what name_signature(item) gives, from the codes just computed, as a tuple
+                signatures.add(tuple(sorted({code for code in (s_given, s_family) if code})))
             elif isinstance(item, DateOfBirth):
                 dobs.append(item.value)
             elif isinstance(item, PostalAddress):
@@ -166,7 +168,8 @@ class Profile:
                 addresses.append((key, street, postal_code, locality))
             elif isinstance(item, ExternalId) and item.namespace == ExternalId.NATIONAL_ID:
                 national_ids.append(item.value)
-        self.signatures = frozenset(signatures)
+        self.signatures: tuple[tuple[str, ...], ...] = tuple(sorted(signatures))
+        """The name signatures (sorted phonetic codes) of the record's names."""
         self.names = tuple(names)
         self.dobs = tuple(dobs)
         self.addresses = tuple(addresses)

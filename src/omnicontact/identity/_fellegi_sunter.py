@@ -311,12 +311,32 @@ class MatchModel:
     term_frequencies: dict[str, dict[str, float]] = attrs.field(
         factory=dict, converter=_frequencies, hash=False
     )
+    # Derived once from the fields above, for scoring millions of pairs.
+    _tables: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _prior_weight: float = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _results: dict[tuple[Any, ...], tuple[ComparisonResult, ...]] = attrs.field(
+        init=False, eq=False, hash=False, repr=False, factory=dict
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.review_threshold > self.match_threshold:
             raise InvalidValueError(
                 "model.review_threshold", self.review_threshold, "must not exceed match_threshold"
             )
+        tables = tuple(
+            _Scoring(
+                comparison=c,
+                compare=COMPARATORS[c.field],
+                weights=tuple(c.weight(level) for level in range(len(c.levels))),
+                conflicts=frozenset(
+                    c.levels.index(name) for name in self.conflicts.get(c.field, ())
+                ),
+                frequencies=self.term_frequencies.get(c.field) if c.term_frequency else None,
+            )
+            for c in self.comparisons
+        )
+        object.__setattr__(self, "_tables", tables)
+        object.__setattr__(self, "_prior_weight", math.log2(self.prior / (1.0 - self.prior)))
 
     def profile(self, record: Record) -> Profile:
         """The comparison features of ``record`` under this model."""
@@ -325,57 +345,67 @@ class MatchModel:
             for rule in self.rules:
                 if rule.applies_to(item) and not self.guards.is_junk(item):
                     keys.add((rule.name, item.key))
-        return Profile(record, rule_keys=frozenset(keys))
+        return Profile(record, rule_keys=keys)
 
     def evaluate(
         self, left: Profile, right: Profile, *, shared: Callable[[str], bool] = lambda _: False
     ) -> PairEvidence:
         """Score one pair. ``shared`` says whether an identifier key is shared by many names."""
+        evidence = self._score(left, right, shared, keep_all=True)
+        assert evidence is not None
+        return evidence
+
+    def _score(
+        self, left: Profile, right: Profile, shared: Callable[[str], bool], *, keep_all: bool
+    ) -> PairEvidence | None:
+        """:meth:`evaluate`; with ``keep_all=False``, ``None`` for an unrelated non-match.
+
+        A resolver keeps only matches, possible matches and related pairs, and most
+        candidate pairs are none of them: those are dropped before any result is built.
+        """
         if left.record.id > right.record.id:
             left, right = right, left
-        total = math.log2(self.prior / (1.0 - self.prior))
-        results = []
-        conflicts = []
-        for comparison in self.comparisons:
-            field = comparison.field
-            level = COMPARATORS[field](left, right)
+        total = self._prior_weight
+        levels: list[tuple[int, float | None] | None] = []
+        conflicts: list[str] = []
+        for table in self._tables:
+            level = table.compare(left, right)
             if level is None:
-                results.append(ComparisonResult(field=field, level="missing", weight=0.0))
+                levels.append(None)
                 continue
-            weight = comparison.weight(level)
-            adjusted = False
-            table = self.term_frequencies.get(field)
-            if level == 0 and comparison.term_frequency and table:
+            weight = table.weights[level]
+            adjusted: float | None = None
+            if level == 0 and table.frequencies:
+                field = table.comparison.field
                 common = set(exact_values(field, left)) & set(exact_values(field, right))
-                frequency = min((table[value] for value in common if value in table), default=None)
-                if frequency is not None and frequency > comparison.u[0]:
-                    weight = math.log2(comparison.m[0] / frequency)
-                    adjusted = True
-            name = comparison.levels[level]
-            if name in self.conflicts.get(field, ()):
-                conflicts.append(f"{field}:{name}")
-            total += weight
-            results.append(
-                ComparisonResult(
-                    field=field, level=name, weight=weight, term_frequency_adjusted=adjusted
+                frequency = min(
+                    (table.frequencies[v] for v in common if v in table.frequencies), default=None
                 )
-            )
+                if frequency is not None and frequency > table.comparison.u[0]:
+                    weight = adjusted = math.log2(table.comparison.m[0] / frequency)
+            if level in table.conflicts:
+                conflicts.append(f"{table.comparison.field}:{table.comparison.levels[level]}")
+            total += weight
+            levels.append((level, adjusted))
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
         fired = None
         related: set[str] = set()
-        common_keys = left.rule_keys & right.rule_keys
-        for rule in self.rules:
-            keys = [key for name, key in common_keys if name == rule.name]
-            if not keys:
-                continue
-            if not conflicts and any(not shared(key) for key in keys):
-                fired = fired or rule.name
-            else:
-                related.add(rule.kind.value)
+        if left.rule_keys and right.rule_keys:
+            common_keys = [item for item in left.rule_keys if item in right.rule_keys]
+            for rule in self.rules if common_keys else ():
+                keys = [key for name, key in common_keys if name == rule.name]
+                if not keys:
+                    continue
+                if not conflicts and any(not shared(key) for key in keys):
+                    fired = fired or rule.name
+                else:
+                    related.add(rule.kind.value)
         if fired is not None or probability >= self.match_threshold:
             outcome = Outcome.MATCH
         elif probability >= self.review_threshold:
             outcome = Outcome.POSSIBLE_MATCH
+        elif not related and not keep_all:
+            return None
         else:
             outcome = Outcome.NON_MATCH
         return PairEvidence(
@@ -384,11 +414,53 @@ class MatchModel:
             outcome=outcome,
             weight=total,
             probability=probability,
-            comparisons=tuple(results),
+            comparisons=self._comparison_results(tuple(levels)),
             rule=fired,
             related_by=tuple(sorted(related)),
             conflicts=tuple(conflicts),
         )
+
+    def _comparison_results(
+        self, levels: tuple[tuple[int, float | None] | None, ...]
+    ) -> tuple[ComparisonResult, ...]:
+        """The results for these levels: one shared tuple per pattern, not one per pair."""
+        results = self._results.get(levels)
+        if results is None:
+            built = []
+            for table, item in zip(self._tables, levels, strict=True):
+                field = table.comparison.field
+                if item is None:
+                    built.append(ComparisonResult(field=field, level="missing", weight=0.0))
+                    continue
+                level, adjusted = item
+                built.append(
+                    ComparisonResult(
+                        field=field,
+                        level=table.comparison.levels[level],
+                        weight=table.weights[level] if adjusted is None else adjusted,
+                        term_frequency_adjusted=adjusted is not None,
+                    )
+                )
+            results = tuple(built)
+            if len(self._results) >= _RESULT_PATTERNS:
+                self._results.clear()
+            self._results[levels] = results
+        return results
+
+
+_RESULT_PATTERNS = 65_536
+"""How many distinct comparison patterns a model keeps built results for."""
+
+
+@attrs.frozen(kw_only=True)
+class _Scoring:
+    """One comparison, ready to score: its comparator, weights and conflicting levels."""
+
+    comparison: Comparison
+    compare: Callable[[Profile, Profile], int | None]
+    weights: tuple[float, ...]
+    conflicts: frozenset[int]
+    frequencies: dict[str, float] | None
 
 
 # ------------------------------------------------------------------------------------ training

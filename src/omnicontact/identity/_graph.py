@@ -68,30 +68,37 @@ def partition(
     judgements naming records outside ``records`` are ignored. With ``trace``, the refused
     joins are returned too (for explanations).
     """
-    parent: dict[str, str] = {}
-    members: dict[str, set[str]] = {}
-    counted: dict[str, dict[str, set[str]]] = {}
+    nodes = records if isinstance(records, set | frozenset) else set(records)
     limits = guards.max_distinct
-    for record_id in sorted(set(records)):
-        parent[record_id] = record_id
-        members[record_id] = {record_id}
-        counted[record_id] = {
-            slot: set(keys) for slot, keys in values(record_id).items() if slot in limits
-        }
+    # Union-find over the records. Most customers are one record, so a record enters
+    # ``parent`` only once joined below another root, and ``members`` / ``counted`` hold
+    # only roots of two or more records.
+    parent: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    counted: dict[str, dict[str, set[str]]] = {}
 
     def find(item: str) -> str:
         root = item
-        while parent[root] != root:
+        while root in parent:
             root = parent[root]
-        while parent[item] != root:
+        while item != root:
             parent[item], item = root, parent[item]
         return root
+
+    def group(root: str) -> list[str]:
+        return members.get(root) or [root]
+
+    def counts(root: str) -> dict[str, set[str]]:
+        found = counted.get(root)
+        if found is None:
+            found = {slot: set(keys) for slot, keys in values(root).items() if slot in limits}
+        return found
 
     cannot: dict[str, list[tuple[str, str]]] = {}
     ordered: list[tuple[tuple[int, float, str, str], str, str]] = []
     for judgement in sorted(judgements, key=lambda j: j.id):
-        left = sorted(r for r in judgement.left if r in parent)
-        right = sorted(r for r in judgement.right if r in parent)
+        left = sorted(r for r in judgement.left if r in nodes)
+        right = sorted(r for r in judgement.right if r in nodes)
         if not left or not right:
             continue
         if judgement.same:
@@ -103,7 +110,7 @@ def partition(
                     cannot.setdefault(a, []).append((b, judgement.id))
                     cannot.setdefault(b, []).append((a, judgement.id))
     for edge in edges:
-        if edge.outcome is Outcome.MATCH and edge.left in parent and edge.right in parent:
+        if edge.outcome is Outcome.MATCH and edge.left in nodes and edge.right in nodes:
             ordered.append((match_order(edge), edge.left, edge.right))
     ordered.sort()
 
@@ -112,41 +119,54 @@ def partition(
         root_a, root_b = find(a), find(b)
         if root_a == root_b:
             continue
-        reason = _refusal(root_a, root_b, members, counted, cannot, limits, find)
+        group_a, group_b = group(root_a), group(root_b)
+        counts_a, counts_b = counts(root_a), counts(root_b)
+        reason = _refusal(group_a, group_b, counts_a, counts_b, cannot, limits, find)
         if reason is not None:
             if trace:
                 rejections.append(Rejection(left=a, right=b, reason=reason))
             continue
-        if len(members[root_a]) < len(members[root_b]):
+        if len(group_a) < len(group_b):
             root_a, root_b = root_b, root_a
+            group_a, group_b = group_b, group_a
+            counts_a, counts_b = counts_b, counts_a
         parent[root_b] = root_a
-        members[root_a] |= members.pop(root_b)
-        for slot, keys in counted.pop(root_b).items():
-            counted[root_a].setdefault(slot, set()).update(keys)
-    return [frozenset(group) for group in members.values()], rejections
+        group_a.extend(group_b)  # the larger group grows in place
+        members[root_a] = group_a
+        members.pop(root_b, None)
+        for slot, keys in counts_b.items():
+            counts_a.setdefault(slot, set()).update(keys)
+        counted[root_a] = counts_a
+        counted.pop(root_b, None)
+    groups = [
+        frozenset(members[root]) if root in members else frozenset((root,))
+        for root in sorted(nodes)
+        if root not in parent
+    ]
+    return groups, rejections
 
 
 def _refusal(
-    root_a: str,
-    root_b: str,
-    members: Mapping[str, set[str]],
-    counted: Mapping[str, Mapping[str, set[str]]],
+    group_a: list[str],
+    group_b: list[str],
+    counts_a: Mapping[str, set[str]],
+    counts_b: Mapping[str, set[str]],
     cannot: Mapping[str, list[tuple[str, str]]],
     limits: Mapping[str, int],
     find: Callable[[str], str],
 ) -> str | None:
-    small, large = (
-        (root_a, root_b) if len(members[root_a]) <= len(members[root_b]) else (root_b, root_a)
-    )
-    found: list[str] = []
-    for record_id in members[small]:
-        for other, judgement_id in cannot.get(record_id, ()):
-            if find(other) == large:
-                found.append(judgement_id)
-    if found:
-        return f"judgement:{min(found)}"
-    for slot in sorted(set(counted[root_a]) | set(counted[root_b])):
-        union = counted[root_a].get(slot, set()) | counted[root_b].get(slot, set())
+    if cannot:
+        small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
+        large_root = find(large[0])
+        found: list[str] = []
+        for record_id in small:
+            for other, judgement_id in cannot.get(record_id, ()):
+                if find(other) == large_root:
+                    found.append(judgement_id)
+        if found:
+            return f"judgement:{min(found)}"
+    for slot in sorted(set(counts_a) | set(counts_b)):
+        union = counts_a.get(slot, set()) | counts_b.get(slot, set())
         if len(union) > limits[slot]:
             return f"guard:{slot}"
     return None

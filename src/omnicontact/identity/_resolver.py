@@ -608,19 +608,21 @@ class Resolver:
             self._profiles[record_id] = profile
         return profile
 
-    def _keys(self, profile: Profile) -> frozenset[str]:
+    def _keys(self, profile: Profile) -> tuple[str, ...]:
         if profile.blocking_keys is None:
-            profile.blocking_keys = self._model.blocking.keys(profile)
+            profile.blocking_keys = tuple(self._model.blocking.keys(profile))
         return profile.blocking_keys
 
     def _is_shared(self, key: str) -> bool:
         cached = self._shared.get(key)
         if cached is None:
-            signatures: set[frozenset[str]] = set()
-            for record_id in self._store.records_with_key(f"id:{key}"):
+            holders = self._store.records_with_key(f"id:{key}")
+            signatures: set[tuple[str, ...]] = set()
+            for record_id in holders:
                 signatures.update(self._profile(record_id).signatures)
             cached = len(signatures) >= self._model.guards.shared_after_names
-            self._shared[key] = cached
+            if len(holders) > 1:  # a value on one record is cheaper to look at again than to keep
+                self._shared[key] = cached
         return cached
 
     def _key_state(self, key: str, holders: frozenset[str] | None = None) -> tuple[bool, bool]:
@@ -645,8 +647,9 @@ class Resolver:
         return min(members, key=lambda r: self._require(r).order_key)
 
     def _evidence_for(
-        self, record_id: str, memo: dict[tuple[str, str], PairEvidence | None]
+        self, record_id: str, done: Callable[[str], bool] = lambda _: False
     ) -> dict[str, PairEvidence]:
+        """The kept evidence between ``record_id`` and its candidates, but those ``done``."""
         profile = self._profile(record_id)
         limit = self._model.blocking.max_block_size
         candidates: set[str] = set()
@@ -656,23 +659,13 @@ class Resolver:
                 candidates.update(holders)
         candidates.discard(record_id)
         found = {}
+        score = self._model._score
         for other in candidates:
-            pair = (record_id, other) if record_id < other else (other, record_id)
-            kept: PairEvidence | None
-            if pair in memo:
-                kept = memo[pair]
-            else:
-                evidence = self._model.evaluate(
-                    profile, self._profile(other), shared=self._is_shared
-                )
-                kept = (
-                    evidence
-                    if evidence.outcome is not Outcome.NON_MATCH or evidence.related
-                    else None
-                )
-                memo[pair] = kept
-            if kept is not None:
-                found[other] = kept
+            if done(other):
+                continue
+            evidence = score(profile, self._profile(other), self._is_shared, keep_all=False)
+            if evidence is not None:
+                found[other] = evidence
         return found
 
     def _apply(self, change: _Change, *, cause: int | None) -> _Applied:
@@ -688,21 +681,23 @@ class Resolver:
                 for member in before_groups[customer_id]:
                     before_customers[member] = customer_id
 
-        # 1. which blocking keys are touched, and their state before
-        touched: set[str] = set()
+        # 1. the blocking keys touched, and the state (size limit, shared) of those in use
         leaving = set(change.delete) | {r for r in change.put if store.get_record(r) is not None}
-        for record_id in leaving:
-            touched |= self._keys(self._profile(record_id))
+        old_keys = {r: self._keys(self._profile(r)) for r in leaving}
         new_profiles = {r: self._model.profile(record) for r, record in change.put.items()}
-        for profile in new_profiles.values():
-            touched |= self._keys(profile)
-        holders_before = {key: store.records_with_key(key) for key in touched}
-        state_before = {key: self._key_state(key, holders_before[key]) for key in touched}
+        new_keys = {r: self._keys(profile) for r, profile in new_profiles.items()}
+        state_before: dict[str, tuple[bool, bool]] = {}
+        for keys in (*old_keys.values(), *new_keys.values()):
+            for key in keys:
+                if key not in state_before:
+                    holders = store.records_with_key(key)
+                    if holders:  # a key nobody held was active and not shared
+                        state_before[key] = self._key_state(key, holders)
 
         # 2. change the facts
         for record_id in sorted(leaving):
             remember(record_id)
-            store.remove_keys(record_id, self._keys(self._profile(record_id)))
+            store.remove_keys(record_id, old_keys[record_id])
             for other in store.edges_of(record_id):
                 store.delete_edge(record_id, other)
                 seeds.add(other)
@@ -712,29 +707,45 @@ class Resolver:
         for record_id, record in sorted(change.put.items()):
             store.put_record(record)
             self._profiles[record_id] = new_profiles[record_id]
-            store.add_keys(record_id, self._keys(new_profiles[record_id]))
+            store.add_keys(record_id, new_keys[record_id])
             seeds.add(record_id)
-        for key in touched:
-            if key.startswith("id:"):
-                self._shared.pop(key[3:], None)
+        for keys in (*old_keys.values(), *new_keys.values()):
+            for key in keys:
+                if key.startswith("id:"):
+                    self._shared.pop(key[3:], None)
         for judgement in (*change.judgements_added, *change.judgements_removed):
             seeds.update(r for r in judgement.record_ids if store.get_record(r) is not None)
 
-        # 3. refresh the evidence of records whose candidate pairs may have changed
+        # 3. refresh the evidence of records whose candidate pairs may have changed: the
+        #    records put, and every holder of a key whose state flipped. (A holder that left
+        #    the key was removed or put again, so the holders after the change suffice.)
         refresh: set[str] = set(change.put)
         if change.refresh_all:
             refresh = set(store.record_ids())
-        for key in touched:
-            if self._key_state(key) != state_before[key]:
-                refresh |= holders_before[key] | store.records_with_key(key)
+        checked: set[str] = set()
+        fresh = (True, False)
+        for keys in (*old_keys.values(), *new_keys.values()):
+            for key in keys:
+                if key in checked:
+                    continue
+                holders = store.records_with_key(key)
+                if len(holders) > 1:
+                    checked.add(key)  # a key of one record costs less to look at again
+                if self._key_state(key, holders) != state_before.get(key, fresh):
+                    refresh |= holders
+        del checked, state_before
         refresh = {r for r in refresh if store.get_record(r) is not None}
-        memo: dict[tuple[str, str], PairEvidence | None] = {}
         for record_id in sorted(refresh):
-            new = self._evidence_for(record_id, memo)
+            # a pair with a record refreshed before this one was scored then
+            def done(other: str, record_id: str = record_id) -> bool:
+                return other < record_id and other in refresh
+
+            new = self._evidence_for(record_id, done)
             old = store.edges_of(record_id)
             for other in old.keys() - new.keys():
-                store.delete_edge(record_id, other)
-                seeds.update((record_id, other))
+                if not done(other):
+                    store.delete_edge(record_id, other)
+                    seeds.update((record_id, other))
             for other, evidence in new.items():
                 if old.get(other) != evidence:
                     store.put_edge(evidence)
@@ -807,9 +818,12 @@ class Resolver:
     ) -> list[Event]:
         store = self._store
         after: dict[str, frozenset[str]] = {}
+        anchors: dict[str, str] = {}
         for group in groups:
             anchor = self._anchor(group)
-            after[customer_id_for(anchor)] = group
+            cid = customer_id_for(anchor)
+            after[cid] = group
+            anchors[cid] = anchor
         if after == before_groups:
             return []
         # successors for ids whose anchor record is gone
@@ -821,7 +835,7 @@ class Resolver:
             if before_groups.get(cid) != group:
                 store.unassign(cid)
                 store.assign(cid, group)
-                store.set_anchor(cid, self._anchor(group))
+                store.set_anchor(cid, anchors[cid])
         for record_id in deleted:
             old_customer = before_customers.get(record_id)
             survivors = [
