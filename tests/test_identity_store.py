@@ -14,6 +14,7 @@ from omnicontact.store import IdentityStore, MemoryStore
 from omnicontact.testing import Population, populations
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+RECORD_IDS = [f"r{i}" for i in range(1, 13)]  # enough for a key to outgrow a small tuple
 
 
 class TestMemoryStore:
@@ -66,19 +67,19 @@ class TestMemoryStore:
         st.lists(
             st.tuples(
                 st.sampled_from(["add", "remove", "anchor", "forget"]),
-                st.sampled_from(["r1", "r2", "r3", "r4"]),
+                st.sampled_from(RECORD_IDS),
                 st.sampled_from(["k1", "k2", "k3"]),
             ),
-            max_size=12,
+            max_size=40,
         ),
         st.lists(
             st.tuples(
                 st.sampled_from(["add", "remove", "anchor", "forget"]),
-                st.sampled_from(["r1", "r2", "r3", "r4"]),
+                st.sampled_from(RECORD_IDS),
                 st.sampled_from(["k1", "k2", "k3"]),
             ),
             min_size=1,
-            max_size=12,
+            max_size=40,
         ),
     )
     def test_rollback_restores_keys_and_anchors(
@@ -100,7 +101,7 @@ class TestMemoryStore:
 
         def observed() -> tuple[object, ...]:
             keys = {k: store.records_with_key(k) for k in ("k1", "k2", "k3")}
-            held = {r: store.ids_anchored_on(r) for r in ("r1", "r2", "r3", "r4")}
+            held = {r: store.ids_anchored_on(r) for r in RECORD_IDS}
             anchors = {k: store.anchor_of(f"cus_{k}") for k in ("k1", "k2", "k3")}
             return keys, held, anchors
 
@@ -112,6 +113,25 @@ class TestMemoryStore:
             run(failing)
             raise RuntimeError("boom")
         assert observed() == before
+
+    @given(
+        st.lists(
+            st.tuples(st.booleans(), st.sampled_from(RECORD_IDS), st.sampled_from(["k1", "k2"])),
+            max_size=60,
+        )
+    )
+    def test_blocking_index_is_a_set_per_key(self, operations: list[tuple[bool, str, str]]) -> None:
+        """However holders come and go, a key reads as the set of records holding it."""
+        store = MemoryStore()
+        expected: dict[str, set[str]] = {"k1": set(), "k2": set()}
+        for add, record_id, key in operations:
+            if add:
+                store.add_keys(record_id, [key])
+                expected[key].add(record_id)
+            else:
+                store.remove_keys(record_id, [key])
+                expected[key].discard(record_id)
+            assert store.records_with_key(key) == expected[key]
 
     def test_committed_transaction_keeps_writes(self) -> None:
         """Writes of a transaction that ends normally are kept."""

@@ -139,7 +139,6 @@ class Profile:
         "national_ids",
         "record",
         "rule_keys",
-        "signatures",
     )
 
     def __init__(self, record: Record, *, rule_keys: Iterable[tuple[str, str]] = ()) -> None:
@@ -152,14 +151,11 @@ class Profile:
         dobs: list[dt.date] = []
         addresses: list[tuple[str, str, str, str]] = []
         national_ids: list[str] = []
-        signatures: set[tuple[str, ...]] = set()
         for item in record.identifiers:
             if isinstance(item, PersonName):
                 given, family = item.given_key, item.family_key  # each folded once
                 s_given, s_family = soundex(given), soundex(family)
                 names.append((given, family, s_given, s_family, f"{given}|{family}"))
-                # what name_signature(item) gives, from the codes just computed, as a tuple
-                signatures.add(tuple(sorted({code for code in (s_given, s_family) if code})))
             elif isinstance(item, DateOfBirth):
                 dobs.append(item.value)
             elif isinstance(item, PostalAddress):
@@ -168,12 +164,17 @@ class Profile:
                 addresses.append((key, street, postal_code, locality))
             elif isinstance(item, ExternalId) and item.namespace == ExternalId.NATIONAL_ID:
                 national_ids.append(item.value)
-        self.signatures: tuple[tuple[str, ...], ...] = tuple(sorted(signatures))
-        """The name signatures (sorted phonetic codes) of the record's names."""
         self.names = tuple(names)
         self.dobs = tuple(dobs)
         self.addresses = tuple(addresses)
         self.national_ids = tuple(national_ids)
+
+    @property
+    def signatures(self) -> frozenset[tuple[str, ...]]:
+        """The signatures of the record's names: what :func:`name_signature` gives, sorted."""
+        return frozenset(
+            tuple(sorted({code for code in (name[2], name[3]) if code})) for name in self.names
+        )
 
 
 NameFeatures = tuple[str, str, str, str, str]

@@ -140,6 +140,10 @@ _RULE_KINDS = (
 )
 
 
+_RULE_NAMES = {kind: f"same_{kind.value}" for kind in _RULE_KINDS}
+"""One string per rule name: profiles of a million records hold it a million times."""
+
+
 def _rule_kind(value: Any) -> IdentifierKind:
     try:
         kind = IdentifierKind(value)
@@ -174,7 +178,7 @@ class DeterministicRule:
 
     @property
     def name(self) -> str:
-        return f"same_{self.kind.value}"
+        return _RULE_NAMES[self.kind]
 
     def applies_to(self, identifier: Any) -> bool:
         if identifier.kind is not self.kind:

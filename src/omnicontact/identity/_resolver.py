@@ -21,7 +21,8 @@ import datetime as dt
 import enum
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 import attrs
 
@@ -125,6 +126,7 @@ class Resolver:
         self._clock: Clock = clock or _utc_now
         self._profiles: dict[str, Profile] = {}
         self._shared: dict[str, bool] = {}
+        self._now: dt.datetime | None = None
         # Stores that can be changed behind our back (another process, a rollback) say so.
         listen = getattr(self._store, "add_invalidation_listener", None)
         if callable(listen):
@@ -167,14 +169,14 @@ class Resolver:
             if record_id not in unchanged
         }
         events: list[Event] = []
-        with self._store.transaction():
+        with self._operation():
             for record_id in sorted(change.put):
                 kind = EventKind.RECORD_UPDATED if before.get(record_id) else EventKind.RECORD_ADDED
                 events.append(self._log(kind, reason=reason, record_ids=(record_id,)))
             previous = self._apply(change, cause=events[0].sequence if events else None)
             events.extend(previous.events)
         about: dict[str, list[Event]] = {}
-        for event in events:
+        for event in events:  # in sequence order
             for name in {*event.record_ids, *event.customer_ids}:
                 about.setdefault(name, []).append(event)
         results = []
@@ -192,18 +194,12 @@ class Resolver:
         customer_id = self._store.customer_of(record_id)
         assert customer_id is not None
         edges = self._store.edges_of(record_id)
-        evidence = tuple(
-            sorted(
-                (e for e in edges.values() if e.outcome is Outcome.MATCH),
-                key=lambda e: e.pair,
-            )
-        )
-        possible = tuple(
-            sorted(
-                (e for e in edges.values() if e.outcome is Outcome.POSSIBLE_MATCH),
-                key=lambda e: e.pair,
-            )
-        )
+        evidence: tuple[PairEvidence, ...] = ()
+        possible: tuple[PairEvidence, ...] = ()
+        if edges:
+            ordered = sorted(edges.values(), key=lambda e: e.pair)
+            evidence = tuple(e for e in ordered if e.outcome is Outcome.MATCH)
+            possible = tuple(e for e in ordered if e.outcome is Outcome.POSSIBLE_MATCH)
         if unchanged:
             return Resolution(
                 record_id=record_id,
@@ -212,14 +208,19 @@ class Resolver:
                 evidence=evidence,
                 possible_matches=possible,
             )
-        previous = sorted(
-            {
-                old
-                for member in self._store.members(customer_id)
-                if member != record_id
-                and member not in applied.new_records
-                and (old := applied.before.get(member)) is not None
-            }
+        members = self._store.members(customer_id)
+        previous = (
+            sorted(
+                {
+                    old
+                    for member in members
+                    if member != record_id
+                    and member not in applied.new_records
+                    and (old := applied.before.get(member)) is not None
+                }
+            )
+            if applied.before
+            else []
         )
         outcome = (
             ResolutionOutcome.NEW
@@ -228,6 +229,12 @@ class Resolver:
             if len(previous) == 1
             else ResolutionOutcome.MERGED
         )
+        mine, theirs = about.get(record_id, ()), about.get(customer_id, ())
+        if theirs:
+            by_sequence = {e.sequence: e for e in (*mine, *theirs)}
+            events = tuple(by_sequence[n] for n in sorted(by_sequence))
+        else:
+            events = tuple(mine)
         return Resolution(
             record_id=record_id,
             customer_id=customer_id,
@@ -235,12 +242,7 @@ class Resolver:
             merged=tuple(previous) if outcome is ResolutionOutcome.MERGED else (),
             evidence=evidence,
             possible_matches=possible,
-            events=tuple(
-                sorted(
-                    {*about.get(record_id, ()), *about.get(customer_id, ())},
-                    key=lambda e: e.sequence,
-                )
-            ),
+            events=events,
         )
 
     # ------------------------------------------------------------------------------ unmerge
@@ -248,7 +250,7 @@ class Resolver:
     def remove_record(self, record_id: str, *, reason: str = "") -> tuple[Event, ...]:
         """Remove a record; the customers it linked are re-resolved without it."""
         self._require(record_id)
-        with self._store.transaction():
+        with self._operation():
             event = self._log(EventKind.RECORD_REMOVED, reason=reason, record_ids=(record_id,))
             judgements = self._drop_judgements_of({record_id}, reason=reason)
             change = _Change(delete={record_id}, judgements_removed=judgements)
@@ -262,7 +264,7 @@ class Resolver:
         record = self._require(record_id)
         if identifier not in record.identifiers:
             raise InvalidValueError("identifier", identifier.kind.value, "is not on this record")
-        with self._store.transaction():
+        with self._operation():
             event = self._log(
                 EventKind.IDENTIFIER_REMOVED,
                 reason=reason,
@@ -305,7 +307,7 @@ class Resolver:
         judgement = Judgement(
             id=str(uuid.uuid4()), same=same, left=left, right=right, at=self._clock(), reason=reason
         )
-        with self._store.transaction():
+        with self._operation():
             self._store.put_judgement(judgement)
             event = self._log(
                 EventKind.JUDGEMENT_ADDED,
@@ -321,7 +323,7 @@ class Resolver:
         judgement = self._store.get_judgement(judgement_id)
         if judgement is None:
             raise UnknownJudgementError(f"no judgement {judgement_id!r}")
-        with self._store.transaction():
+        with self._operation():
             self._store.delete_judgement(judgement_id)
             event = self._log(
                 EventKind.JUDGEMENT_WITHDRAWN,
@@ -361,7 +363,7 @@ class Resolver:
         """
         live = self.canonical_id(customer_id)
         members = set(self._store.members(live))
-        with self._store.transaction():
+        with self._operation():
             event = self._log(
                 EventKind.CUSTOMER_ERASED,
                 reason=reason,
@@ -381,7 +383,7 @@ class Resolver:
 
     def set_model(self, model: MatchModel, *, reason: str = "") -> tuple[Event, ...]:
         """Replace the model (for example after :func:`estimate`) and re-resolve everything."""
-        with self._store.transaction():
+        with self._operation():
             old_keys = {
                 record_id: self._keys(self._profile(record_id))
                 for record_id in self._store.record_ids()
@@ -567,6 +569,20 @@ class Resolver:
 
     # ---------------------------------------------------------------------------- internals
 
+    @contextmanager
+    def _operation(self) -> Iterator[None]:
+        """One operation: one store transaction, and one time stamped on all its events."""
+        if self._now is not None:
+            with self._store.transaction():
+                yield
+            return
+        self._now = self._clock()
+        try:
+            with self._store.transaction():
+                yield
+        finally:
+            self._now = None
+
     def _require(self, record_id: str) -> Record:
         record = self._store.get_record(record_id)
         if record is None:
@@ -587,7 +603,7 @@ class Resolver:
     ) -> Event:
         event = Event(
             sequence=self._store.next_sequence(),
-            at=self._clock(),
+            at=self._now or self._clock(),
             kind=kind,
             reason=reason,
             record_ids=record_ids,

@@ -17,6 +17,8 @@ from ..identity._record import Record
 __all__ = ["MemoryStore"]
 
 _MISSING: Any = object()
+_SMALL = 8
+"""Up to this many ids are kept in a tuple rather than a set (most groups are tiny)."""
 
 
 class MemoryStore:
@@ -31,11 +33,13 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._records: dict[str, Record] = {}
-        # a key held by one record maps to its id, by several to a set (most keys are unique)
-        self._index: dict[str, str | set[str]] = {}
+        # a key held by one record maps to its id, by a few to a tuple, by many to a set
+        # (most keys are unique to one record)
+        self._index: dict[str, str | tuple[str, ...] | set[str]] = {}
         self._edges: dict[str, dict[str, PairEvidence]] = {}
         self._customer: dict[str, str] = {}
-        self._members: dict[str, frozenset[str]] = {}
+        # a small customer's records as a tuple (a quarter of a frozenset's memory)
+        self._members: dict[str, tuple[str, ...] | frozenset[str]] = {}
         self._anchors: dict[str, str] = {}
         self._successors: dict[str, str] = {}
         self._anchored: dict[str, str | set[str]] = {}
@@ -165,26 +169,30 @@ class MemoryStore:
             elif isinstance(holders, str):
                 if holders != record_id:
                     self._remember(index, key)
-                    index[key] = {holders, record_id}
+                    index[key] = (holders, record_id)
             elif record_id not in holders:
                 self._remember(index, key)
-                holders.add(record_id)
+                if isinstance(holders, tuple):
+                    grown = (*holders, record_id)
+                    index[key] = grown if len(grown) <= _SMALL else set(grown)
+                else:
+                    holders.add(record_id)
 
     def remove_keys(self, record_id: str, keys: Iterable[str]) -> None:
         index = self._index
         for key in keys:
             holders = index.get(key)
-            if holders is None:
-                continue
             if isinstance(holders, str):
                 if holders == record_id:
                     self._remember(index, key)
                     del index[key]
-            elif record_id in holders:
+            elif holders is not None and record_id in holders:
                 self._remember(index, key)
-                holders.discard(record_id)
-                if len(holders) == 1:
-                    index[key] = next(iter(holders))
+                if isinstance(holders, set) and len(holders) > _SMALL + 1:
+                    holders.discard(record_id)
+                    continue
+                rest = tuple(other for other in holders if other != record_id)
+                index[key] = rest[0] if len(rest) == 1 else rest
 
     def records_with_key(self, key: str) -> frozenset[str]:
         holders = self._index.get(key)
@@ -226,7 +234,10 @@ class MemoryStore:
         return self._customer.get(record_id)
 
     def members(self, customer_id: str) -> frozenset[str]:
-        return self._members.get(customer_id, frozenset())
+        group = self._members.get(customer_id)
+        if group is None:
+            return frozenset()
+        return frozenset(group) if isinstance(group, tuple) else group
 
     def customer_ids(self) -> Iterator[str]:
         return iter(list(self._members))
@@ -234,13 +245,13 @@ class MemoryStore:
     def assign(self, customer_id: str, record_ids: Iterable[str]) -> None:
         group = frozenset(record_ids)
         self._remember(self._members, customer_id)
-        self._members[customer_id] = group
+        self._members[customer_id] = tuple(group) if len(group) <= _SMALL else group
         for record_id in group:
             self._remember(self._customer, record_id)
             self._customer[record_id] = customer_id
 
     def unassign(self, customer_id: str) -> None:
-        group = self._members.get(customer_id, frozenset())
+        group = self._members.get(customer_id, ())
         self._remember(self._members, customer_id)
         self._members.pop(customer_id, None)
         for record_id in group:
