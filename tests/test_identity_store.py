@@ -46,13 +46,18 @@ class TestMemoryStore:
     def test_failed_first_load_leaves_an_empty_usable_store(self) -> None:
         """A store that was empty when a failing unit of work began is empty again after it."""
         store = MemoryStore()
-        with pytest.raises(RuntimeError), store.transaction():
-            store.put_record(Record(id="a", source="web", observed_at=T0))
-            store.add_keys("a", ["k", "j"])
-            store.assign("cus_a", ["a"])
-            store.set_anchor("cus_a", "a")
-            store.append_event(Event(sequence=1, at=T0, kind=EventKind.RECORD_ADDED))
-            raise RuntimeError("boom")
+
+        def failing_first_load() -> None:
+            with store.transaction():
+                store.put_record(Record(id="a", source="web", observed_at=T0))
+                store.add_keys("a", ["k", "j"])
+                store.assign("cus_a", ["a"])
+                store.set_anchor("cus_a", "a")
+                store.append_event(Event(sequence=1, at=T0, kind=EventKind.RECORD_ADDED))
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            failing_first_load()
         assert store.count_records() == 0
         assert store.records_with_key("k") == frozenset()
         assert store.ids_anchored_on("a") == frozenset()
@@ -109,9 +114,14 @@ class TestMemoryStore:
             store.put_record(Record(id="r0", source="web", observed_at=T0))  # not fresh
             run(setup)
         before = observed()
-        with pytest.raises(RuntimeError), store.transaction():
-            run(failing)
-            raise RuntimeError("boom")
+
+        def failing_unit_of_work() -> None:
+            with store.transaction():
+                run(failing)
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            failing_unit_of_work()
         assert observed() == before
 
     @given(
