@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from omnicontact import dumps, loads
-from omnicontact.identity import Event, EventKind, Judgement, Record
+from omnicontact.identity import Event, EventKind, Judgement, Outcome, PairEvidence, Record
 from omnicontact.store import IdentityStore, MemoryStore
 from omnicontact.testing import Population, populations
 
@@ -142,6 +142,61 @@ class TestMemoryStore:
                 store.remove_keys(record_id, [key])
                 expected[key].discard(record_id)
             assert store.records_with_key(key) == expected[key]
+
+    @given(
+        st.lists(
+            st.tuples(
+                st.booleans(), st.sampled_from(RECORD_IDS[:5]), st.sampled_from(RECORD_IDS[:5])
+            ),
+            max_size=40,
+        ),
+        st.booleans(),
+    )
+    def test_edges_read_as_written(
+        self, operations: list[tuple[bool, str, str]], roll_back: bool
+    ) -> None:
+        """However edges come and go (and are rolled back), each record reads its own edges."""
+        store = MemoryStore()
+        store.put_record(Record(id="r0", source="web", observed_at=T0))  # not a fresh store
+        expected: dict[frozenset[str], PairEvidence] = {}
+
+        def run(check: bool) -> None:
+            for put, a, b in operations:
+                if a == b:
+                    continue
+                left, right = sorted((a, b))
+                if put:
+                    evidence = PairEvidence(
+                        left=left, right=right, outcome=Outcome.MATCH, weight=1.0, probability=0.7
+                    )
+                    store.put_edge(evidence)
+                    expected[frozenset((a, b))] = evidence
+                else:
+                    store.delete_edge(a, b)
+                    expected.pop(frozenset((a, b)), None)
+                if check:
+                    for record_id in RECORD_IDS[:5]:
+                        assert store.edges_of(record_id) == {
+                            next(iter(pair - {record_id})): evidence
+                            for pair, evidence in expected.items()
+                            if record_id in pair
+                        }
+
+        if not roll_back:
+            run(check=True)
+            assert sorted(e.pair for e in store.all_edges()) == sorted(
+                e.pair for e in expected.values()
+            )
+            return
+
+        def failing() -> None:
+            with store.transaction():
+                run(check=False)
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            failing()
+        assert all(store.edges_of(r) == {} for r in RECORD_IDS)
 
     def test_committed_transaction_keeps_writes(self) -> None:
         """Writes of a transaction that ends normally are kept."""

@@ -138,15 +138,17 @@ class Profile:
         "names",
         "national_ids",
         "record",
-        "rule_keys",
+        "rule_flat",
     )
 
     def __init__(self, record: Record, *, rule_keys: Iterable[tuple[str, str]] = ()) -> None:
         self.record = record
         self.blocking_keys: tuple[str, ...] | None = None
         """Filled in by whoever blocks with this profile (the keys depend on the model)."""
-        self.rule_keys: tuple[tuple[str, str], ...] = tuple(sorted(set(rule_keys)))
-        """``(rule name, identifier key)`` for each usable (non-junk) rule identifier."""
+        self.rule_flat: tuple[str, ...] = tuple(
+            part for pair in sorted(set(rule_keys)) for part in pair
+        )
+        """:attr:`rule_keys` laid flat (name, key, name, key …): a third of the memory."""
         names: list[tuple[str, str, str, str, str]] = []
         dobs: list[dt.date] = []
         addresses: list[tuple[str, str, str, str]] = []
@@ -168,6 +170,23 @@ class Profile:
         self.dobs = tuple(dobs)
         self.addresses = tuple(addresses)
         self.national_ids = tuple(national_ids)
+
+    @property
+    def rule_keys(self) -> tuple[tuple[str, str], ...]:
+        """``(rule name, identifier key)`` for each usable (non-junk) rule identifier."""
+        flat = self.rule_flat
+        return tuple(zip(flat[::2], flat[1::2], strict=True))
+
+    def shares_rule_key(self, other: Profile) -> list[tuple[str, str]]:
+        """The ``(rule name, identifier key)`` pairs this profile and ``other`` both have."""
+        mine, theirs = self.rule_flat, other.rule_flat
+        common = []
+        if mine and theirs:
+            for i in range(0, len(mine), 2):
+                for j in range(0, len(theirs), 2):
+                    if mine[i + 1] == theirs[j + 1] and mine[i] == theirs[j]:
+                        common.append((mine[i], mine[i + 1]))
+        return common
 
     @property
     def signatures(self) -> frozenset[tuple[str, ...]]:

@@ -394,9 +394,9 @@ class MatchModel:
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
         fired = None
         related: set[str] = set()
-        if left.rule_keys and right.rule_keys:
-            common_keys = [item for item in left.rule_keys if item in right.rule_keys]
-            for rule in self.rules if common_keys else ():
+        common_keys = left.shares_rule_key(right)
+        if common_keys:
+            for rule in self.rules:
                 keys = [key for name, key in common_keys if name == rule.name]
                 if not keys:
                     continue

@@ -95,7 +95,7 @@ def partition(
         return found
 
     cannot: dict[str, list[tuple[str, str]]] = {}
-    ordered: list[tuple[tuple[int, float, str, str], str, str]] = []
+    ordered: list[tuple[int, float, str, str]] = []  # match_order: rank, -weight, left, right
     for judgement in sorted(judgements, key=lambda j: j.id):
         left = sorted(r for r in judgement.left if r in nodes)
         right = sorted(r for r in judgement.right if r in nodes)
@@ -103,7 +103,7 @@ def partition(
             continue
         if judgement.same:
             for other in (*left[1:], *right):
-                ordered.append(((0, 0.0, left[0], other), left[0], other))
+                ordered.append((0, 0.0, left[0], other))
         else:
             for a in left:
                 for b in right:
@@ -111,11 +111,11 @@ def partition(
                     cannot.setdefault(b, []).append((a, judgement.id))
     for edge in edges:
         if edge.outcome is Outcome.MATCH and edge.left in nodes and edge.right in nodes:
-            ordered.append((match_order(edge), edge.left, edge.right))
+            ordered.append(match_order(edge))
     ordered.sort()
 
     rejections: list[Rejection] = []
-    for _order, a, b in ordered:
+    for _rank, _weight, a, b in ordered:
         root_a, root_b = find(a), find(b)
         if root_a == root_b:
             continue

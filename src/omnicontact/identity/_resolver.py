@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -626,7 +627,8 @@ class Resolver:
 
     def _keys(self, profile: Profile) -> tuple[str, ...]:
         if profile.blocking_keys is None:
-            profile.blocking_keys = tuple(self._model.blocking.keys(profile))
+            # one string per key, shared by the index and every profile that has it
+            profile.blocking_keys = tuple(sys.intern(k) for k in self._model.blocking.keys(profile))
         return profile.blocking_keys
 
     def _is_shared(self, key: str) -> bool:
@@ -808,16 +810,20 @@ class Resolver:
         self, region: set[str], *, trace: bool = False
     ) -> tuple[list[frozenset[str]], list[Rejection]]:
         store = self._store
-        edges: dict[tuple[str, str], PairEvidence] = {}
         judgements: dict[str, Judgement] = {}
         for record_id in region:
-            for edge in store.edges_of(record_id).values():
-                edges[edge.pair] = edge
             for judgement in store.judgements_of(record_id):
                 judgements[judgement.id] = judgement
+
+        def edges() -> Iterator[PairEvidence]:  # each edge once, from its left record
+            for record_id in region:
+                for edge in store.edges_of(record_id).values():
+                    if edge.left == record_id:
+                        yield edge
+
         return partition(
             region,
-            edges.values(),
+            edges(),
             judgements.values(),
             self._values,
             self._model.guards,
@@ -844,7 +850,12 @@ class Resolver:
             return []
         # successors for ids whose anchor record is gone
         deleted = set(change.delete)
-        after_of = {r: cid for cid, group in after.items() for r in group}
+        # record -> customer after the change: needed only where customers existed before
+        after_of = (
+            {r: cid for cid, group in after.items() for r in group}
+            if before_groups or deleted
+            else {}
+        )
         for cid in before_groups.keys() - after.keys():
             store.unassign(cid)
         for cid, group in after.items():
@@ -861,47 +872,29 @@ class Resolver:
             for cid in store.ids_anchored_on(record_id):
                 if cid not in after and target is not None:
                     store.set_successor(cid, target)
-        return self._diff_events(after, before_groups, before_customers, cause)
+        return self._diff_events(after, after_of, before_groups, before_customers, cause)
 
     def _diff_events(
         self,
         after: dict[str, frozenset[str]],
+        after_of: Mapping[str, str],
         before: dict[str, frozenset[str]],
         before_customers: dict[str, str],
         cause: int | None,
     ) -> list[Event]:
-        created = set(after) - set(before)
-        retired = set(before) - set(after)
-        after_of = {r: cid for cid, group in after.items() for r in group}
-        plans: list[tuple[EventKind, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
-        # (kind, customer ids involved (before then after), record ids, after ids)
-        split_done: set[str] = set()
-        for cid in sorted(after):
-            group = after[cid]
-            sources = sorted({before_customers[r] for r in group if r in before_customers})
-            if not sources:
-                plans.append((EventKind.CUSTOMER_CREATED, (cid,), tuple(sorted(group)), (cid,)))
-            elif len(sources) >= 2:
-                plans.append(
-                    (EventKind.CUSTOMERS_MERGED, (*sources, cid), tuple(sorted(group)), (cid,))
-                )
-        for old in sorted(before):
-            targets = sorted({after_of[r] for r in before[old] if r in after_of})
-            if not targets:
-                plans.append((EventKind.CUSTOMER_DISSOLVED, (old,), tuple(sorted(before[old])), ()))
-            elif len(targets) >= 2:
-                split_done.add(old)
-                plans.append((EventKind.CUSTOMER_SPLIT, (old, *targets), (), tuple(targets)))
-        for cid in sorted(after):
-            sources = sorted({before_customers[r] for r in after[cid] if r in before_customers})
-            if len(sources) == 1 and sources[0] != cid and sources[0] not in split_done:
-                plans.append((EventKind.CUSTOMER_RENAMED, (sources[0], cid), (), (cid,)))
+        """Log the change from ``before`` to ``after``: creations and merges (by new id),
+        then dissolutions and splits (by old id), then renames."""
+        created = {cid for cid in after if cid not in before}
+        retired = {cid for cid in before if cid not in after}
         events = []
-        for kind, customer_ids, record_ids, _after_ids in plans:
+
+        def emit(
+            kind: EventKind, customer_ids: tuple[str, ...], record_ids: tuple[str, ...]
+        ) -> None:
             new_ids = tuple(c for c in customer_ids if c in created)
             old_ids = tuple(c for c in customer_ids if c in retired)
-            created -= set(new_ids)
-            retired -= set(old_ids)
+            created.difference_update(new_ids)
+            retired.difference_update(old_ids)
             if kind in (EventKind.CUSTOMERS_MERGED, EventKind.CUSTOMER_SPLIT) or (
                 new_ids or old_ids or kind is EventKind.CUSTOMER_CREATED
             ):
@@ -915,6 +908,31 @@ class Resolver:
                         cause=cause,
                     )
                 )
+
+        def sources_of(group: frozenset[str]) -> list[str]:
+            if not before_customers:
+                return []
+            return sorted({before_customers[r] for r in group if r in before_customers})
+
+        for cid in sorted(after):
+            group = after[cid]
+            sources = sources_of(group)
+            if not sources:
+                emit(EventKind.CUSTOMER_CREATED, (cid,), tuple(sorted(group)))
+            elif len(sources) >= 2:
+                emit(EventKind.CUSTOMERS_MERGED, (*sources, cid), tuple(sorted(group)))
+        split_done: set[str] = set()
+        for old in sorted(before):
+            targets = sorted({after_of[r] for r in before[old] if r in after_of})
+            if not targets:
+                emit(EventKind.CUSTOMER_DISSOLVED, (old,), tuple(sorted(before[old])))
+            elif len(targets) >= 2:
+                split_done.add(old)
+                emit(EventKind.CUSTOMER_SPLIT, (old, *targets), ())
+        for cid in sorted(after) if before else ():
+            sources = sources_of(after[cid])
+            if len(sources) == 1 and sources[0] != cid and sources[0] not in split_done:
+                emit(EventKind.CUSTOMER_RENAMED, (sources[0], cid), ())
         assert not created, created
         assert not retired, retired
         return events

@@ -21,6 +21,10 @@ _SMALL = 8
 """Up to this many ids are kept in a tuple rather than a set (most groups are tiny)."""
 
 
+def _other(evidence: PairEvidence, record_id: str) -> str:
+    return evidence.right if evidence.left == record_id else evidence.left
+
+
 class MemoryStore:
     """An :class:`IdentityStore` in process memory, for tests, tools and embedded use.
 
@@ -36,7 +40,8 @@ class MemoryStore:
         # a key held by one record maps to its id, by a few to a tuple, by many to a set
         # (most keys are unique to one record)
         self._index: dict[str, str | tuple[str, ...] | set[str]] = {}
-        self._edges: dict[str, dict[str, PairEvidence]] = {}
+        # a record's one edge as itself, its several edges by the other record's id
+        self._edges: dict[str, PairEvidence | dict[str, PairEvidence]] = {}
         self._customer: dict[str, str] = {}
         # a small customer's records as a tuple (a quarter of a frozenset's memory)
         self._members: dict[str, tuple[str, ...] | frozenset[str]] = {}
@@ -205,26 +210,46 @@ class MemoryStore:
     # -------------------------------------------------------------------------------- edges
 
     def edges_of(self, record_id: str) -> Mapping[str, PairEvidence]:
-        return dict(self._edges.get(record_id, {}))
+        adjacent = self._edges.get(record_id)
+        if adjacent is None:
+            return {}
+        if isinstance(adjacent, PairEvidence):
+            return {_other(adjacent, record_id): adjacent}
+        return dict(adjacent)
 
     def put_edge(self, evidence: PairEvidence) -> None:
         for a, b in ((evidence.left, evidence.right), (evidence.right, evidence.left)):
             self._remember(self._edges, a)
-            self._edges.setdefault(a, {})[b] = evidence
+            adjacent = self._edges.get(a)
+            if adjacent is None or (
+                isinstance(adjacent, PairEvidence) and _other(adjacent, a) == b
+            ):
+                self._edges[a] = evidence
+            elif isinstance(adjacent, PairEvidence):
+                self._edges[a] = {_other(adjacent, a): adjacent, b: evidence}
+            else:
+                adjacent[b] = evidence
 
     def delete_edge(self, left: str, right: str) -> None:
         for a, b in ((left, right), (right, left)):
             adjacent = self._edges.get(a)
-            if adjacent is None or b not in adjacent:
+            if adjacent is None:
+                continue
+            if isinstance(adjacent, PairEvidence):
+                if _other(adjacent, a) == b:
+                    self._remember(self._edges, a)
+                    del self._edges[a]
+                continue
+            if b not in adjacent:
                 continue
             self._remember(self._edges, a)
             del adjacent[b]
-            if not adjacent:
-                del self._edges[a]
+            if len(adjacent) == 1:
+                self._edges[a] = next(iter(adjacent.values()))
 
     def all_edges(self) -> Iterator[PairEvidence]:
-        for record_id, adjacent in list(self._edges.items()):
-            for other, evidence in list(adjacent.items()):
+        for record_id in list(self._edges):
+            for other, evidence in self.edges_of(record_id).items():
                 if record_id < other:
                     yield evidence
 
