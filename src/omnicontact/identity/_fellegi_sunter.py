@@ -432,6 +432,18 @@ def _sample_pairs(
     return list(dict.fromkeys(picked))
 
 
+def _blocks(profiles: Sequence[Profile], field: str, tally: Counter[str]) -> list[list[int]]:
+    """The indices of the records sharing each exact value of ``field`` held by two or more."""
+    blocks: dict[str, list[int]] = {}
+    for index, profile in enumerate(profiles):
+        values = exact_values(field, profile)
+        # dict.fromkeys: distinct values in a fixed order (a set's order varies by process)
+        for value in values if len(values) == 1 else dict.fromkeys(values):
+            if tally[value] >= 2:
+                blocks.setdefault(value, []).append(index)
+    return list(blocks.values())
+
+
 def _patterns(
     profiles: Sequence[Profile],
     pairs: Iterable[tuple[int, int]],
@@ -504,7 +516,7 @@ def estimate(
     model: MatchModel | None = None,
     *,
     seed: int = 0,
-    u_pairs: int = 50_000,
+    u_pairs: int = 20_000,
     em_pairs: int = 200_000,
     iterations: int = 25,
 ) -> MatchModel:
@@ -539,22 +551,20 @@ def estimate(
     comparators = [COMPARATORS[field] for field in fields]
     m = [list(c.m) for c in model.comparisons]
     u = [list(c.u) for c in model.comparisons]
-    # The records holding each exact value, per field: exact u, blocks and term frequencies.
-    holders: list[dict[str, list[int]]] = []
+    # How many records hold each exact value, per field: exact u and term frequencies.
+    tallies: list[Counter[str]] = []
     present: list[int] = []
     for field in fields:
-        table: dict[str, list[int]] = {}
+        tally: Counter[str] = Counter()
         count = 0
-        for index, profile in enumerate(profiles):
+        for profile in profiles:
             values = exact_values(field, profile)
-            if not values:
-                continue
-            count += 1
-            for value in values if len(values) == 1 else dict.fromkeys(values):
-                table.setdefault(value, []).append(index)
-        holders.append(table)
+            if values:
+                count += 1
+                tally.update(values if len(values) == 1 else set(values))
+        tallies.append(tally)
         present.append(count)
-    agreeing = [sum(_pairs_in(len(group)) for group in table.values()) for table in holders]
+    agreeing = [sum(_pairs_in(c) for c in tally.values()) for tally in tallies]
     # u of the other levels from random pairs, exact agreements left out
     counts = [[0] * len(row) for row in u]
     tasks = list(zip(counts, comparators, strict=True))
@@ -582,7 +592,7 @@ def estimate(
         if blocked not in fields:
             continue
         skip = fields.index(blocked)
-        pairs = _sample_pairs(list(holders[skip].values()), em_pairs, rng)
+        pairs = _sample_pairs(_blocks(profiles, blocked, tallies[skip]), em_pairs, rng)
         if len(pairs) < 50:
             continue
         patterns = _patterns(profiles, pairs, comparators, skip)
@@ -603,10 +613,10 @@ def estimate(
         prior = min(max(matches / (n * (n - 1) / 2), 1e-9), 0.5)
     # term frequencies (values seen at least twice)
     frequencies: dict[str, dict[str, float]] = {}
-    for field, table, count in zip(fields, holders, present, strict=True):
+    for field, tally, count in zip(fields, tallies, present, strict=True):
         if count:
             frequencies[field] = {
-                value: len(group) / count for value, group in table.items() if len(group) >= 2
+                value: times / count for value, times in tally.items() if times >= 2
             }
     comparisons = tuple(
         attrs.evolve(c, m=tuple(m[index]), u=tuple(u[index]))
