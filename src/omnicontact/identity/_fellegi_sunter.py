@@ -10,8 +10,9 @@ a rarer surname. Frequencies only ever lower a weight: a value seen twice in a d
 often one person seen twice, so its frequency says little about chance agreement.
 
 Parameters can be set by hand (the defaults need no training) or estimated from the user's
-unlabelled records with :func:`estimate`: ``u`` from random pairs, ``m`` and the prior by
-expectation maximisation over pairs blocked on another field.
+unlabelled records with :func:`estimate`: ``u`` of exact levels from value frequencies,
+of other levels from random pairs, ``m`` and the prior by expectation maximisation over
+pairs blocked on another field.
 """
 
 from __future__ import annotations
