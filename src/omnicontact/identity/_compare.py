@@ -351,14 +351,23 @@ COMPARATORS: dict[str, Callable[[Profile, Profile], int | None]] = {
 """The built-in comparisons by field name: each gives a level index or ``None`` (missing)."""
 
 
+_EXACT_VALUES: dict[str, Callable[[Profile], Sequence[str]]] = {
+    "name": lambda profile: [features[4] for features in profile.names],
+    "date_of_birth": lambda profile: [value.isoformat() for value in profile.dobs],
+    "address": lambda profile: [features[0] for features in profile.addresses],
+    "national_id": lambda profile: profile.national_ids,
+}
+
+
+def _no_values(_profile: Profile) -> Sequence[str]:
+    return ()
+
+
+def exact_values_of(field: str) -> Callable[[Profile], Sequence[str]]:
+    """The function giving a profile's :func:`exact_values` for ``field`` (looked up once)."""
+    return _EXACT_VALUES.get(field, _no_values)
+
+
 def exact_values(field: str, profile: Profile) -> Sequence[str]:
     """The values whose frequency adjusts the exact level of ``field`` (term frequencies)."""
-    if field == "name":
-        return [features[4] for features in profile.names]
-    if field == "date_of_birth":
-        return [value.isoformat() for value in profile.dobs]
-    if field == "address":
-        return [features[0] for features in profile.addresses]
-    if field == "national_id":
-        return list(profile.national_ids)
-    return []
+    return exact_values_of(field)(profile)

@@ -31,7 +31,7 @@ import attrs
 from .._identifiers import ExternalId, IdentifierKind, SocialHandle
 from ..exceptions import InvalidValueError
 from ._blocking import Blocking
-from ._compare import COMPARATORS, LEVELS, Profile, exact_values
+from ._compare import COMPARATORS, LEVELS, Profile, exact_values, exact_values_of
 from ._guards import GuardPolicy
 from ._record import Record
 
@@ -433,15 +433,12 @@ def _sample_pairs(
     return list(dict.fromkeys(picked))
 
 
-def _blocks(profiles: Sequence[Profile], field: str, tally: Counter[str]) -> list[list[int]]:
-    """The indices of the records sharing each exact value of ``field`` held by two or more."""
+def _blocks(held: Sequence[str], owners: Sequence[int], tally: Counter[str]) -> list[list[int]]:
+    """The records sharing each value held by two or more (``owners[k]`` holds ``held[k]``)."""
     blocks: dict[str, list[int]] = {}
-    for index, profile in enumerate(profiles):
-        values = exact_values(field, profile)
-        # dict.fromkeys: distinct values in a fixed order (a set's order varies by process)
-        for value in values if len(values) == 1 else dict.fromkeys(values):
-            if tally[value] >= 2:
-                blocks.setdefault(value, []).append(index)
+    for value, owner in zip(held, owners, strict=True):
+        if tally[value] >= 2:
+            blocks.setdefault(value, []).append(owner)
     return list(blocks.values())
 
 
@@ -502,6 +499,10 @@ def _em(
     return m, share
 
 
+_EM_BLOCKS = ("date_of_birth", "name")
+"""The fields EM blocks on, in order: the date of birth teaches the others, the name it."""
+
+
 def _exact_u(agreeing: int, pairs: int, size: int) -> float:
     """``u`` of an exact level: the share of pairs of distinct records sharing a value.
 
@@ -555,16 +556,28 @@ def estimate(
     # How many records hold each exact value, per field: exact u and term frequencies.
     tallies: list[Counter[str]] = []
     present: list[int] = []
+    holdings: dict[str, tuple[list[str], list[int]]] = {}  # of the fields EM blocks on
     for field in fields:
-        tally: Counter[str] = Counter()
+        values_of = exact_values_of(field)
+        held: list[str] = []  # each record's distinct values, one after another
+        owners: list[int] = []  # the record holding each of them
         count = 0
-        for profile in profiles:
-            values = exact_values(field, profile)
-            if values:
-                count += 1
-                tally.update(values if len(values) == 1 else set(values))
-        tallies.append(tally)
+        for index, profile in enumerate(profiles):
+            values = values_of(profile)
+            if not values:
+                continue
+            count += 1
+            if len(values) == 1:
+                held.append(values[0])
+                owners.append(index)
+            else:
+                distinct = dict.fromkeys(values)  # in a fixed order, unlike a set
+                held.extend(distinct)
+                owners.extend([index] * len(distinct))
+        tallies.append(Counter(held))
         present.append(count)
+        if field in _EM_BLOCKS:
+            holdings[field] = (held, owners)
     agreeing = [sum(_pairs_in(c) for c in tally.values()) for tally in tallies]
     # u of the other levels from random pairs, exact agreements left out
     counts = [[0] * len(row) for row in u]
@@ -589,11 +602,11 @@ def estimate(
     # m and the prior by EM over blocked pairs
     learned: dict[int, list[list[float]]] = {}
     dob_share = None
-    for blocked in ("date_of_birth", "name"):
+    for blocked in _EM_BLOCKS:
         if blocked not in fields:
             continue
         skip = fields.index(blocked)
-        pairs = _sample_pairs(_blocks(profiles, blocked, tallies[skip]), em_pairs, rng)
+        pairs = _sample_pairs(_blocks(*holdings[blocked], tallies[skip]), em_pairs, rng)
         if len(pairs) < 50:
             continue
         patterns = _patterns(profiles, pairs, comparators, skip)
