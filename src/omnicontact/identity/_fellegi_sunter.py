@@ -508,7 +508,8 @@ def _exact_u(agreeing: int, pairs: int, size: int) -> float:
 
     ``agreeing`` is the sum over values of ``c (c - 1) / 2`` for a value held by ``c``
     records, ``pairs`` the number of pairs of records holding the field; the same additive
-    smoothing as sampled levels keeps a value seen once from giving ``u = 0``.
+    smoothing as sampled levels keeps a field whose values are all distinct from giving
+    ``u = 0``.
     """
     return (agreeing + 0.5) / (pairs + 0.5 * size)
 
@@ -525,16 +526,17 @@ def estimate(
     """A model whose parameters are estimated from unlabelled ``records``.
 
     * ``u`` of each exact level: computed, not sampled, from the frequencies of the exact
-      values (the share of pairs of distinct records that share a value: the sum over
-      values of ``c (c - 1)`` over ``p (p - 1)``, for a value held by ``c`` of the ``p``
-      records holding the field).
+      values over all records: the share of pairs of distinct records that share a value,
+      the sum over values of ``c (c - 1)`` over ``p (p - 1)`` for a value held by ``c`` of
+      the ``p`` records holding the field (lightly smoothed, so it is never 0).
     * ``u`` of each other level: its share among the non-exact comparisons of ``u_pairs``
       random pairs (nearly all of them are two different customers), drawn with
       ``random.Random(seed)`` so a run replays.
     * ``m`` of each level: expectation maximisation over up to ``em_pairs`` pairs blocked
       on an exact date of birth (which teaches every other comparison) and as many blocked
       on an exact name (which teaches the date of birth), each comparison learning only
-      from the block on another field. Larger blocks are sampled with the same seed.
+      from the block on another field. When the blocks hold more pairs than that, a sample
+      is drawn with the same seed, without listing every pair.
     * the prior: the matches EM finds among date-of-birth pairs, divided by the share of
       matches that agree on the date of birth, over all pairs.
     * term frequencies of exact names, dates, addresses and national ids.
