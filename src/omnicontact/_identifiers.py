@@ -17,7 +17,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, ClassVar, Literal, TypeVar, Union
 
 import attrs
@@ -405,12 +405,12 @@ class PostalAddress:
             [*self.lines, *([place] if place else []), *([self.country] if self.country else [])]
         )
 
-    @property
+    @cached_property
     def street_key(self) -> str:
         words = fold(" ".join(self.lines)).split()
-        return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+        return " ".join([_ABBREVIATIONS.get(word, word) for word in words])
 
-    @property
+    @cached_property
     def key(self) -> str:
         return "|".join(
             [
@@ -488,9 +488,11 @@ class PersonName:
     def __attrs_post_init__(self) -> None:
         if self.given is None and self.family is None:
             raise InvalidIdentifierError("name", self.raw, "is empty")
-        for part, text in (("name.given", self.given), ("name.family", self.family)):
-            if text is not None and not fold(text).replace(" ", ""):
-                raise InvalidIdentifierError(part, text, "has no letters")
+        # The folded parts are the name's keys: computed here once, kept for matching.
+        if self.given is not None and not self.given_key.replace(" ", ""):
+            raise InvalidIdentifierError("name.given", self.given, "has no letters")
+        if self.family is not None and not self.family_key.replace(" ", ""):
+            raise InvalidIdentifierError("name.family", self.family, "has no letters")
         if not self.raw:
             object.__setattr__(self, "raw", self.full)
 
@@ -534,15 +536,15 @@ class PersonName:
     def full(self) -> str:
         return " ".join(part for part in (self.given, self.family) if part)
 
-    @property
+    @cached_property
     def given_key(self) -> str:
         return fold(self.given or "")
 
-    @property
+    @cached_property
     def family_key(self) -> str:
         return fold(self.family or "")
 
-    @property
+    @cached_property
     def key(self) -> str:
         return f"{self.given_key}|{self.family_key}"
 

@@ -31,7 +31,6 @@ _TRANSLITERATE = str.maketrans(
 _SEPARATORS = re.compile(
     r"[\s\-_.,;:/'\"()\[\]\u2010-\u2015\u2019\u0060\u00b4]+"  # dashes, quotes, accents
 )
-_SPACES = re.compile(r"\s+")
 
 
 def nfc(text: str) -> str:
@@ -41,7 +40,8 @@ def nfc(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     """NFC, with runs of white space folded to one space and the ends trimmed."""
-    return _SPACES.sub(" ", nfc(text)).strip()
+    # str.split() splits on exactly the characters ``\s`` matches; ASCII text is already NFC.
+    return " ".join((text if text.isascii() else nfc(text)).split())
 
 
 @lru_cache(maxsize=65536)

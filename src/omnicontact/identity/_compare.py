@@ -221,8 +221,13 @@ LEVELS: dict[str, tuple[str, ...]] = {
 """The level names of each built-in comparison, strongest first."""
 
 
+_similarity = JaroWinkler.similarity
+_edits = OSA.distance
+_NO_GROUPS: frozenset[int] = frozenset()
+
+
 def _jw(left: str, right: str) -> float:
-    return float(JaroWinkler.similarity(left, right))
+    return float(_similarity(left, right))
 
 
 def _given_close(a: str, b: str, sa: str, sb: str, similarity: float | None) -> bool:
@@ -238,35 +243,42 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
     gb, fb, sgb, sfb, kb = b
     if ka == kb:
         return 0
-    if ga and fa and ga == fb and fa == gb:
-        return 1
-    given_sim = _jw(ga, gb) if ga and gb else None
-    family_sim = _jw(fa, fb) if fa and fb else None
-    sims = [sim for sim in (given_sim, family_sim) if sim is not None]
-    if sims and min(sims) >= 0.92 and (given_sim is not None and family_sim is not None):
-        return 2
-    family_close = bool(fa and fb and (sfa == sfb or (family_sim or 0.0) >= 0.88))
-    given_close = _given_close(ga, gb, sga, sgb, given_sim)
-    if family_close and given_close:
-        return 3
-    if (
-        ga
-        and fa
-        and gb
-        and fb
-        and JaroWinkler.similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92
-    ):
-        return 3  # swapped parts with a typo
-    if ga and gb and fa and fb:
+    if ga and fa and gb and fb:
+        # Both names have both parts: the common case, written out for speed (each
+        # similarity is computed once, only where a level needs it).
+        if ga == fb and fa == gb:
+            return 1
+        given_sim = _similarity(ga, gb)
+        family_sim = _similarity(fa, fb)
+        if given_sim >= 0.92 and family_sim >= 0.92:
+            return 2
+        family_close = sfa == sfb or family_sim >= 0.88
+        if len(ga) == 1 or len(gb) == 1:  # an initial
+            given_close = ga[0] == gb[0]
+        else:
+            groups = _NICKNAMES.get(ga)
+            given_close = (
+                sga == sgb
+                or given_sim >= 0.88
+                or bool(groups and groups & _NICKNAMES.get(gb, _NO_GROUPS))
+            )
+        if family_close and given_close:
+            return 3
+        if _similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92:
+            return 3  # swapped parts with a typo
         if given_close:
             return 5
         if family_close:
             return 6
-        if _crossed(ga, fb) or _crossed(fa, gb):
+        if (len(ga) > 1 and _similarity(ga, fb, score_cutoff=0.92)) or (
+            len(fa) > 1 and _similarity(fa, gb, score_cutoff=0.92)
+        ):
             return 6  # one part written in the other field: no more than one part agreeing
         return 7
     # A part is missing on one side: judge on the parts both records have.
-    if given_close or family_close:
+    if fa and fb and (sfa == sfb or _similarity(fa, fb) >= 0.88):
+        return 4
+    if _given_close(ga, gb, sga, sgb, _jw(ga, gb) if ga and gb else None):
         return 4
     if _crossed(ga, fb) or _crossed(fa, gb):
         return 4  # one part written in the other field
@@ -276,73 +288,79 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
 def _crossed(part: str, other: str) -> bool:
     if not part or not other or len(part) == 1:
         return False
-    return bool(JaroWinkler.similarity(part, other, score_cutoff=0.92))
+    return bool(_similarity(part, other, score_cutoff=0.92))
 
 
 def compare_names(a: Profile, b: Profile) -> int | None:
-    if not a.names or not b.names:
+    left, right = a.names, b.names
+    if not left or not right:
         return None
-    if len(a.names) == 1 and len(b.names) == 1:  # the common case, without a generator
-        return _name_level(a.names[0], b.names[0])
-    return min(_name_level(x, y) for x in a.names for y in b.names)
+    if len(left) == 1 and len(right) == 1:  # the common case, without a generator
+        return _name_level(left[0], right[0])
+    return min(_name_level(x, y) for x in left for y in right)
 
 
 def _dob_level(a: dt.date, b: dt.date) -> int:
     if a == b:
         return 0
-    if a.year == b.year and a.day == b.month and a.month == b.day:
-        return 1
-    same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
-    if same == 2:
+    if a.year == b.year:
+        # Within one calendar year, so never more than 365 days apart.
+        if a.day == b.month and a.month == b.day:
+            return 1
+        return 2 if a.month == b.month or a.day == b.day else 3
+    if a.month == b.month and a.day == b.day:
         return 2
-    if abs((a - b).days) <= 366:
-        return 3
-    return 4
+    return 3 if -366 <= a.toordinal() - b.toordinal() <= 366 else 4
 
 
 def compare_dobs(a: Profile, b: Profile) -> int | None:
-    if not a.dobs or not b.dobs:
+    left, right = a.dobs, b.dobs
+    if not left or not right:
         return None
-    if len(a.dobs) == 1 and len(b.dobs) == 1:
-        return _dob_level(a.dobs[0], b.dobs[0])
-    return min(_dob_level(x, y) for x in a.dobs for y in b.dobs)
+    if len(left) == 1 and len(right) == 1:
+        return _dob_level(left[0], right[0])
+    return min(_dob_level(x, y) for x in left for y in right)
 
 
 def _same_postcode(a: str, b: str) -> bool:
     """Equal postal codes, or one typo apart (a digit changed or two swapped)."""
     if not a or not b:
         return False
-    return a == b or (len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) <= 1)
+    return a == b or (len(a) == len(b) and _edits(a, b, score_cutoff=1) <= 1)
 
 
 def _address_level(a: tuple[str, str, str, str], b: tuple[str, str, str, str]) -> int:
     if a[0] == b[0]:
         return 0
-    same_area = _same_postcode(a[2], b[2]) or bool(a[3] and a[3] == b[3])
-    if same_area and a[1] and b[1] and _jw(a[1], b[1]) >= 0.88:
-        return 1
-    if same_area:
-        return 2
+    locality = a[3]
+    if (locality and locality == b[3]) or _same_postcode(a[2], b[2]):
+        street, other = a[1], b[1]
+        return 1 if street and other and _similarity(street, other) >= 0.88 else 2
     return 3
 
 
 def compare_addresses(a: Profile, b: Profile) -> int | None:
-    if not a.addresses or not b.addresses:
+    left, right = a.addresses, b.addresses
+    if not left or not right:
         return None
-    if len(a.addresses) == 1 and len(b.addresses) == 1:
-        return _address_level(a.addresses[0], b.addresses[0])
-    return min(_address_level(x, y) for x in a.addresses for y in b.addresses)
+    if len(left) == 1 and len(right) == 1:
+        return _address_level(left[0], right[0])
+    return min(_address_level(x, y) for x in left for y in right)
 
 
 def compare_national_ids(a: Profile, b: Profile) -> int | None:
-    if not a.national_ids or not b.national_ids:
+    left, right = a.national_ids, b.national_ids
+    if not left or not right:
         return None
+    if len(left) == 1 and len(right) == 1:
+        x, y = left[0], right[0]
+        return 0 if x == y else 1 if _edits(x, y, score_cutoff=1) <= 1 else 2
     best = 2
-    for x in a.national_ids:
-        for y in b.national_ids:
+    for x in left:
+        for y in right:
             if x == y:
                 return 0
-            if OSA.distance(x, y, score_cutoff=1) <= 1:
+            if _edits(x, y, score_cutoff=1) <= 1:
                 best = 1
     return best
 
@@ -356,14 +374,23 @@ COMPARATORS: dict[str, Callable[[Profile, Profile], int | None]] = {
 """The built-in comparisons by field name: each gives a level index or ``None`` (missing)."""
 
 
+_EXACT_VALUES: dict[str, Callable[[Profile], Sequence[str]]] = {
+    "name": lambda profile: [features[4] for features in profile.names],
+    "date_of_birth": lambda profile: [value.isoformat() for value in profile.dobs],
+    "address": lambda profile: [features[0] for features in profile.addresses],
+    "national_id": lambda profile: profile.national_ids,
+}
+
+
+def _no_values(_profile: Profile) -> Sequence[str]:
+    return ()
+
+
+def exact_values_of(field: str) -> Callable[[Profile], Sequence[str]]:
+    """The function giving a profile's :func:`exact_values` for ``field`` (looked up once)."""
+    return _EXACT_VALUES.get(field, _no_values)
+
+
 def exact_values(field: str, profile: Profile) -> Sequence[str]:
     """The values whose frequency adjusts the exact level of ``field`` (term frequencies)."""
-    if field == "name":
-        return [features[4] for features in profile.names]
-    if field == "date_of_birth":
-        return [value.isoformat() for value in profile.dobs]
-    if field == "address":
-        return [features[0] for features in profile.addresses]
-    if field == "national_id":
-        return list(profile.national_ids)
-    return []
+    return exact_values_of(field)(profile)

@@ -10,13 +10,16 @@ a rarer surname. Frequencies only ever lower a weight: a value seen twice in a d
 often one person seen twice, so its frequency says little about chance agreement.
 
 Parameters can be set by hand (the defaults need no training) or estimated from the user's
-unlabelled records with :func:`estimate`: ``u`` from random pairs, ``m`` and the prior by
-expectation maximisation over pairs blocked on another field.
+unlabelled records with :func:`estimate`: ``u`` of exact levels from value frequencies,
+of other levels from random pairs, ``m`` and the prior by expectation maximisation over
+pairs blocked on another field.
 """
 
 from __future__ import annotations
 
+import bisect
 import enum
+import itertools
 import math
 import random
 from collections import Counter
@@ -28,7 +31,7 @@ import attrs
 from .._identifiers import ExternalId, IdentifierKind, SocialHandle
 from ..exceptions import InvalidValueError
 from ._blocking import Blocking
-from ._compare import COMPARATORS, LEVELS, Profile, exact_values
+from ._compare import COMPARATORS, LEVELS, Profile, exact_values, exact_values_of
 from ._guards import GuardPolicy
 from ._record import Record
 
@@ -470,23 +473,68 @@ class _Scoring:
 # ------------------------------------------------------------------------------------ training
 
 
-def _levels(model: MatchModel, left: Profile, right: Profile) -> tuple[int | None, ...]:
-    return tuple(COMPARATORS[c.field](left, right) for c in model.comparisons)
+def _pairs_in(size: int) -> int:
+    return size * (size - 1) // 2
 
 
 def _sample_pairs(
-    groups: Iterable[Sequence[int]], limit: int, rng: random.Random
+    groups: Sequence[Sequence[int]], limit: int, rng: random.Random
 ) -> list[tuple[int, int]]:
-    pairs = []
-    for group in groups:
-        if len(group) < 2:
-            continue
-        for i in range(len(group)):
-            for j in range(i + 1, len(group)):
-                pairs.append((group[i], group[j]))
-    if len(pairs) > limit:
-        pairs = rng.sample(pairs, limit)
-    return pairs
+    """Distinct pairs ``(i, j)``, ``i < j``, of two members of one group: all, or ``limit``.
+
+    ``groups`` hold distinct record indices in increasing order. When the groups hold more
+    than ``limit`` pairs, ``limit`` of them are drawn uniformly without replacement with
+    ``rng`` by their position in a virtual list of every pair, which is never built: time
+    and memory grow with ``limit``, not with the square of a block's size (a common date of
+    birth among a million records). A pair found in two groups is kept once, so a sample
+    may hold slightly fewer than ``limit`` pairs.
+    """
+    kept = [group for group in groups if len(group) >= 2]
+    ends = list(itertools.accumulate(_pairs_in(len(group)) for group in kept))
+    total = ends[-1] if ends else 0
+    if total <= limit:
+        every = (
+            (group[i], group[j]) for group in kept for j in range(1, len(group)) for i in range(j)
+        )
+        return list(dict.fromkeys(every))
+    picked = []
+    for position in sorted(rng.sample(range(total), limit)):
+        index = bisect.bisect_right(ends, position)
+        offset = position - (ends[index - 1] if index else 0)
+        # pairs of a group listed as (0, 1), (0, 2), (1, 2), (0, 3) …: offset j(j-1)/2 + i
+        j = (1 + math.isqrt(8 * offset + 1)) // 2
+        i = offset - j * (j - 1) // 2
+        group = kept[index]
+        picked.append((group[i], group[j]))
+    return list(dict.fromkeys(picked))
+
+
+def _blocks(held: Sequence[str], owners: Sequence[int], tally: Counter[str]) -> list[list[int]]:
+    """The records sharing each value held by two or more (``owners[k]`` holds ``held[k]``)."""
+    blocks: dict[str, list[int]] = {}
+    for value, owner in zip(held, owners, strict=True):
+        if tally[value] >= 2:
+            blocks.setdefault(value, []).append(owner)
+    return list(blocks.values())
+
+
+def _patterns(
+    profiles: Sequence[Profile],
+    pairs: Iterable[tuple[int, int]],
+    comparators: Sequence[Callable[[Profile, Profile], int | None]],
+    blocked: int,
+) -> Counter[tuple[int | None, ...]]:
+    """How many pairs fall into each pattern of levels (the blocked comparison agrees)."""
+    tasks = [(index, compare) for index, compare in enumerate(comparators) if index != blocked]
+    size = len(comparators)
+    patterns: Counter[tuple[int | None, ...]] = Counter()
+    for i, j in pairs:
+        left, right = profiles[i], profiles[j]
+        levels: list[int | None] = [0] * size
+        for index, compare in tasks:
+            levels[index] = compare(left, right)
+        patterns[tuple(levels)] += 1
+    return patterns
 
 
 def _em(
@@ -527,22 +575,44 @@ def _em(
     return m, share
 
 
+_EM_BLOCKS = ("date_of_birth", "name")
+"""The fields EM blocks on, in order: the date of birth teaches the others, the name it."""
+
+
+def _exact_u(agreeing: int, pairs: int, size: int) -> float:
+    """``u`` of an exact level: the share of pairs of distinct records sharing a value.
+
+    ``agreeing`` is the sum over values of ``c (c - 1) / 2`` for a value held by ``c``
+    records, ``pairs`` the number of pairs of records holding the field; the same additive
+    smoothing as sampled levels keeps a field whose values are all distinct from giving
+    ``u = 0``.
+    """
+    return (agreeing + 0.5) / (pairs + 0.5 * size)
+
+
 def estimate(
     records: Iterable[Record],
     model: MatchModel | None = None,
     *,
     seed: int = 0,
-    u_pairs: int = 50_000,
+    u_pairs: int = 20_000,
     em_pairs: int = 200_000,
     iterations: int = 25,
 ) -> MatchModel:
     """A model whose parameters are estimated from unlabelled ``records``.
 
-    * ``u`` of each level: its frequency among ``u_pairs`` random pairs (nearly all of them
-      are two different customers), drawn with ``random.Random(seed)`` so a run replays.
-    * ``m`` of each level: expectation maximisation over pairs blocked on an exact date of
-      birth (which teaches every other comparison) and on an exact name (which teaches the
-      date of birth), each comparison learning only from the block on another field.
+    * ``u`` of each exact level: computed, not sampled, from the frequencies of the exact
+      values over all records: the share of pairs of distinct records that share a value,
+      the sum over values of ``c (c - 1)`` over ``p (p - 1)`` for a value held by ``c`` of
+      the ``p`` records holding the field (lightly smoothed, so it is never 0).
+    * ``u`` of each other level: its share among the non-exact comparisons of ``u_pairs``
+      random pairs (nearly all of them are two different customers), drawn with
+      ``random.Random(seed)`` so a run replays.
+    * ``m`` of each level: expectation maximisation over up to ``em_pairs`` pairs blocked
+      on an exact date of birth (which teaches every other comparison) and as many blocked
+      on an exact name (which teaches the date of birth), each comparison learning only
+      from the block on another field. When the blocks hold more pairs than that, a sample
+      is drawn with the same seed, without listing every pair.
     * the prior: the matches EM finds among date-of-birth pairs, divided by the share of
       matches that agree on the date of birth, over all pairs.
     * term frequencies of exact names, dates, addresses and national ids.
@@ -555,52 +625,69 @@ def estimate(
     rng = random.Random(seed)
     profiles = [model.profile(record) for record in records]
     n = len(profiles)
-    fields = [c.field for c in model.comparisons]
-    m = [list(c.m) for c in model.comparisons]
-    u = [list(c.u) for c in model.comparisons]
     if n < 2:
         return model
-    # u from random pairs
+    fields = [c.field for c in model.comparisons]
+    comparators = [COMPARATORS[field] for field in fields]
+    m = [list(c.m) for c in model.comparisons]
+    u = [list(c.u) for c in model.comparisons]
+    # How many records hold each exact value, per field: exact u and term frequencies.
+    tallies: list[Counter[str]] = []
+    present: list[int] = []
+    holdings: dict[str, tuple[list[str], list[int]]] = {}  # of the fields EM blocks on
+    for field in fields:
+        values_of = exact_values_of(field)
+        held: list[str] = []  # each record's distinct values, one after another
+        owners: list[int] = []  # the record holding each of them
+        count = 0
+        for index, profile in enumerate(profiles):
+            values = values_of(profile)
+            if not values:
+                continue
+            count += 1
+            if len(values) == 1:
+                held.append(values[0])
+                owners.append(index)
+            else:
+                distinct = dict.fromkeys(values)  # in a fixed order, unlike a set
+                held.extend(distinct)
+                owners.extend([index] * len(distinct))
+        tallies.append(Counter(held))
+        present.append(count)
+        if field in _EM_BLOCKS:
+            holdings[field] = (held, owners)
+    agreeing = [sum(_pairs_in(c) for c in tally.values()) for tally in tallies]
+    # u of the other levels from random pairs, exact agreements left out
     counts = [[0] * len(row) for row in u]
-    comparators = [COMPARATORS[c.field] for c in model.comparisons]
+    tasks = list(zip(counts, comparators, strict=True))
     draw = rng.random
     for _ in range(u_pairs):
         i, j = int(draw() * n), int(draw() * n)
         if i == j:
             continue
         left, right = profiles[i], profiles[j]
-        for row, compare in zip(counts, comparators, strict=True):
+        for row, compare in tasks:
             level = compare(left, right)
-            if level is not None:
+            if level:  # neither missing (None) nor exact (0)
                 row[level] += 1
     for index, row in enumerate(counts):
         seen = sum(row)
         if seen >= 100:
-            u[index] = [(value + 0.5) / (seen + 0.5 * len(row)) for value in row]
+            exact = _exact_u(agreeing[index], _pairs_in(present[index]), len(row))
+            rest = 1.0 - exact
+            share = seen + 0.5 * (len(row) - 1)
+            u[index] = [exact, *(rest * (value + 0.5) / share for value in row[1:])]
     # m and the prior by EM over blocked pairs
-    trainings: dict[str, list[list[int]]] = {"date_of_birth": [], "name": []}
-    by_dob: dict[str, list[int]] = {}
-    by_name: dict[str, list[int]] = {}
-    for index, profile in enumerate(profiles):
-        for value in {dob.isoformat() for dob in profile.dobs}:
-            by_dob.setdefault(value, []).append(index)
-        for value in {features[4] for features in profile.names}:
-            by_name.setdefault(value, []).append(index)
-    trainings["date_of_birth"] = list(by_dob.values())
-    trainings["name"] = list(by_name.values())
     learned: dict[int, list[list[float]]] = {}
     dob_share = None
-    dob_pairs = 0
-    for blocked, groups in trainings.items():
+    for blocked in _EM_BLOCKS:
         if blocked not in fields:
             continue
         skip = fields.index(blocked)
-        pairs = _sample_pairs(groups, em_pairs, rng)
+        pairs = _sample_pairs(_blocks(*holdings[blocked], tallies[skip]), em_pairs, rng)
         if len(pairs) < 50:
             continue
-        patterns: Counter[tuple[int | None, ...]] = Counter(
-            _levels(model, profiles[i], profiles[j]) for i, j in pairs
-        )
+        patterns = _patterns(profiles, pairs, comparators, skip)
         start = [list(row) for row in m]
         result, share = _em(model, patterns, start, u, skip, iterations)
         for index in range(len(fields)):
@@ -608,27 +695,20 @@ def estimate(
                 learned.setdefault(index, []).append(result[index])
         if blocked == "date_of_birth":
             dob_share = share
-            dob_pairs = sum(len(g) * (len(g) - 1) // 2 for g in groups)
     for index, rows in learned.items():
         m[index] = [sum(values) / len(rows) for values in zip(*rows, strict=True)]
     prior = model.prior
-    if dob_share is not None and "date_of_birth" in fields:
-        recall = m[fields.index("date_of_birth")][0]
-        matches = dob_share * dob_pairs / max(recall, 1e-3)
+    if dob_share is not None:
+        dob = fields.index("date_of_birth")
+        recall = m[dob][0]
+        matches = dob_share * agreeing[dob] / max(recall, 1e-3)
         prior = min(max(matches / (n * (n - 1) / 2), 1e-9), 0.5)
     # term frequencies (values seen at least twice)
     frequencies: dict[str, dict[str, float]] = {}
-    for field in fields:
-        tally: Counter[str] = Counter()
-        present = 0
-        for profile in profiles:
-            values = set(exact_values(field, profile))
-            if values:
-                present += 1
-                tally.update(values)
-        if present:
+    for field, tally, count in zip(fields, tallies, present, strict=True):
+        if count:
             frequencies[field] = {
-                value: count / present for value, count in tally.items() if count >= 2
+                value: times / count for value, times in tally.items() if times >= 2
             }
     comparisons = tuple(
         attrs.evolve(c, m=tuple(m[index]), u=tuple(u[index]))

@@ -1,0 +1,240 @@
+"""The comparators give exactly the levels of their plain definitions.
+
+The comparators in ``omnicontact.identity._compare`` are written for speed (each similarity
+computed once, early exits). The reference functions below are the same definitions written
+plainly, one rule after another, as the levels are documented; property tests check that
+both give the same level for any pair of values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA, JaroWinkler
+
+from omnicontact.identity._compare import (
+    _address_level,
+    _dob_level,
+    _name_level,
+    compare_addresses,
+    compare_dobs,
+    compare_names,
+    compare_national_ids,
+    nicknames_match,
+    soundex,
+)
+
+# ------------------------------------------------------------------------ reference levels
+
+
+def _jw(left: str, right: str) -> float:
+    return float(JaroWinkler.similarity(left, right))
+
+
+def _given_close(a: str, b: str, sa: str, sb: str, similarity: float | None) -> bool:
+    if not a or not b:
+        return False
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return sa == sb or nicknames_match(a, b) or (similarity or 0.0) >= 0.88
+
+
+def _reaches(left: str, right: str, cutoff: float) -> bool:
+    # rapidfuzz's own cutoff test, which counts a score a rounding error short as reaching it
+    return bool(JaroWinkler.similarity(left, right, score_cutoff=cutoff))
+
+
+def _crossed(part: str, other: str) -> bool:
+    if not part or not other or len(part) == 1:
+        return False
+    return _reaches(part, other, 0.92)
+
+
+def reference_name_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    ga, fa, sga, sfa, ka = a
+    gb, fb, sgb, sfb, kb = b
+    if ka == kb:
+        return 0
+    if ga and fa and ga == fb and fa == gb:
+        return 1
+    given_sim = _jw(ga, gb) if ga and gb else None
+    family_sim = _jw(fa, fb) if fa and fb else None
+    if given_sim is not None and family_sim is not None and min(given_sim, family_sim) >= 0.92:
+        return 2
+    family_close = bool(fa and fb and (sfa == sfb or (family_sim or 0.0) >= 0.88))
+    given_close = _given_close(ga, gb, sga, sgb, given_sim)
+    if family_close and given_close:
+        return 3
+    swapped = f"{ga} {fa}", f"{fb} {gb}"
+    if ga and fa and gb and fb and JaroWinkler.similarity(*swapped, score_cutoff=0.92) >= 0.92:
+        return 3
+    if ga and gb and fa and fb:
+        if given_close:
+            return 5
+        if family_close:
+            return 6
+        if _crossed(ga, fb) or _crossed(fa, gb):
+            return 6
+        return 7
+    if given_close or family_close:
+        return 4
+    if _crossed(ga, fb) or _crossed(fa, gb):
+        return 4
+    return 7
+
+
+def reference_dob_level(a: dt.date, b: dt.date) -> int:
+    if a == b:
+        return 0
+    if a.year == b.year and a.day == b.month and a.month == b.day:
+        return 1
+    if (a.year == b.year) + (a.month == b.month) + (a.day == b.day) == 2:
+        return 2
+    if abs((a - b).days) <= 366:
+        return 3
+    return 4
+
+
+def reference_address_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    if a[0] == b[0]:
+        return 0
+    same_postcode = bool(
+        a[2]
+        and b[2]
+        and (a[2] == b[2] or (len(a[2]) == len(b[2]) and OSA.distance(a[2], b[2]) <= 1))
+    )
+    same_area = same_postcode or bool(a[3] and a[3] == b[3])
+    if same_area and a[1] and b[1] and _jw(a[1], b[1]) >= 0.88:
+        return 1
+    return 2 if same_area else 3
+
+
+def reference_national_id_level(a: list[str], b: list[str]) -> int:
+    if any(x == y for x in a for y in b):
+        return 0
+    return 1 if any(OSA.distance(x, y) <= 1 for x in a for y in b) else 2
+
+
+# ------------------------------------------------------------------------------ strategies
+
+# Few letters and known names, so that equal, close, nicknamed and swapped parts are common.
+_WORDS = ["bob", "robert", "anne", "ann", "smith", "smyth", "martin", "martine", "lee", "j", "a"]
+parts = st.one_of(st.sampled_from(_WORDS), st.text(alphabet="aelmnrst", max_size=7), st.just(""))
+
+
+@st.composite
+def name_features(draw: Any) -> tuple[str, str, str, str, str]:
+    given, family = draw(parts), draw(parts)
+    return (given, family, soundex(given), soundex(family), f"{given}|{family}")
+
+
+@st.composite
+def swapped_pairs(draw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Two names whose parts are swapped, sometimes with a letter changed."""
+    a = draw(name_features())
+    given, family = a[1], a[0]
+    if draw(st.booleans()) and family:
+        family = family[:-1] + draw(st.sampled_from("aez"))
+    return a, (given, family, soundex(given), soundex(family), f"{given}|{family}")
+
+
+dates = st.dates(min_value=dt.date(1988, 1, 1), max_value=dt.date(1992, 12, 31))
+postcodes = st.sampled_from(["", "2600", "2601", "2610", "2060", "3000", "26000"])
+streets = st.sampled_from(["", "12 main street", "12 main st", "21 main street", "4 high road"])
+localities = st.sampled_from(["", "canberra", "sydney"])
+
+
+@st.composite
+def address_features(draw: Any) -> tuple[str, str, str, str]:
+    street, postcode, locality = draw(streets), draw(postcodes), draw(localities)
+    return (f"{street}|{postcode}|{locality}|AU", street, postcode, locality)
+
+
+ids = st.text(alphabet="0123", min_size=1, max_size=4)
+
+
+def holder(**features: Any) -> Any:
+    """A stand-in for a profile: the comparators read only its feature tuples."""
+    base: dict[str, Any] = {"names": (), "dobs": (), "addresses": (), "national_ids": ()}
+    return SimpleNamespace(**{**base, **features})
+
+
+# ----------------------------------------------------------------------------------- tests
+
+
+class TestNameLevel:
+    @given(name_features(), name_features())
+    def test_same_level_as_the_definition(self, a: Any, b: Any) -> None:
+        """Any two names fall into the level the plain definition gives."""
+        assert _name_level(a, b) == reference_name_level(a, b)
+
+    @given(swapped_pairs())
+    def test_swapped_names_same_level_as_the_definition(self, pair: Any) -> None:
+        """Swapped parts, with or without a typo, fall into the level of the definition."""
+        a, b = pair
+        assert _name_level(a, b) == reference_name_level(a, b)
+
+    @given(st.lists(name_features(), max_size=3), st.lists(name_features(), max_size=3))
+    def test_several_names_take_the_best_level(self, left: Any, right: Any) -> None:
+        """Records with several names compare on their best-agreeing pair; none is missing."""
+        expected = (
+            min(reference_name_level(x, y) for x in left for y in right) if left and right else None
+        )
+        assert compare_names(holder(names=tuple(left)), holder(names=tuple(right))) == expected
+
+
+class TestDobLevel:
+    @given(dates, dates)
+    def test_same_level_as_the_definition(self, a: dt.date, b: dt.date) -> None:
+        """Any two dates fall into the level the plain definition gives."""
+        assert _dob_level(a, b) == reference_dob_level(a, b)
+
+    @given(dates)
+    def test_transposed_and_near_dates(self, a: dt.date) -> None:
+        """Day and month swapped, and dates a year apart, match the definition."""
+        others = [a + dt.timedelta(days=days) for days in (365, 366, 367, -366, -367)]
+        if a.day <= 12:
+            others.append(a.replace(month=a.day, day=a.month))
+        for b in others:
+            assert _dob_level(a, b) == reference_dob_level(a, b)
+
+    @given(st.lists(dates, max_size=3), st.lists(dates, max_size=3))
+    def test_several_dates_take_the_best_level(self, left: Any, right: Any) -> None:
+        """Records with several dates compare on their best-agreeing pair."""
+        expected = (
+            min(reference_dob_level(x, y) for x in left for y in right) if left and right else None
+        )
+        assert compare_dobs(holder(dobs=tuple(left)), holder(dobs=tuple(right))) == expected
+
+
+class TestAddressLevel:
+    @given(address_features(), address_features())
+    def test_same_level_as_the_definition(self, a: Any, b: Any) -> None:
+        """Any two addresses fall into the level the plain definition gives."""
+        assert _address_level(a, b) == reference_address_level(a, b)
+
+    @given(st.lists(address_features(), max_size=2), st.lists(address_features(), max_size=2))
+    def test_several_addresses_take_the_best_level(self, left: Any, right: Any) -> None:
+        """Records with several addresses compare on their best-agreeing pair."""
+        expected = (
+            min(reference_address_level(x, y) for x in left for y in right)
+            if left and right
+            else None
+        )
+        got = compare_addresses(holder(addresses=tuple(left)), holder(addresses=tuple(right)))
+        assert got == expected
+
+
+class TestNationalIdLevel:
+    @given(st.lists(ids, max_size=3), st.lists(ids, max_size=3))
+    def test_same_level_as_the_definition(self, left: Any, right: Any) -> None:
+        """Exact, one edit apart or different, on the best-agreeing pair of ids."""
+        expected = reference_national_id_level(left, right) if left and right else None
+        got = compare_national_ids(
+            holder(national_ids=tuple(left)), holder(national_ids=tuple(right))
+        )
+        assert got == expected
