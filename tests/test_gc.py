@@ -1,0 +1,107 @@
+"""Bulk calls pause the cyclic garbage collector, restore it, and make no reference cycles."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from omnicontact._gc import BULK_SIZE, cyclic_gc_paused
+from omnicontact.identity import Record, Resolver, estimate
+from omnicontact.testing import synthetic_population
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+@pytest.fixture(scope="module")
+def records() -> list[Record]:
+    population = synthetic_population(BULK_SIZE, seed=11)
+    assert len(population.records) >= BULK_SIZE + 100
+    return list(population.records)
+
+
+class TestPause:
+    def test_pauses_and_restores(self, collector_on: None) -> None:
+        """The collector is off inside the block and on again after it."""
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+
+    def test_restores_after_an_error(self, collector_on: None) -> None:
+        """A block that raises still switches the collector back on."""
+
+        def failing() -> None:
+            with cyclic_gc_paused():
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            failing()
+        assert gc.isenabled()
+
+    def test_leaves_a_disabled_collector_disabled(self, collector_on: None) -> None:
+        """A host that turned the collector off keeps it off."""
+        gc.disable()
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()
+
+    def test_nested_and_concurrent_blocks(self, collector_on: None) -> None:
+        """The collector comes back only when the last of several overlapping blocks ends."""
+        inside, release = threading.Event(), threading.Event()
+
+        def other() -> None:
+            with cyclic_gc_paused():
+                inside.set()
+                release.wait(5)
+
+        thread = threading.Thread(target=other)
+        with cyclic_gc_paused():
+            thread.start()
+            assert inside.wait(5)
+        assert not gc.isenabled()  # the other thread's block is still open
+        release.set()
+        thread.join(5)
+        assert gc.isenabled()
+
+    def test_small_calls_do_not_pause(self, collector_on: None) -> None:
+        """An inactive block leaves the collector alone."""
+        with cyclic_gc_paused(False):
+            assert gc.isenabled()
+
+
+class TestBulkCalls:
+    def test_batch_pauses_only_while_it_runs(
+        self, collector_on: None, records: list[Record]
+    ) -> None:
+        """resolve_many and estimate of a bulk batch leave the collector as they found it."""
+        model = estimate(records[:BULK_SIZE], seed=1)
+        assert gc.isenabled()
+        Resolver(model=model).resolve_many(records[:BULK_SIZE])
+        assert gc.isenabled()
+
+    def test_resolver_and_estimate_make_no_reference_cycles(self, records: list[Record]) -> None:
+        """With the collector off, a batch, incremental resolves and an unmerge leave no
+        cyclic garbage: pausing the collector loses nothing."""
+        was = gc.isenabled()
+        gc.collect()
+        gc.disable()
+        try:
+            model = estimate(records, seed=1)
+            resolver = Resolver(model=model)
+            resolver.resolve_many(records[:BULK_SIZE])
+            for record in records[BULK_SIZE : BULK_SIZE + 50]:
+                resolver.resolve(record)
+            resolver.remove_record(records[0].id)
+            assert gc.collect() == 0
+        finally:
+            if was:
+                gc.enable()
