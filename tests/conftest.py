@@ -8,9 +8,11 @@ printed. Choose one explicitly with ``OMNICONTACT_HYPOTHESIS_PROFILE=dev|ci``.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("dev", max_examples=50)
@@ -32,3 +34,12 @@ def _profile_name(environ: Mapping[str, str]) -> str:
 
 
 settings.load_profile(_profile_name(os.environ))
+
+
+
+@pytest.fixture(autouse=True)
+def _collector_left_on() -> Iterator[None]:
+    """Every test leaves Python's cyclic garbage collector as on as it found it."""
+    was = gc.isenabled()
+    yield
+    assert gc.isenabled() == was, "the test left the cyclic garbage collector switched off"
