@@ -36,7 +36,6 @@ def _profile_name(environ: Mapping[str, str]) -> str:
 settings.load_profile(_profile_name(os.environ))
 
 
-
 @pytest.fixture(autouse=True)
 def _collector_left_on() -> Iterator[None]:
     """Every test leaves Python's cyclic garbage collector as on as it found it."""
