@@ -32,7 +32,7 @@ from .._gc import BULK_SIZE, cyclic_gc_paused
 from .._identifiers import ExternalId, IdentifierKind, SocialHandle
 from ..exceptions import InvalidValueError
 from ._blocking import Blocking
-from ._compare import COMPARATORS, LEVELS, Profile, exact_values, exact_values_of
+from ._compare import COMPARATORS, LEVELS, Profile, exact_values_of
 from ._guards import GuardPolicy
 from ._record import Record
 
@@ -340,6 +340,8 @@ class MatchModel:
                     c.levels.index(name) for name in self.conflicts.get(c.field, ())
                 ),
                 frequencies=self.term_frequencies.get(c.field) if c.term_frequency else None,
+                exact=exact_values_of(c.field),
+                conflict_names=tuple(f"{c.field}:{name}" for name in c.levels),
             )
             for c in self.comparisons
         )
@@ -374,7 +376,9 @@ class MatchModel:
         if left.record.id > right.record.id:
             left, right = right, left
         total = self._prior_weight
-        levels: list[tuple[int, float | None] | None] = []
+        # the pattern: per comparison its level, None if missing, (level, weight) if the
+        # weight was adjusted by the value's frequency
+        levels: list[int | tuple[int, float] | None] = []
         conflicts: list[str] = []
         for table in self._tables:
             level = table.compare(left, right)
@@ -382,19 +386,18 @@ class MatchModel:
                 levels.append(None)
                 continue
             weight = table.weights[level]
-            adjusted: float | None = None
             if level == 0 and table.frequencies:
-                field = table.comparison.field
-                common = set(exact_values(field, left)) & set(exact_values(field, right))
-                frequency = min(
-                    (table.frequencies[v] for v in common if v in table.frequencies), default=None
-                )
+                frequency = table.frequency(left, right)
                 if frequency is not None and frequency > table.comparison.u[0]:
-                    weight = adjusted = math.log2(table.comparison.m[0] / frequency)
+                    weight = math.log2(table.comparison.m[0] / frequency)
+                    levels.append((level, weight))
+                else:
+                    levels.append(level)
+            else:
+                levels.append(level)
             if level in table.conflicts:
-                conflicts.append(f"{table.comparison.field}:{table.comparison.levels[level]}")
+                conflicts.append(table.conflict_names[level])
             total += weight
-            levels.append((level, adjusted))
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
         fired = None
         related: set[str] = set()
@@ -429,7 +432,7 @@ class MatchModel:
         )
 
     def _comparison_results(
-        self, levels: tuple[tuple[int, float | None] | None, ...]
+        self, levels: tuple[int | tuple[int, float] | None, ...]
     ) -> tuple[ComparisonResult, ...]:
         """The results for these levels: one shared tuple per pattern, not one per pair."""
         results = self._results.get(levels)
@@ -440,7 +443,7 @@ class MatchModel:
                 if item is None:
                     built.append(ComparisonResult(field=field, level="missing", weight=0.0))
                     continue
-                level, adjusted = item
+                level, adjusted = item if isinstance(item, tuple) else (item, None)
                 built.append(
                     ComparisonResult(
                         field=field,
@@ -469,6 +472,19 @@ class _Scoring:
     weights: tuple[float, ...]
     conflicts: frozenset[int]
     frequencies: dict[str, float] | None
+    exact: Callable[[Profile], Sequence[str]]
+    conflict_names: tuple[str, ...]
+
+    def frequency(self, left: Profile, right: Profile) -> float | None:
+        """The lowest known frequency among the exact values the two profiles share."""
+        table = self.frequencies
+        assert table is not None
+        mine, theirs = self.exact(left), self.exact(right)
+        if len(mine) == 1 and len(theirs) == 1:  # the common case, without sets
+            value = mine[0]
+            return table.get(value) if value == theirs[0] else None
+        common = set(mine) & set(theirs)
+        return min((table[v] for v in common if v in table), default=None)
 
 
 # ------------------------------------------------------------------------------------ training

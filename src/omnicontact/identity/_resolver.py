@@ -641,10 +641,13 @@ class Resolver:
             profile.blocking_keys = tuple(sys.intern(k) for k in self._model.blocking.keys(profile))
         return profile.blocking_keys
 
-    def _is_shared(self, key: str) -> bool:
+    def _is_shared(self, key: str, holders: frozenset[str] | None = None) -> bool:
+        """Whether the identifier ``key`` is held by records of many names (``holders``:
+        the holders of its blocking key ``id:<key>``, if known)."""
         cached = self._shared.get(key)
         if cached is None:
-            holders = self._store.records_with_key(f"id:{key}")
+            if holders is None:
+                holders = self._store.records_with_key(f"id:{key}")
             signatures: set[tuple[str, ...]] = set()
             for record_id in holders:
                 signatures.update(self._profile(record_id).signatures)
@@ -657,7 +660,7 @@ class Resolver:
         if holders is None:
             holders = self._store.records_with_key(key)
         active = len(holders) <= self._model.blocking.max_block_size
-        shared = self._is_shared(key[3:]) if key.startswith("id:") else False
+        shared = self._is_shared(key[3:], holders) if key.startswith("id:") else False
         return active, shared
 
     def _values(self, record_id: str) -> Mapping[str, frozenset[str]]:
@@ -715,7 +718,7 @@ class Resolver:
         new_profiles = {r: self._model.profile(record) for r, record in change.put.items()}
         new_keys = {r: self._keys(profile) for r, profile in new_profiles.items()}
         state_before: dict[str, tuple[bool, bool]] = {}
-        for keys in (*old_keys.values(), *new_keys.values()):
+        for keys in (*old_keys.values(), *new_keys.values()) if store.count_records() else ():
             for key in keys:
                 if key not in state_before:
                     holders = store.records_with_key(key)
@@ -737,7 +740,7 @@ class Resolver:
             self._profiles[record_id] = new_profiles[record_id]
             store.add_keys(record_id, new_keys[record_id])
             seeds.add(record_id)
-        for keys in (*old_keys.values(), *new_keys.values()):
+        for keys in (*old_keys.values(), *new_keys.values()) if self._shared else ():
             for key in keys:
                 if key.startswith("id:"):
                     self._shared.pop(key[3:], None)
@@ -750,18 +753,12 @@ class Resolver:
         refresh: set[str] = set(change.put)
         if change.refresh_all:
             refresh = set(store.record_ids())
-        checked: set[str] = set()
-        fresh = (True, False)
-        for keys in (*old_keys.values(), *new_keys.values()):
-            for key in keys:
-                if key in checked:
-                    continue
-                holders = store.records_with_key(key)
-                if len(holders) > 1:
-                    checked.add(key)  # a key of one record costs less to look at again
-                if self._key_state(key, holders) != state_before.get(key, fresh):
-                    refresh |= holders
-        del checked, state_before
+        # A key nobody held before has only records put as holders: already refreshed.
+        for key, before in state_before.items():
+            holders = store.records_with_key(key)
+            if self._key_state(key, holders) != before:
+                refresh.update(holders)
+        del state_before
         refresh = {r for r in refresh if store.get_record(r) is not None}
         for record_id in sorted(refresh):
             # a pair with a record refreshed before this one was scored then
