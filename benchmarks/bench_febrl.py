@@ -22,7 +22,12 @@ the same span (all threads: DuckDB uses every core, omnicontact one) and peak re
 memory of the worker process (``ru_maxrss``, which sees DuckDB's native allocations too),
 with the resident memory before the run for reference.
 
+Each tool runs ``--repeat`` times (default 3) per data set, the runs of the two tools
+interleaved so that a slow spell of the machine hits both; the table gives the median
+times, and the times of every run.
+
 Usage: python benchmarks/bench_febrl.py [--datasets febrl3 febrl4] [--tools omnicontact splink]
+[--repeat 3]
 
 Needs the ``bench`` extra: ``pip install -e '.[bench]'``.
 """
@@ -35,6 +40,7 @@ import datetime as dt
 import itertools
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -391,27 +397,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=list(DATASETS))
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each tool per data set, interleaved; times are their medians",
+    )
     parser.add_argument("--worker", choices=TOOLS, help=argparse.SUPPRESS)
     args, _unknown = parser.parse_known_args()
     require_bench_extra()
     if args.worker:
         worker(args.worker, args.datasets[0])
         return
+    print(f"each tool run {args.repeat} times per data set, interleaved; times are medians")
     header = (
         f"{'dataset':<7} {'tool':<12} {'pair P':>7} {'pair R':>7} {'pair F1':>7} "
         f"{'B3 P':>7} {'B3 R':>7} {'B3 F1':>7} {'clusters':>8} {'time s':>7} {'cpu s':>7} "
-        f"{'train s':>7} {'peak MiB':>8} {'base MiB':>8}"
+        f"{'train s':>7} {'peak MiB':>8} {'base MiB':>8}  runs (s)"
     )
     print(header)
     for dataset in args.datasets:
-        results = {tool: spawn(tool, dataset) for tool in args.tools}
+        runs: dict[str, list[dict[str, Any]]] = {tool: [] for tool in args.tools}
+        for _ in range(max(1, args.repeat)):
+            for tool in args.tools:
+                runs[tool].append(spawn(tool, dataset))
+        results = {tool: median_run(tool_runs) for tool, tool_runs in runs.items()}
         for tool, r in results.items():
+            times = " ".join(f"{run['seconds']:.2f}" for run in runs[tool])
             print(
                 f"{dataset:<7} {tool:<12} {r['pairwise_p']:>7.4f} {r['pairwise_r']:>7.4f} "
                 f"{r['pairwise_f1']:>7.4f} {r['bcubed_p']:>7.4f} {r['bcubed_r']:>7.4f} "
                 f"{r['bcubed_f1']:>7.4f} {r['clusters']:>8} {r['seconds']:>7.2f} "
                 f"{r['cpu_s']:>7.2f} {r['training_s']:>7.2f} "
-                f"{r['rss_peak_mib']:>8.0f} {r['rss_before_mib']:>8.0f}"
+                f"{r['rss_peak_mib']:>8.0f} {r['rss_before_mib']:>8.0f}  {times}"
             )
         if len(results) == 2:
             o, s = results["omnicontact"], results["splink"]
@@ -420,6 +438,17 @@ def main() -> None:
                 f"CPU time {o['cpu_s'] / s['cpu_s']:.2f}, "
                 f"pairwise F1 difference {o['pairwise_f1'] - s['pairwise_f1']:+.4f}"
             )
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first run's scores (every run gives the same clusters) with median times."""
+    first = dict(runs[0])
+    for key in ("seconds", "cpu_s", "training_s", "rss_peak_mib"):
+        first[key] = statistics.median(run[key] for run in runs)
+    for run in runs[1:]:
+        if run["pairwise_f1"] != first["pairwise_f1"] or run["clusters"] != first["clusters"]:
+            sys.exit(f"{first['tool']} gave different clusters from one run to the next")
+    return first
 
 
 if __name__ == "__main__":

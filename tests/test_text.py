@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from omnicontact import PersonName, PostalAddress
-from omnicontact._text import collapse_spaces, fold
+from omnicontact._text import _fold_unicode, collapse_spaces, fold
 
 
 def reference_collapse(text: str) -> str:
@@ -31,6 +31,24 @@ class TestCollapseSpaces:
 
 
 parts = st.from_regex(r"[aéBü][aéBü \-]{0,6}", fullmatch=True)
+
+
+class TestFold:
+    @given(st.text(alphabet=st.characters(max_codepoint=127)))
+    def test_ascii_shortcut_is_the_full_fold(self, text: str) -> None:
+        """For ASCII text the shortcut gives what every step of the full fold gives."""
+        assert fold(text) == _fold_unicode(text)
+
+    @given(st.text())
+    def test_any_text_folds_fully(self, text: str) -> None:
+        """Text with any non-ASCII character goes through every step."""
+        assert fold(text) == _fold_unicode(text)
+
+    def test_examples(self) -> None:
+        """Accents go, umlauts transliterate, punctuation becomes single spaces."""
+        assert fold("Jean-Pierre  L'Hôte") == "jean pierre l hote"
+        assert fold("Öztürk") == "oeztuerk"
+        assert fold("12, RUE des Lilas.") == "12 rue des lilas"
 
 
 class TestCachedKeys:

@@ -53,6 +53,15 @@ def fold(text: str) -> str:
     scripts without a Latin decomposition (Cyrillic, Greek, CJK …) are kept as they are, so
     a non-Latin name never folds to an empty key.
     """
+    if text.isascii():
+        # ASCII letters have no decompositions and casefold to their lower case, and the
+        # transliterations only touch non-ASCII letters: the steps below reduce to this.
+        return _SEPARATORS.sub(" ", text.lower()).strip()
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
+    """:func:`fold`, every step spelled out (any text)."""
     # NFKC before case folding: compatibility letters (``𝐃``, ``ℐ``) become plain capitals
     # that casefold can lower; folding after NFKD instead left them upper-case.
     lowered = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLITERATE)

@@ -23,6 +23,7 @@ import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 
 import attrs
@@ -678,9 +679,10 @@ class Resolver:
         return min(members, key=lambda r: self._require(r).order_key)
 
     def _evidence_for(
-        self, record_id: str, done: Callable[[str], bool] = lambda _: False
+        self, record_id: str, refreshed: AbstractSet[str] = frozenset()
     ) -> dict[str, PairEvidence]:
-        """The kept evidence between ``record_id`` and its candidates, but those ``done``."""
+        """The kept evidence between ``record_id`` and its candidates, but those of
+        ``refreshed`` that sort before it (their pair was scored when they were)."""
         profile = self._profile(record_id)
         limit = self._model.blocking.max_block_size
         candidates: set[str] = set()
@@ -692,7 +694,7 @@ class Resolver:
         found = {}
         score = self._model._score
         for other in candidates:
-            if done(other):
+            if other < record_id and other in refreshed:
                 continue
             evidence = score(profile, self._profile(other), self._is_shared, keep_all=False)
             if evidence is not None:
@@ -761,14 +763,10 @@ class Resolver:
         del state_before
         refresh = {r for r in refresh if store.get_record(r) is not None}
         for record_id in sorted(refresh):
-            # a pair with a record refreshed before this one was scored then
-            def done(other: str, record_id: str = record_id) -> bool:
-                return other < record_id and other in refresh
-
-            new = self._evidence_for(record_id, done)
+            new = self._evidence_for(record_id, refresh)
             old = store.edges_of(record_id)
             for other in old.keys() - new.keys():
-                if not done(other):
+                if not (other < record_id and other in refresh):  # else removed already
                     store.delete_edge(record_id, other)
                     seeds.update((record_id, other))
             for other, evidence in new.items():
