@@ -410,15 +410,20 @@ class PostalAddress:
         words = fold(" ".join(self.lines)).split()
         return " ".join([_ABBREVIATIONS.get(word, word) for word in words])
 
+    @property
+    def postal_code_key(self) -> str:
+        """The postal code without spaces (``""`` if none): the key's second part."""
+        return (self.postal_code or "").replace(" ", "")
+
+    @property
+    def locality_key(self) -> str:
+        """The folded locality (``""`` if none): the key's third part."""
+        return fold(self.locality or "")
+
     @cached_property
     def key(self) -> str:
         return "|".join(
-            [
-                self.street_key,
-                (self.postal_code or "").replace(" ", ""),
-                fold(self.locality or ""),
-                self.country or "",
-            ]
+            [self.street_key, self.postal_code_key, self.locality_key, self.country or ""]
         )
 
     def __str__(self) -> str:

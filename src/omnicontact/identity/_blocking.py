@@ -23,6 +23,7 @@ candidate pairs, like the partition, are a function of the set of records.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -79,43 +80,57 @@ class Blocking:
 
     def keys(self, profile: Profile) -> frozenset[str]:
         """The blocking keys of one record (each prefixed by its rule's name)."""
-        keys: set[str] = set()
-        rules = self.rules
-        if "id" in rules:
-            keys.update(f"id:{key}" for _rule, key in profile.rule_keys)
-            keys.update(f"id:national_id:{value}" for value in profile.national_ids)
+        keys: list[str] = []
+        add = keys.append
+        rules = self._on
+        if rules[0]:  # id
+            for _rule, key in profile.rule_keys:
+                add("id:" + key)
+            for value in profile.national_ids:
+                add("id:national_id:" + value)
         dobs = [value.isoformat() for value in profile.dobs]
+        postcodes = [address[2] for address in profile.addresses if address[2]]
         for given, family, s_given, s_family, full in profile.names:
-            if "family_dob" in rules and family:
-                keys.update(f"family_dob:{family}|{dob}" for dob in dobs)
-            if "given_dob" in rules and given:
-                keys.update(f"given_dob:{given}|{dob}" for dob in dobs)
-            if "phonetic_year" in rules and s_given and s_family:
-                pair = "|".join(sorted((s_given, s_family)))
-                keys.update(f"phonetic_year:{pair}|{value.year}" for value in profile.dobs)
-            if "name_postcode" in rules:
-                keys.update(
-                    f"name_postcode:{full}|{address[2]}"
-                    for address in profile.addresses
-                    if address[2]
-                )
-            if "address_name" in rules:
+            if family and rules[1]:  # family_dob
+                for dob in dobs:
+                    add(f"family_dob:{family}|{dob}")
+            if given and rules[2]:  # given_dob
+                for dob in dobs:
+                    add(f"given_dob:{given}|{dob}")
+            if s_given and s_family and rules[3]:  # phonetic_year
+                pair = f"{s_given}|{s_family}" if s_given <= s_family else f"{s_family}|{s_given}"
+                for born in profile.dobs:
+                    add(f"phonetic_year:{pair}|{born.year}")
+            if rules[4]:  # name_postcode
+                for code in postcodes:
+                    add(f"name_postcode:{full}|{code}")
+            if rules[5]:  # address_name
                 for address in profile.addresses:
                     if address[1] and address[2]:
-                        keys.update(
-                            f"address_name:{address[1]}|{address[2]}|{code}"
-                            for code in (s_given, s_family)
-                            if code
-                        )
-        postcodes = {address[2] for address in profile.addresses if address[2]}
-        if "dob_postcode" in rules:
-            keys.update(f"dob_postcode:{dob}|{code}" for dob in dobs for code in postcodes)
-        if "number_postcode" in rules:
+                        if s_given:
+                            add(f"address_name:{address[1]}|{address[2]}|{s_given}")
+                        if s_family:
+                            add(f"address_name:{address[1]}|{address[2]}|{s_family}")
+        if rules[6]:  # dob_postcode
+            for dob in dobs:
+                for code in postcodes:
+                    add(f"dob_postcode:{dob}|{code}")
+        if rules[7]:  # number_postcode
             for address in profile.addresses:
                 number = _house_number(address[1])
                 if number and address[2]:
-                    keys.add(f"number_postcode:{number}|{address[2]}")
+                    add(f"number_postcode:{number}|{address[2]}")
         return frozenset(keys)
+
+    @property
+    def _on(self) -> tuple[bool, ...]:
+        """For each of :data:`BLOCKING_RULES` in order, whether it is on."""
+        return _switches(self.rules)
+
+
+@functools.lru_cache(maxsize=64)
+def _switches(rules: tuple[str, ...]) -> tuple[bool, ...]:
+    return tuple(rule in rules for rule in BLOCKING_RULES)
 
 
 def _house_number(street: str) -> str | None:

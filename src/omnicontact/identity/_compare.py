@@ -133,7 +133,6 @@ class Profile:
 
     __slots__ = (
         "addresses",
-        "blocking_keys",
         "dobs",
         "names",
         "national_ids",
@@ -143,8 +142,6 @@ class Profile:
 
     def __init__(self, record: Record, *, rule_keys: Iterable[tuple[str, str]] = ()) -> None:
         self.record = record
-        self.blocking_keys: tuple[str, ...] | None = None
-        """Filled in by whoever blocks with this profile (the keys depend on the model)."""
         self.rule_flat: tuple[str, ...] = tuple(
             part for pair in sorted(set(rule_keys)) for part in pair
         )
@@ -161,9 +158,11 @@ class Profile:
             elif isinstance(item, DateOfBirth):
                 dobs.append(item.value)
             elif isinstance(item, PostalAddress):
-                key = item.key  # street|postal code|locality|country, folded once
-                street, postal_code, locality, _country = key.split("|")
-                addresses.append((key, street, postal_code, locality))
+                # the key is street|postal code|locality|country; each part is kept (and
+                # shared) by the address itself
+                addresses.append(
+                    (item.key, item.street_key, item.postal_code_key, item.locality_key)
+                )
             elif isinstance(item, ExternalId) and item.namespace == ExternalId.NATIONAL_ID:
                 national_ids.append(item.value)
         self.names = tuple(names)

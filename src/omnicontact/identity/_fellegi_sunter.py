@@ -322,6 +322,9 @@ class MatchModel:
     # Derived once from the fields above, for scoring millions of pairs.
     _tables: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _prior_weight: float = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _rules_by_kind: dict[IdentifierKind, tuple[DeterministicRule, ...]] = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
     _results: dict[tuple[Any, ...], tuple[ComparisonResult, ...]] = attrs.field(
         init=False, eq=False, hash=False, repr=False, factory=dict
     )
@@ -347,14 +350,22 @@ class MatchModel:
         )
         object.__setattr__(self, "_tables", tables)
         object.__setattr__(self, "_prior_weight", math.log2(self.prior / (1.0 - self.prior)))
+        by_kind: dict[IdentifierKind, tuple[DeterministicRule, ...]] = {}
+        for rule in self.rules:
+            by_kind[rule.kind] = (*by_kind.get(rule.kind, ()), rule)
+        object.__setattr__(self, "_rules_by_kind", by_kind)
 
     def profile(self, record: Record) -> Profile:
         """The comparison features of ``record`` under this model."""
-        keys = set()
+        keys: set[tuple[str, str]] = set()
+        by_kind = self._rules_by_kind
         for item in record.identifiers:
-            for rule in self.rules:
-                if rule.applies_to(item) and not self.guards.is_junk(item):
-                    keys.add((rule.name, item.key))
+            rules = by_kind.get(item.kind)
+            if rules is None:  # no rule uses this kind (names, dates, addresses)
+                continue
+            applying = [rule for rule in rules if rule.applies_to(item)]
+            if applying and not self.guards.is_junk(item):
+                keys.update((rule.name, item.key) for rule in applying)
         return Profile(record, rule_keys=keys)
 
     def evaluate(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import sys
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -637,10 +636,9 @@ class Resolver:
         return profile
 
     def _keys(self, profile: Profile) -> tuple[str, ...]:
-        if profile.blocking_keys is None:
-            # one string per key, shared by the index and every profile that has it
-            profile.blocking_keys = tuple(sys.intern(k) for k in self._model.blocking.keys(profile))
-        return profile.blocking_keys
+        """The blocking keys of a profile (computed when needed: the index keeps them, and
+        a copy per record would be the largest part of a resolver's memory)."""
+        return tuple(self._model.blocking.keys(profile))
 
     def _is_shared(self, key: str, holders: frozenset[str] | None = None) -> bool:
         """Whether the identifier ``key`` is held by records of many names (``holders``:
@@ -679,14 +677,17 @@ class Resolver:
         return min(members, key=lambda r: self._require(r).order_key)
 
     def _evidence_for(
-        self, record_id: str, refreshed: AbstractSet[str] = frozenset()
+        self,
+        record_id: str,
+        refreshed: AbstractSet[str] = frozenset(),
+        keys: tuple[str, ...] | None = None,
     ) -> dict[str, PairEvidence]:
         """The kept evidence between ``record_id`` and its candidates, but those of
         ``refreshed`` that sort before it (their pair was scored when they were)."""
         profile = self._profile(record_id)
         limit = self._model.blocking.max_block_size
         candidates: set[str] = set()
-        for key in self._keys(profile):
+        for key in keys if keys is not None else self._keys(profile):
             holders = self._store.records_with_key(key)
             if len(holders) <= limit:
                 candidates.update(holders)
@@ -763,7 +764,7 @@ class Resolver:
         del state_before
         refresh = {r for r in refresh if store.get_record(r) is not None}
         for record_id in sorted(refresh):
-            new = self._evidence_for(record_id, refresh)
+            new = self._evidence_for(record_id, refresh, new_keys.get(record_id))
             old = store.edges_of(record_id)
             for other in old.keys() - new.keys():
                 if not (other < record_id and other in refresh):  # else removed already
