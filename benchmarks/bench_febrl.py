@@ -405,10 +405,10 @@ def main() -> None:
     )
     parser.add_argument("--worker", choices=TOOLS, help=argparse.SUPPRESS)
     args, _unknown = parser.parse_known_args()
-    require_bench_extra()
-    if args.worker:
+    if args.worker:  # imports only what its tool needs (the parent checked the extra)
         worker(args.worker, args.datasets[0])
         return
+    require_bench_extra()
     print(f"each tool run {args.repeat} times per data set, interleaved; times are medians")
     header = (
         f"{'dataset':<7} {'tool':<12} {'pair P':>7} {'pair R':>7} {'pair F1':>7} "
