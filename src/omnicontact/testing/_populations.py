@@ -167,15 +167,22 @@ def _phone(source: _Source, prefix: str) -> str:
     return prefix + "".join(str(source.integer(0, 9)) for _ in range(8))
 
 
+def _personal_digits(index: int) -> str:
+    """Eight digits that differ for every index below 10**8 (a bijection of the index)."""
+    return f"{(index * 48_271 + 23_456_789) % 10**8:08d}"
+
+
 def _make_person(source: _Source, index: int, household: _Person | None) -> _Person:
     given = _pick(source, _GIVEN)
     family = household.family if household else _pick(source, _FAMILY)
     year = source.integer(1940, 2005)
     dob = dt.date(year, source.integer(1, 12), source.integer(1, 28))
-    number = source.integer(0, 999)
     domain = _pick(source, _DOMAINS)
     local = f"{given}.{family}".lower().replace(" ", "").replace("'", "")
-    email = f"{local}{number}@{domain}"
+    # E-mail addresses and mobiles are personal: the person's index keeps two people of one
+    # name from drawing the same one (in a large population, random numbers would collide
+    # and label one customer as two people in the truth).
+    email = f"{local}{index}@{domain}"
     if household:
         street, postal_code, city = household.street, household.postal_code, household.city
         landline = household.landline
@@ -193,7 +200,7 @@ def _make_person(source: _Source, index: int, household: _Person | None) -> _Per
         family=family,
         dob=dob,
         email=email,
-        mobile=_phone(source, _pick(source, ("06", "07"))),
+        mobile=_pick(source, ("06", "07")) + _personal_digits(index),
         landline=landline,
         street=street,
         postal_code=postal_code,
