@@ -673,7 +673,7 @@ def _estimate(
     iterations: int,
 ) -> MatchModel:
     rng = random.Random(seed)
-    profiles = [model.profile(record) for record in records]
+    profiles = [Profile(record) for record in records]  # comparisons need no rule keys
     n = len(profiles)
     if n < 2:
         return model
