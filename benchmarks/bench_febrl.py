@@ -170,8 +170,8 @@ def cpu_seconds() -> float:
 # ---------------------------------------------------------------------------- omnicontact
 
 
-def febrl_record(row: dict[str, str | None], source: str, normalizer: Any) -> Any:
-    """One FEBRL row as an omnicontact record, through the public API only.
+def febrl_records(frames: list[Any], sources: list[str], normalizer: Any) -> list[Any]:
+    """The FEBRL rows as omnicontact records, through the public API only.
 
     given_name / surname make a name; date_of_birth (``YYYYMMDD``) a date of birth (an
     impossible date, as FEBRL's corruption makes, is dropped like any bad value);
@@ -181,29 +181,38 @@ def febrl_record(row: dict[str, str | None], source: str, normalizer: Any) -> An
     from omnicontact import ExternalId, PersonName, Record
     from omnicontact.exceptions import InvalidIdentifierError
 
-    identifiers: list[Any] = []
-    if row["given_name"] or row["surname"]:
-        with contextlib.suppress(InvalidIdentifierError):
-            identifiers.append(PersonName(given=row["given_name"], family=row["surname"]))
-    dob = row["date_of_birth"]
-    if dob and len(dob) == 8 and dob.isdigit():
-        with contextlib.suppress(InvalidIdentifierError):
-            identifiers.append(normalizer.date_of_birth(f"{dob[:4]}-{dob[4:6]}-{dob[6:]}"))
-    street = " ".join(part for part in (row["street_number"], row["address_1"]) if part)
-    lines = [line for line in (street, row["address_2"]) if line]
-    if lines or row["postcode"] or row["suburb"]:
-        identifiers.append(
-            normalizer.address(lines=lines, postal_code=row["postcode"], locality=row["suburb"])
+    observed_at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+    def record(row: dict[str, str | None], source: str) -> Any:
+        identifiers: list[Any] = []
+        if row["given_name"] or row["surname"]:
+            with contextlib.suppress(InvalidIdentifierError):
+                identifiers.append(PersonName(given=row["given_name"], family=row["surname"]))
+        dob = row["date_of_birth"]
+        if dob and len(dob) == 8 and dob.isdigit():
+            with contextlib.suppress(InvalidIdentifierError):
+                identifiers.append(normalizer.date_of_birth(f"{dob[:4]}-{dob[4:6]}-{dob[6:]}"))
+        street = " ".join(part for part in (row["street_number"], row["address_1"]) if part)
+        lines = [line for line in (street, row["address_2"]) if line]
+        if lines or row["postcode"] or row["suburb"]:
+            identifiers.append(
+                normalizer.address(lines=lines, postal_code=row["postcode"], locality=row["suburb"])
+            )
+        if row["soc_sec_id"]:
+            identifiers.append(normalizer.external_id(ExternalId.NATIONAL_ID, row["soc_sec_id"]))
+        return Record(
+            id=row["rec_id"],
+            source=source,
+            observed_at=observed_at,
+            identifiers=identifiers,
+            attributes={"state": row["state"]} if row["state"] else {},
         )
-    if row["soc_sec_id"]:
-        identifiers.append(normalizer.external_id(ExternalId.NATIONAL_ID, row["soc_sec_id"]))
-    return Record(
-        id=row["rec_id"],
-        source=source,
-        observed_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-        identifiers=identifiers,
-        attributes={"state": row["state"]} if row["state"] else {},
-    )
+
+    return [
+        record(row, source)
+        for frame, source in zip(frames, sources, strict=True)
+        for row in rows(frame)
+    ]
 
 
 def run_omnicontact(frames: list[Any]) -> tuple[list[frozenset[str]], dict[str, Any]]:
@@ -214,11 +223,7 @@ def run_omnicontact(frames: list[Any]) -> tuple[list[frozenset[str]], dict[str, 
     base = MatchModel(blocking=Blocking(rules=BLOCKING_RULES))
     normalizer = Normalizer(default_region="AU", date_order="YMD")
     sources = ["febrl"] if len(frames) == 1 else ["febrl_a", "febrl_b"]
-    records = [
-        febrl_record(row, source, normalizer)
-        for frame, source in zip(frames, sources, strict=True)
-        for row in rows(frame)
-    ]
+    records = febrl_records(frames, sources, normalizer)
     start = time.perf_counter()
     model = estimate(records, base, seed=1)
     trained = time.perf_counter()

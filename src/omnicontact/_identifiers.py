@@ -328,7 +328,8 @@ _ABBREVIATIONS = {
 def _lines(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = value.splitlines()
-    return tuple(line for line in (collapse_spaces(str(item)) for item in value) if line)
+    lines = [collapse_spaces(item if type(item) is str else str(item)) for item in value]
+    return tuple([line for line in lines if line])
 
 
 def _upper_code(value: str | None) -> str | None:

@@ -134,12 +134,15 @@ def _optional_text(field: str) -> Any:
     return check
 
 
+_IDENTIFIER_CLASSES = frozenset(IDENTIFIER_TYPES.values())
+
+
 def _identifiers(value: Any) -> tuple[Identifier, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise InvalidValueError("identifiers", value, "must be a sequence of identifiers")
     seen: dict[Identifier, None] = {}
     for item in value:
-        if type(item) not in IDENTIFIER_TYPES.values():
+        if type(item) not in _IDENTIFIER_CLASSES:
             raise InvalidValueError("identifiers", item, "is not an identifier")
         seen.setdefault(item, None)
     return tuple(seen)
@@ -184,6 +187,10 @@ def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise InvalidValueError("attributes", value, "must be a mapping")
+    if type(value) is dict and all(
+        type(key) is str and type(item) is str for key, item in value.items()
+    ):
+        return dict(value)  # flat text, the common case: nothing to check or thaw
     _check_json(value, "attributes")
     return {key: _thaw(item) for key, item in value.items()}
 
@@ -482,7 +489,7 @@ class ContactPoint:
     identifier: Identifier
 
     def __attrs_post_init__(self) -> None:
-        if type(self.identifier) not in IDENTIFIER_TYPES.values():
+        if type(self.identifier) not in _IDENTIFIER_CLASSES:
             raise InvalidValueError(
                 "contact_point.identifier", self.identifier, "is not an identifier"
             )

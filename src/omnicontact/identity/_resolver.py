@@ -663,14 +663,19 @@ class Resolver:
         return active, shared
 
     def _values(self, record_id: str) -> Mapping[str, frozenset[str]]:
-        record = self._require(record_id)
+        """The record's guard-counted value keys by slot (only capped slots count)."""
+        record = self._profile(record_id).record
         guards = self._model.guards
         limits = guards.max_distinct
         slots: dict[str, set[str]] = {}
         for item in record.identifiers:
             slot = identifier_slot(item)
-            if slot in limits and not guards.is_junk(item):  # only capped slots are counted
-                slots.setdefault(slot, set()).add(item.key)
+            if slot in limits and not guards.is_junk(item):
+                keys = slots.get(slot)
+                if keys is None:
+                    slots[slot] = {item.key}
+                else:
+                    keys.add(item.key)
         return {slot: frozenset(keys) for slot, keys in slots.items()}
 
     def _anchor(self, members: Iterable[str]) -> str:
