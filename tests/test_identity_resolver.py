@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from omnicontact import Contact, Normalizer
 from omnicontact.exceptions import (
@@ -14,6 +16,7 @@ from omnicontact.exceptions import (
     UnknownRecordError,
 )
 from omnicontact.identity import (
+    Event,
     EventKind,
     GuardPolicy,
     MatchModel,
@@ -23,6 +26,7 @@ from omnicontact.identity import (
     customer_id_for,
     estimate,
 )
+from omnicontact.identity._resolver import _merged
 from omnicontact.store import IdentityStore, MemoryStore
 from omnicontact.testing import synthetic_population
 
@@ -338,3 +342,15 @@ class TestAudit:
         fresh = make(r.model)
         fresh.resolve_many(population.records)
         assert fresh.customers() == r.customers()
+
+
+class TestEventMerge:
+    @given(st.sets(st.integers(1, 40)), st.sets(st.integers(1, 40)))
+    def test_merged_in_order_each_once(self, first: set[int], second: set[int]) -> None:
+        """Merging two event lists gives every event once, in sequence order."""
+
+        def events(numbers: set[int]) -> list[Event]:
+            return [Event(sequence=n, at=T0, kind=EventKind.RECORD_ADDED) for n in sorted(numbers)]
+
+        merged = _merged(events(first), events(second))
+        assert [e.sequence for e in merged] == sorted(first | second)

@@ -240,12 +240,7 @@ class Resolver:
             if len(previous) == 1
             else ResolutionOutcome.MERGED
         )
-        mine, theirs = about.get(record_id, ()), about.get(customer_id, ())
-        if theirs:
-            by_sequence = {e.sequence: e for e in (*mine, *theirs)}
-            events = tuple(by_sequence[n] for n in sorted(by_sequence))
-        else:
-            events = tuple(mine)
+        events = _merged(about.get(record_id, ()), about.get(customer_id, ()))
         return Resolution(
             record_id=record_id,
             customer_id=customer_id,
@@ -947,6 +942,28 @@ class Resolver:
         assert not created, created
         assert not retired, retired
         return events
+
+
+def _merged(first: Sequence[Event], second: Sequence[Event]) -> tuple[Event, ...]:
+    """Two lists of events in sequence order, merged in that order, each event once."""
+    if not second:
+        return tuple(first)
+    if not first:
+        return tuple(second)
+    merged: list[Event] = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        a, b = first[i].sequence, second[j].sequence
+        if a <= b:
+            merged.append(first[i])
+            i += 1
+            j += a == b
+        else:
+            merged.append(second[j])
+            j += 1
+    merged.extend(first[i:])
+    merged.extend(second[j:])
+    return tuple(merged)
 
 
 @attrs.frozen
