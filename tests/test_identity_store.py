@@ -15,6 +15,11 @@ from omnicontact.testing import Population, populations
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 RECORD_IDS = [f"r{i}" for i in range(1, 13)]  # enough for a key to outgrow a small tuple
+OPERATION = st.tuples(
+    st.sampled_from(["add", "remove", "anchor", "forget"]),
+    st.sampled_from(RECORD_IDS),
+    st.sampled_from(["k1", "k2", "k3"]),
+)
 
 
 class TestMemoryStore:
@@ -68,25 +73,7 @@ class TestMemoryStore:
             store.add_keys("b", ["k"])
         assert store.records_with_key("k") == {"b"}
 
-    @given(
-        st.lists(
-            st.tuples(
-                st.sampled_from(["add", "remove", "anchor", "forget"]),
-                st.sampled_from(RECORD_IDS),
-                st.sampled_from(["k1", "k2", "k3"]),
-            ),
-            max_size=40,
-        ),
-        st.lists(
-            st.tuples(
-                st.sampled_from(["add", "remove", "anchor", "forget"]),
-                st.sampled_from(RECORD_IDS),
-                st.sampled_from(["k1", "k2", "k3"]),
-            ),
-            min_size=1,
-            max_size=40,
-        ),
-    )
+    @given(st.lists(OPERATION, max_size=40), st.lists(OPERATION, min_size=1, max_size=40))
     def test_rollback_restores_keys_and_anchors(
         self, setup: list[tuple[str, str, str]], failing: list[tuple[str, str, str]]
     ) -> None:
