@@ -44,8 +44,16 @@ def identifier_slot(identifier: Identifier) -> str:
     'external_id:loyalty_card'
     """
     if isinstance(identifier, ExternalId):
-        return f"{IdentifierKind.EXTERNAL_ID.value}:{identifier.namespace}"
+        slot = _EXTERNAL_SLOTS.get(identifier.namespace)
+        if slot is None:
+            slot = f"{IdentifierKind.EXTERNAL_ID.value}:{identifier.namespace}"
+            _EXTERNAL_SLOTS[identifier.namespace] = slot
+        return slot
     return identifier.kind.value
+
+
+_EXTERNAL_SLOTS: dict[str, str] = {}
+"""The slot string of each namespace seen (a few namespaces, millions of identifiers)."""
 
 
 @attrs.frozen(kw_only=True)

@@ -779,7 +779,10 @@ class Resolver:
             seeds = set(store.record_ids())
 
         # 4. re-partition the region and log the difference
-        region = self._region(seeds, before_groups=before_groups)
+        if len(seeds) == store.count_records():  # every record is a seed: all are the region
+            region = seeds
+        else:
+            region = self._region(seeds, before_groups=before_groups)
         for record_id in region:
             remember(record_id)
         groups, _ = self._partition(region)
@@ -848,7 +851,7 @@ class Resolver:
         after: dict[str, frozenset[str]] = {}
         anchors: dict[str, str] = {}
         for group in groups:
-            anchor = self._anchor(group)
+            anchor = next(iter(group)) if len(group) == 1 else self._anchor(group)
             cid = customer_id_for(anchor)
             after[cid] = group
             anchors[cid] = anchor
