@@ -207,7 +207,13 @@ class Resolver:
         edges = self._store.edges_of(record_id)
         evidence: tuple[PairEvidence, ...] = ()
         possible: tuple[PairEvidence, ...] = ()
-        if edges:
+        if len(edges) == 1:
+            (edge,) = edges.values()
+            if edge.outcome is Outcome.MATCH:
+                evidence = (edge,)
+            elif edge.outcome is Outcome.POSSIBLE_MATCH:
+                possible = (edge,)
+        elif edges:
             ordered = sorted(edges.values(), key=lambda e: e.pair)
             evidence = tuple(e for e in ordered if e.outcome is Outcome.MATCH)
             possible = tuple(e for e in ordered if e.outcome is Outcome.POSSIBLE_MATCH)
@@ -219,12 +225,11 @@ class Resolver:
                 evidence=evidence,
                 possible_matches=possible,
             )
-        members = self._store.members(customer_id)
         previous = (
             sorted(
                 {
                     old
-                    for member in members
+                    for member in self._store.members(customer_id)
                     if member != record_id
                     and member not in applied.new_records
                     and (old := applied.before.get(member)) is not None
