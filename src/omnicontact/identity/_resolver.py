@@ -207,13 +207,7 @@ class Resolver:
         edges = self._store.edges_of(record_id)
         evidence: tuple[PairEvidence, ...] = ()
         possible: tuple[PairEvidence, ...] = ()
-        if len(edges) == 1:
-            (edge,) = edges.values()
-            if edge.outcome is Outcome.MATCH:
-                evidence = (edge,)
-            elif edge.outcome is Outcome.POSSIBLE_MATCH:
-                possible = (edge,)
-        elif edges:
+        if edges:
             ordered = sorted(edges.values(), key=lambda e: e.pair)
             evidence = tuple(e for e in ordered if e.outcome is Outcome.MATCH)
             possible = tuple(e for e in ordered if e.outcome is Outcome.POSSIBLE_MATCH)
