@@ -719,8 +719,12 @@ class Resolver:
         old_keys = {r: self._keys(self._profile(r)) for r in leaving}
         new_profiles = {r: self._model.profile(record) for r, record in change.put.items()}
         new_keys = {r: self._keys(profile) for r, profile in new_profiles.items()}
+        # Counting records can cost a scan (SQL stores): only a bulk change asks whether
+        # the store is empty, in which case no key had holders before.
+        bulk = len(change.put) + len(change.delete) >= BULK_SIZE
+        empty_before = bulk and store.count_records() == 0
         state_before: dict[str, tuple[bool, bool]] = {}
-        for keys in (*old_keys.values(), *new_keys.values()) if store.count_records() else ():
+        for keys in (*old_keys.values(), *new_keys.values()) if not empty_before else ():
             for key in keys:
                 if key not in state_before:
                     holders = store.records_with_key(key)
@@ -778,7 +782,7 @@ class Resolver:
             seeds = set(store.record_ids())
 
         # 4. re-partition the region and log the difference
-        if len(seeds) == store.count_records():  # every record is a seed: all are the region
+        if len(seeds) >= BULK_SIZE and len(seeds) == store.count_records():  # all are seeds
             region = seeds
         else:
             region = self._region(seeds, before_groups=before_groups)
