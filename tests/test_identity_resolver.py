@@ -354,3 +354,21 @@ class TestEventMerge:
 
         merged = _merged(events(first), events(second))
         assert [e.sequence for e in merged] == sorted(first | second)
+
+
+class TestStoreCalls:
+    def test_single_records_never_count_the_store(self) -> None:
+        """Resolving one record at a time never asks for the record count (a scan in SQL)."""
+
+        class CountingStore(MemoryStore):
+            counted = 0
+
+            def count_records(self) -> int:
+                CountingStore.counted += 1
+                return super().count_records()
+
+        store = CountingStore()
+        resolver = Resolver(store=store, clock=lambda: T0)
+        for record in synthetic_population(20, seed=4).records:
+            resolver.resolve(record)
+        assert CountingStore.counted == 0
