@@ -23,7 +23,6 @@ candidate pairs, like the partition, are a function of the set of records.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import attrs
@@ -77,6 +76,11 @@ class Blocking:
 
     rules: tuple[str, ...] = attrs.field(default=DEFAULT_BLOCKING_RULES, converter=_rules)
     max_block_size: int = attrs.field(default=1000, validator=_size)
+    _on: tuple[bool, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    """For each of :data:`BLOCKING_RULES` in order, whether it is on."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_on", tuple(rule in self.rules for rule in BLOCKING_RULES))
 
     def keys(self, profile: Profile) -> frozenset[str]:
         """The blocking keys of one record (each prefixed by its rule's name)."""
@@ -121,16 +125,6 @@ class Blocking:
                 if number and address[2]:
                     add(f"number_postcode:{number}|{address[2]}")
         return frozenset(keys)
-
-    @property
-    def _on(self) -> tuple[bool, ...]:
-        """For each of :data:`BLOCKING_RULES` in order, whether it is on."""
-        return _switches(self.rules)
-
-
-@functools.lru_cache(maxsize=64)
-def _switches(rules: tuple[str, ...]) -> tuple[bool, ...]:
-    return tuple(rule in rules for rule in BLOCKING_RULES)
 
 
 def _house_number(street: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeAlias
 
 from .._case_events import CaseEvent
 from .._model import Case, Consent, Contact, Preferences
@@ -19,6 +19,16 @@ __all__ = ["MemoryStore"]
 _MISSING: Any = object()
 _SMALL = 8
 """Up to this many ids are kept in a tuple rather than a set (most groups are tiny)."""
+
+
+_Ids: TypeAlias = "str | tuple[str, ...] | set[str]"
+"""Ids in their smallest form: one id alone, up to ``_SMALL`` in a tuple, more in a set."""
+
+
+def _ids(held: _Ids | None) -> frozenset[str]:
+    if held is None:
+        return frozenset()
+    return frozenset((held,)) if isinstance(held, str) else frozenset(held)
 
 
 def _other(evidence: PairEvidence, record_id: str) -> str:
@@ -38,8 +48,8 @@ class MemoryStore:
     def __init__(self) -> None:
         self._records: dict[str, Record] = {}
         # a key held by one record maps to its id, by a few to a tuple, by many to a set
-        # (most keys are unique to one record)
-        self._index: dict[str, str | tuple[str, ...] | set[str]] = {}
+        # (most keys are unique to one record); the same for the ids anchored on a record
+        self._index: dict[str, _Ids] = {}
         # a record's one edge as itself, its several edges by the other record's id
         self._edges: dict[str, PairEvidence | dict[str, PairEvidence]] = {}
         self._customer: dict[str, str] = {}
@@ -47,7 +57,7 @@ class MemoryStore:
         self._members: dict[str, tuple[str, ...] | frozenset[str]] = {}
         self._anchors: dict[str, str] = {}
         self._successors: dict[str, str] = {}
-        self._anchored: dict[str, str | set[str]] = {}
+        self._anchored: dict[str, _Ids] = {}
         self._judgements: dict[str, Judgement] = {}
         self._judged: dict[str, set[str]] = {}
         self._events: list[Event] = []
@@ -165,47 +175,45 @@ class MemoryStore:
         return len(self._records)
 
     def add_keys(self, record_id: str, keys: Iterable[str]) -> None:
-        index = self._index
         for key in keys:
-            holders = index.get(key)
-            if holders is None:
-                self._remember(index, key)
-                index[key] = record_id
-            elif isinstance(holders, str):
-                if holders != record_id:
-                    self._remember(index, key)
-                    index[key] = (holders, record_id)
-            elif record_id not in holders:
-                self._remember(index, key)
-                if isinstance(holders, tuple):
-                    grown = (*holders, record_id)
-                    index[key] = grown if len(grown) <= _SMALL else set(grown)
-                else:
-                    holders.add(record_id)
+            self._add_id(self._index, key, record_id)
 
     def remove_keys(self, record_id: str, keys: Iterable[str]) -> None:
-        index = self._index
         for key in keys:
-            holders = index.get(key)
-            if isinstance(holders, str):
-                if holders == record_id:
-                    self._remember(index, key)
-                    del index[key]
-            elif holders is not None and record_id in holders:
-                self._remember(index, key)
-                if isinstance(holders, set) and len(holders) > _SMALL + 1:
-                    holders.discard(record_id)
-                    continue
-                rest = tuple(other for other in holders if other != record_id)
-                index[key] = rest[0] if len(rest) == 1 else rest
+            self._remove_id(self._index, key, record_id)
 
     def records_with_key(self, key: str) -> frozenset[str]:
-        holders = self._index.get(key)
-        if holders is None:
-            return frozenset()
-        if isinstance(holders, str):
-            return frozenset((holders,))
-        return frozenset(holders)
+        return _ids(self._index.get(key))
+
+    def _add_id(self, mapping: dict[str, _Ids], key: str, item: str) -> None:
+        """Add ``item`` to the ids at ``key``: an id alone, a few in a tuple, more in a set."""
+        held = mapping.get(key)
+        if held == item or (held is not None and not isinstance(held, str) and item in held):
+            return
+        self._remember(mapping, key)
+        if held is None:
+            mapping[key] = item
+        elif isinstance(held, str):
+            mapping[key] = (held, item)
+        elif isinstance(held, tuple):
+            grown = (*held, item)
+            mapping[key] = grown if len(grown) <= _SMALL else set(grown)
+        else:
+            held.add(item)
+
+    def _remove_id(self, mapping: dict[str, _Ids], key: str, item: str) -> None:
+        """Remove ``item`` from the ids at ``key``, back to the smallest form that holds them."""
+        held = mapping.get(key)
+        if held is None or (held != item if isinstance(held, str) else item not in held):
+            return
+        self._remember(mapping, key)
+        if isinstance(held, str):
+            del mapping[key]
+        elif isinstance(held, set) and len(held) > _SMALL + 1:
+            held.discard(item)
+        else:
+            rest = tuple(other for other in held if other != item)
+            mapping[key] = rest[0] if len(rest) == 1 else rest
 
     # -------------------------------------------------------------------------------- edges
 
@@ -287,22 +295,10 @@ class MemoryStore:
     def set_anchor(self, customer_id: str, record_id: str) -> None:
         self._remember(self._anchors, customer_id)
         self._anchors[customer_id] = record_id
-        held = self._anchored.get(record_id)
-        if held == customer_id or (isinstance(held, set) and customer_id in held):
-            return
-        self._remember(self._anchored, record_id)
-        if held is None:
-            self._anchored[record_id] = customer_id
-        elif isinstance(held, str):
-            self._anchored[record_id] = {held, customer_id}
-        else:
-            held.add(customer_id)
+        self._add_id(self._anchored, record_id, customer_id)
 
     def ids_anchored_on(self, record_id: str) -> frozenset[str]:
-        held = self._anchored.get(record_id)
-        if held is None:
-            return frozenset()
-        return frozenset((held,)) if isinstance(held, str) else frozenset(held)
+        return _ids(self._anchored.get(record_id))
 
     def anchor_of(self, customer_id: str) -> str | None:
         return self._anchors.get(customer_id)
@@ -316,15 +312,8 @@ class MemoryStore:
 
     def forget_customer_id(self, customer_id: str) -> None:
         anchor = self._anchors.get(customer_id)
-        held = self._anchored.get(anchor) if anchor is not None else None
-        if anchor is not None and held is not None:
-            self._remember(self._anchored, anchor)
-            if held == customer_id:
-                del self._anchored[anchor]
-            elif isinstance(held, set):
-                held.discard(customer_id)
-                if len(held) == 1:
-                    self._anchored[anchor] = next(iter(held))
+        if anchor is not None:
+            self._remove_id(self._anchored, anchor, customer_id)
         for mapping in (self._anchors, self._successors):
             self._remember(mapping, customer_id)
             mapping.pop(customer_id, None)
