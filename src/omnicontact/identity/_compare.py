@@ -142,8 +142,8 @@ class Profile:
 
     def __init__(self, record: Record, *, rule_keys: Iterable[tuple[str, str]] = ()) -> None:
         self.record = record
-        self.rule_flat: tuple[str, ...] = tuple(
-            part for pair in sorted(set(rule_keys)) for part in pair
+        self.rule_flat: tuple[str, ...] = (
+            tuple(part for pair in sorted(set(rule_keys)) for part in pair) if rule_keys else ()
         )
         """:attr:`rule_keys` laid flat (name, key, name, key …): a third of the memory."""
         names: list[tuple[str, str, str, str, str]] = []
@@ -151,19 +151,20 @@ class Profile:
         addresses: list[tuple[str, str, str, str]] = []
         national_ids: list[str] = []
         for item in record.identifiers:
-            if isinstance(item, PersonName):
+            # a record holds the identifier classes themselves, never subclasses
+            if type(item) is PersonName:
                 given, family = item.given_key, item.family_key  # each folded once
                 s_given, s_family = soundex(given), soundex(family)
                 names.append((given, family, s_given, s_family, f"{given}|{family}"))
-            elif isinstance(item, DateOfBirth):
+            elif type(item) is DateOfBirth:
                 dobs.append(item.value)
-            elif isinstance(item, PostalAddress):
+            elif type(item) is PostalAddress:
                 # the key is street|postal code|locality|country; each part is kept (and
                 # shared) by the address itself
                 addresses.append(
                     (item.key, item.street_key, item.postal_code_key, item.locality_key)
                 )
-            elif isinstance(item, ExternalId) and item.namespace == ExternalId.NATIONAL_ID:
+            elif type(item) is ExternalId and item.namespace == ExternalId.NATIONAL_ID:
                 national_ids.append(item.value)
         self.names = tuple(names)
         self.dobs = tuple(dobs)

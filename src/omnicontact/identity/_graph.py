@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
 import attrs
 
@@ -88,11 +89,9 @@ def partition(
     def group(root: str) -> list[str]:
         return members.get(root) or [root]
 
-    def counts(root: str) -> dict[str, set[str]]:
+    def counts(root: str) -> Mapping[str, AbstractSet[str]]:
         found = counted.get(root)
-        if found is None:
-            found = {slot: set(keys) for slot, keys in values(root).items() if slot in limits}
-        return found
+        return found if found is not None else values(root)
 
     cannot: dict[str, list[tuple[str, str]]] = {}
     ordered: list[tuple[int, float, str, str]] = []  # match_order: rank, -weight, left, right
@@ -134,9 +133,15 @@ def partition(
         group_a.extend(group_b)  # the larger group grows in place
         members[root_a] = group_a
         members.pop(root_b, None)
+        # a root joined for the first time gets sets of its own, to grow (only slots that
+        # have a cap count)
+        grown = counted.get(root_a)
+        if grown is None:
+            grown = {slot: set(keys) for slot, keys in counts_a.items() if slot in limits}
+            counted[root_a] = grown
         for slot, keys in counts_b.items():
-            counts_a.setdefault(slot, set()).update(keys)
-        counted[root_a] = counts_a
+            if slot in limits:
+                grown.setdefault(slot, set()).update(keys)
         counted.pop(root_b, None)
     groups = [
         frozenset(members[root]) if root in members else frozenset((root,))
@@ -149,8 +154,8 @@ def partition(
 def _refusal(
     group_a: list[str],
     group_b: list[str],
-    counts_a: Mapping[str, set[str]],
-    counts_b: Mapping[str, set[str]],
+    counts_a: Mapping[str, AbstractSet[str]],
+    counts_b: Mapping[str, AbstractSet[str]],
     cannot: Mapping[str, list[tuple[str, str]]],
     limits: Mapping[str, int],
     find: Callable[[str], str],
@@ -166,7 +171,13 @@ def _refusal(
         if found:
             return f"judgement:{min(found)}"
     for slot in sorted(set(counts_a) | set(counts_b)):
-        union = counts_a.get(slot, set()) | counts_b.get(slot, set())
-        if len(union) > limits[slot]:
+        limit = limits.get(slot)
+        if limit is None:
+            continue
+        mine, theirs = counts_a.get(slot, _NONE), counts_b.get(slot, _NONE)
+        if len(mine) + len(theirs) > limit and len(mine | theirs) > limit:
             return f"guard:{slot}"
     return None
+
+
+_NONE: frozenset[str] = frozenset()

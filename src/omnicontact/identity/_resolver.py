@@ -28,7 +28,7 @@ from contextlib import contextmanager
 import attrs
 
 from .._gc import BULK_SIZE, cyclic_gc_paused
-from .._identifiers import Identifier
+from .._identifiers import ExternalId, Identifier
 from ..exceptions import (
     InvalidValueError,
     UnknownCustomerError,
@@ -663,7 +663,7 @@ class Resolver:
         limits = guards.max_distinct
         slots: dict[str, set[str]] = {}
         for item in record.identifiers:
-            slot = identifier_slot(item)
+            slot = _slot_of(item)
             if slot in limits and not guards.is_junk(item):
                 keys = slots.get(slot)
                 if keys is None:
@@ -948,6 +948,20 @@ class Resolver:
         assert not created, created
         assert not retired, retired
         return events
+
+
+_KIND_SLOTS: dict[type, str] = {}
+"""The slot of each identifier type but :class:`ExternalId` (whose slot is per namespace)."""
+
+
+def _slot_of(item: Identifier) -> str:
+    """:func:`identifier_slot`, with the slot of each type looked up once."""
+    slot = _KIND_SLOTS.get(type(item))
+    if slot is None:
+        slot = identifier_slot(item)
+        if not isinstance(item, ExternalId):
+            _KIND_SLOTS[type(item)] = slot
+    return slot
 
 
 def _merged(first: Sequence[Event], second: Sequence[Event]) -> tuple[Event, ...]:

@@ -25,6 +25,9 @@ _Ids: TypeAlias = "str | tuple[str, ...] | set[str]"
 """Ids in their smallest form: one id alone, up to ``_SMALL`` in a tuple, more in a set."""
 
 
+_NO_IDS: frozenset[str] = frozenset()
+
+
 def _ids(held: _Ids | None) -> frozenset[str]:
     if held is None:
         return frozenset()
@@ -175,15 +178,23 @@ class MemoryStore:
         return len(self._records)
 
     def add_keys(self, record_id: str, keys: Iterable[str]) -> None:
+        index = self._index
+        logged = self._undo is not None and not self._fresh
         for key in keys:
-            self._add_id(self._index, key, record_id)
+            if logged or key in index:
+                self._add_id(index, key, record_id)
+            else:  # a new key, outside an undo log: most keys of a bulk load
+                index[key] = record_id
 
     def remove_keys(self, record_id: str, keys: Iterable[str]) -> None:
         for key in keys:
             self._remove_id(self._index, key, record_id)
 
     def records_with_key(self, key: str) -> frozenset[str]:
-        return _ids(self._index.get(key))
+        held = self._index.get(key)
+        if held is None:
+            return _NO_IDS
+        return frozenset((held,)) if held.__class__ is str else frozenset(held)
 
     def _add_id(self, mapping: dict[str, _Ids], key: str, item: str) -> None:
         """Add ``item`` to the ids at ``key``: an id alone, a few in a tuple, more in a set."""
