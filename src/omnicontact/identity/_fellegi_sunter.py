@@ -548,21 +548,19 @@ def _blocks(held: Sequence[str], owners: Sequence[int], tally: Counter[str]) -> 
 
 def _patterns(
     profiles: Sequence[Profile],
-    pairs: Iterable[tuple[int, int]],
+    pairs: Sequence[tuple[int, int]],
     comparators: Sequence[Callable[[Profile, Profile], int | None]],
     blocked: int,
 ) -> Counter[tuple[int | None, ...]]:
     """How many pairs fall into each pattern of levels (the blocked comparison agrees)."""
-    tasks = [(index, compare) for index, compare in enumerate(comparators) if index != blocked]
-    size = len(comparators)
-    patterns: Counter[tuple[int | None, ...]] = Counter()
-    for i, j in pairs:
-        left, right = profiles[i], profiles[j]
-        levels: list[int | None] = [0] * size
-        for index, compare in tasks:
-            levels[index] = compare(left, right)
-        patterns[tuple(levels)] += 1
-    return patterns
+    lefts = [profiles[i] for i, _ in pairs]
+    rights = [profiles[j] for _, j in pairs]
+    # one column of levels per comparison, a whole column at once; the blocked one agrees
+    columns: list[Iterable[int | None]] = [
+        itertools.repeat(0, len(lefts)) if index == blocked else map(compare, lefts, rights)
+        for index, compare in enumerate(comparators)
+    ]
+    return Counter(zip(*columns, strict=True))
 
 
 def _em(
@@ -708,18 +706,19 @@ def _estimate(
             holdings[field] = (held, owners)
     agreeing = [sum(_pairs_in(c) for c in tally.values()) for tally in tallies]
     # u of the other levels from random pairs, exact agreements left out
-    counts = [[0] * len(row) for row in u]
-    tasks = list(zip(counts, comparators, strict=True))
     draw = rng.random
+    lefts: list[Profile] = []
+    rights: list[Profile] = []
     for _ in range(u_pairs):
         i, j = int(draw() * n), int(draw() * n)
-        if i == j:
-            continue
-        left, right = profiles[i], profiles[j]
-        for row, compare in tasks:
-            level = compare(left, right)
-            if level:  # neither missing (None) nor exact (0)
-                row[level] += 1
+        if i != j:
+            lefts.append(profiles[i])
+            rights.append(profiles[j])
+    counts: list[list[int]] = []
+    for params, compare in zip(u, comparators, strict=True):
+        found = Counter(map(compare, lefts, rights))  # a whole column of levels at once
+        # neither missing (None) nor exact (0)
+        counts.append([0] + [found[level] for level in range(1, len(params))])
     for index, row in enumerate(counts):
         seen = sum(row)
         if seen >= 100:
