@@ -6,8 +6,10 @@ import datetime as dt
 import math
 
 import pytest
+from hypothesis import given
 
-from omnicontact import Normalizer, PersonName
+import omnicontact.testing as oct
+from omnicontact import Identifier, Normalizer, PersonName
 from omnicontact.exceptions import InvalidValueError
 from omnicontact.identity import (
     BLOCKING_RULES,
@@ -22,6 +24,7 @@ from omnicontact.identity import (
     estimate,
 )
 from omnicontact.identity._compare import nicknames_match, soundex
+from omnicontact.identity._guards import MAY_BE_JUNK
 from omnicontact.testing import synthetic_population
 
 N = Normalizer(default_region="FR")
@@ -251,6 +254,12 @@ class TestGuardPolicy:
         guards = GuardPolicy()
         assert guards.is_junk(N.phone("0666666666"))
         assert guards.is_junk(N.external_id("loyalty_card", "0000"))
+
+    @given(identifier=oct.identifiers())
+    def test_only_the_classes_that_may_be_junk_are(self, identifier: Identifier) -> None:
+        """The resolver skips ``is_junk`` outside ``MAY_BE_JUNK``: no other class is junk."""
+        if type(identifier) not in MAY_BE_JUNK:
+            assert not GuardPolicy().is_junk(identifier)
 
     def test_invalid_limit_is_named(self) -> None:
         """A limit below 1 is refused, naming the slot."""

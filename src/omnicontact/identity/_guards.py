@@ -11,7 +11,7 @@ import attrs
 from .._identifiers import EmailAddress, ExternalId, Identifier, PhoneNumber
 from ..exceptions import InvalidValueError
 
-__all__ = ["GuardPolicy"]
+__all__ = ["MAY_BE_JUNK", "GuardPolicy"]
 
 _DEFAULT_JUNK_LOCAL_PARTS = frozenset(
     {
@@ -43,6 +43,8 @@ _DEFAULT_JUNK_DOMAINS = frozenset(
 )
 _DEFAULT_JUNK_EXTERNAL_VALUES = frozenset({"0", "unknown", "none", "null", "na", "n/a", "-", "?"})
 _REPEATED = re.compile(r"^(\d)\1+$")
+MAY_BE_JUNK: frozenset[type] = frozenset({EmailAddress, PhoneNumber, ExternalId})
+"""The identifier classes :meth:`GuardPolicy.is_junk` can call junk; any other never is."""
 _ASCENDING = "01234567890123456789"
 _DESCENDING = "98765432109876543210"
 

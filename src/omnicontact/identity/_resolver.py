@@ -43,6 +43,7 @@ from ._explain import Explanation, PathStep
 from ._fellegi_sunter import MatchModel, Outcome, PairEvidence
 from ._golden import GoldenRecord, SurvivorshipPolicy, build_golden_record
 from ._graph import Rejection, customer_id_for, partition
+from ._guards import MAY_BE_JUNK
 from ._record import Record, identifier_slot
 
 __all__ = ["Resolution", "ResolutionOutcome", "Resolver"]
@@ -663,8 +664,8 @@ class Resolver:
         limits = guards.max_distinct
         slots: dict[str, set[str]] = {}
         for item in record.identifiers:
-            slot = _slot_of(item)
-            if slot in limits and not guards.is_junk(item):
+            slot = _KIND_SLOTS.get(type(item)) or _slot_of(item)
+            if slot in limits and (type(item) not in MAY_BE_JUNK or not guards.is_junk(item)):
                 keys = slots.get(slot)
                 if keys is None:
                     slots[slot] = {item.key}
