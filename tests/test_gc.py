@@ -74,6 +74,29 @@ class TestPause:
         thread.join(5)
         assert gc.isenabled()
 
+    def test_objects_made_during_a_pause_go_to_the_oldest_generation(
+        self, collector_on: None
+    ) -> None:
+        """No young collection walks what a pause made: it is in the oldest generation."""
+        with cyclic_gc_paused():
+            made = [[index] for index in range(100)]
+        oldest = {id(item) for item in gc.get_objects(generation=2)}
+        assert all(id(item) in oldest for item in made)
+
+    def test_objects_a_host_froze_stay_frozen(self, collector_on: None) -> None:
+        """A host's ``gc.freeze()`` survives a pause (the promotion is skipped)."""
+        gc.freeze()
+        try:
+            frozen = gc.get_freeze_count()
+            assert frozen > 0
+            with cyclic_gc_paused():
+                made = [[index] for index in range(100)]
+            assert gc.get_freeze_count() == frozen
+            assert gc.isenabled()
+            assert made
+        finally:
+            gc.unfreeze()
+
     def test_small_calls_do_not_pause(self, collector_on: None) -> None:
         """An inactive block leaves the collector alone."""
         with cyclic_gc_paused(False):
