@@ -31,6 +31,8 @@ def _source(_instance: Any, _attribute: Any, value: Any) -> None:
 
 
 def _observed_at(value: dt.datetime) -> dt.datetime:
+    if type(value) is dt.datetime and value.tzinfo is dt.timezone.utc:
+        return value  # already in UTC: aware() would give this very object back
     return aware(value, field="record.observed_at")
 
 
