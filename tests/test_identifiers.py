@@ -23,7 +23,7 @@ from omnicontact import (
     SocialHandle,
 )
 from omnicontact import testing as oct
-from omnicontact._identifiers import _COUNTRY, _parse_any_date, _parse_date
+from omnicontact._identifiers import _COUNTRY, _SLUG, _parse_any_date, _parse_date
 from omnicontact._text import collapse_spaces, fold
 from omnicontact.exceptions import InvalidIdentifierError, InvalidValueError
 
@@ -527,3 +527,36 @@ class TestShortcutsAgreeWithTheDefinition:
             assert outcome[0] == "value"
             assert outcome[1].raw == ", ".join(parts)
             assert outcome[1].country == code
+
+    @given(
+        st.text(alphabet="ab1_.-A \n\u00e9", max_size=6), st.text(alphabet="12aB \t-", max_size=6)
+    )
+    def test_external_id_namespace_and_value(self, namespace: str, value: str) -> None:
+        """A namespace is accepted when it is a lowercase name (asked twice, as the cache
+        answers the second time); a value loses its white space, and only that."""
+        expected: tuple[Any, ...]
+        if not _SLUG.match(namespace):
+            expected = ("error", "external_id.namespace")
+        elif not "".join(value.split()):
+            expected = ("error", "external_id")
+        else:
+            expected = ("value", namespace, "".join(value.split()), value)
+        for _ in range(2):
+            outcome = _outcome(ExternalId, namespace=namespace, value=value, raw=value)
+            if outcome[0] == "error":
+                assert outcome[:1] + outcome[2:3] == expected
+            else:
+                made = outcome[1]
+                assert ("value", made.namespace, made.value, made.raw) == expected
+                assert type(made.value) is str
+
+    @given(st.dates() | st.datetimes())
+    def test_date_of_birth_value(self, when: dt.date) -> None:
+        """A date of birth keeps a date as it is and a datetime's date, from 1880 on."""
+        day = when.date() if isinstance(when, dt.datetime) else when
+        outcome = _outcome(DateOfBirth, value=when)
+        if day < dt.date(1880, 1, 1):
+            assert outcome[:3] == ("error", InvalidIdentifierError, "date_of_birth")
+        else:
+            assert outcome[0] == "value"
+            assert (outcome[1].value, type(outcome[1].value)) == (day, dt.date)

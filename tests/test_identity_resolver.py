@@ -27,7 +27,7 @@ from omnicontact.identity import (
     customer_id_for,
     estimate,
 )
-from omnicontact.identity._record import _observed_at
+from omnicontact.identity._record import _SOURCE, _observed_at
 from omnicontact.identity._resolver import _merged
 from omnicontact.store import IdentityStore, MemoryStore
 from omnicontact.testing import synthetic_population
@@ -96,6 +96,17 @@ class TestRecord:
         assert outcome(_observed_at) == outcome(
             lambda value: aware(value, field="record.observed_at")
         )
+
+    @given(st.text(alphabet="ab1_.-A \n", max_size=5))
+    def test_source_names_are_checked_every_time(self, source: str) -> None:
+        """A source is accepted when it is a lowercase name, the second time as the first."""
+        for _ in range(2):
+            if _SOURCE.match(source):
+                assert Record(id="r1", source=source, observed_at=T0).source == source
+            else:
+                with pytest.raises(InvalidValueError) as caught:
+                    Record(id="r1", source=source, observed_at=T0)
+                assert caught.value.field == "record.source"
 
     def test_from_contact_keeps_id_channel_identifiers_and_time(self) -> None:
         """A contact becomes a record with its id, channel as source, identifiers and time."""

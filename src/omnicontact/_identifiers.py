@@ -56,12 +56,20 @@ DateOrder = Literal["DMY", "MDY", "YMD"]
 
 def _slug(field: str) -> Callable[[Any, attrs.Attribute[Any], str], None]:
     def check(_instance: Any, _attribute: attrs.Attribute[Any], value: str) -> None:
+        if type(value) is str and _is_slug(value):
+            return  # a few names, checked over and over: the usual case
         if not isinstance(value, str) or not _SLUG.match(value):
             raise InvalidIdentifierError(
                 field, value, "must be a lowercase name: a letter, then letters, digits, _ . -"
             )
 
     return check
+
+
+@lru_cache(maxsize=1024)
+def _is_slug(value: str) -> bool:
+    """Whether ``value`` is a lowercase name (cached: namespaces and platforms are few)."""
+    return _SLUG.match(value) is not None
 
 
 class IdentifierKind(str, enum.Enum):
@@ -597,6 +605,8 @@ _EARLIEST_BIRTH = dt.date(1880, 1, 1)
 
 
 def _to_date(value: Any) -> dt.date:
+    if type(value) is dt.date:
+        return value
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -724,6 +734,8 @@ def _numeric_date(raw: str, first: str, second: str, third: str, order: DateOrde
 def _external_value(value: str) -> str:
     if not isinstance(value, str):
         raise InvalidIdentifierError("external_id", value, "must be a string")
+    if type(value) is str and value.isalnum():
+        return value  # no white space to remove (a white space character is not alnum)
     return "".join(value.split())
 
 
