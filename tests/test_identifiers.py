@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from omnicontact import (
     DateOfBirth,
+    DateOrder,
     EmailAddress,
     ExternalId,
     IdentifierKind,
@@ -21,6 +23,8 @@ from omnicontact import (
     SocialHandle,
 )
 from omnicontact import testing as oct
+from omnicontact._identifiers import _COUNTRY, _SLUG, _parse_any_date, _parse_date
+from omnicontact._text import collapse_spaces, fold
 from omnicontact.exceptions import InvalidIdentifierError, InvalidValueError
 
 FRENCH_MOBILE = ["06 12 34 56 78", "+33 (0)6 12.34.56.78", "0033612345678", "+33612345678"]
@@ -434,3 +438,125 @@ class TestNormalizationIsIdempotent:
         except InvalidValueError:
             return
         assert SocialHandle(platform="x", handle=handle.handle).handle == handle.handle
+
+
+def _outcome(make: Any, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """What a call gives: its result, or the class, field and message of its typed error."""
+    try:
+        return ("value", make(*args, **kwargs))
+    except InvalidValueError as error:
+        return ("error", type(error), error.field, str(error))
+
+
+name_parts = st.none() | st.text(alphabet=" aé-'.Z\t\u00a0\u0301\u5c71", max_size=6)
+
+
+class TestShortcutsAgreeWithTheDefinition:
+    @given(name_parts, name_parts)
+    def test_name_keys_raw_and_errors(self, given_name: str | None, family: str | None) -> None:
+        """A name's parts, keys, raw text and errors are those its definition gives."""
+        parts = [
+            None if part is None else collapse_spaces(part) or None for part in (given_name, family)
+        ]
+        expected: tuple[Any, ...]
+        if parts == [None, None]:
+            expected = ("error", InvalidIdentifierError, "name")
+        elif parts[0] is not None and not fold(parts[0]).replace(" ", ""):
+            expected = ("error", InvalidIdentifierError, "name.given")
+        elif parts[1] is not None and not fold(parts[1]).replace(" ", ""):
+            expected = ("error", InvalidIdentifierError, "name.family")
+        else:
+            expected = (
+                "value",
+                parts[0],
+                parts[1],
+                fold(parts[0] or ""),
+                fold(parts[1] or ""),
+                " ".join(part for part in parts if part),
+            )
+        outcome = _outcome(PersonName, given=given_name, family=family)
+        if outcome[0] == "error":
+            assert outcome[:3] == expected
+        else:
+            name = outcome[1]
+            full = (name.given, name.family, name.given_key, name.family_key, name.full)
+            assert ("value", *full) == expected
+            assert name.raw == name.full
+            assert name.key == f"{expected[3]}|{expected[4]}"
+
+    @given(
+        st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+        st.sampled_from(["DMY", "MDY", "YMD"]),
+    )
+    def test_iso_date_shortcut(self, raw: str, order: DateOrder) -> None:
+        """A ``YYYY-MM-DD`` date (possible or not) reads as every step of the parser reads it."""
+        assert _outcome(_parse_date.__wrapped__, raw, order) == _outcome(
+            _parse_any_date, raw, order
+        )
+
+    @given(
+        st.lists(st.text(alphabet=" ab\n", max_size=4), max_size=3),
+        st.none() | st.text(alphabet=" 0a", max_size=3),
+        st.none() | st.text(alphabet=" xé", max_size=3),
+        st.none() | st.text(alphabet=" frFR1\n", max_size=3),
+    )
+    def test_address_raw_and_country_check(
+        self,
+        lines: list[str],
+        postal_code: str | None,
+        locality: str | None,
+        country: str | None,
+    ) -> None:
+        """An address keeps the parts given, comma-joined, as raw; its country check is the
+        two-capitals pattern."""
+        outcome = _outcome(
+            PostalAddress.parse,
+            lines=lines,
+            postal_code=postal_code,
+            locality=locality,
+            country=country,
+        )
+        empty = not any(collapse_spaces(part or "") for part in [*lines, postal_code, locality])
+        code = None if country is None else collapse_spaces(country).upper() or None
+        if empty:
+            assert outcome[:3] == ("error", InvalidIdentifierError, "address")
+        elif code is not None and not _COUNTRY.match(code):
+            assert outcome[:3] == ("error", InvalidIdentifierError, "address.country")
+        else:
+            parts = ["\n".join(lines), *[p for p in (postal_code, locality, country) if p]]
+            assert outcome[0] == "value"
+            assert outcome[1].raw == ", ".join(parts)
+            assert outcome[1].country == code
+
+    @given(
+        st.text(alphabet="ab1_.-A \n\u00e9", max_size=6), st.text(alphabet="12aB \t-", max_size=6)
+    )
+    def test_external_id_namespace_and_value(self, namespace: str, value: str) -> None:
+        """A namespace is accepted when it is a lowercase name (asked twice, as the cache
+        answers the second time); a value loses its white space, and only that."""
+        expected: tuple[Any, ...]
+        if not _SLUG.match(namespace):
+            expected = ("error", "external_id.namespace")
+        elif not "".join(value.split()):
+            expected = ("error", "external_id")
+        else:
+            expected = ("value", namespace, "".join(value.split()), value)
+        for _ in range(2):
+            outcome = _outcome(ExternalId, namespace=namespace, value=value, raw=value)
+            if outcome[0] == "error":
+                assert outcome[:1] + outcome[2:3] == expected
+            else:
+                made = outcome[1]
+                assert ("value", made.namespace, made.value, made.raw) == expected
+                assert type(made.value) is str
+
+    @given(st.dates() | st.datetimes())
+    def test_date_of_birth_value(self, when: dt.date) -> None:
+        """A date of birth keeps a date as it is and a datetime's date, from 1880 on."""
+        day = when.date() if isinstance(when, dt.datetime) else when
+        outcome = _outcome(DateOfBirth, value=when)
+        if day < dt.date(1880, 1, 1):
+            assert outcome[:3] == ("error", InvalidIdentifierError, "date_of_birth")
+        else:
+            assert outcome[0] == "value"
+            assert (outcome[1].value, type(outcome[1].value)) == (day, dt.date)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from omnicontact import Contact, Normalizer
+from omnicontact import Contact, Normalizer, aware
 from omnicontact.exceptions import (
     InvalidValueError,
     UnknownCustomerError,
@@ -26,6 +27,7 @@ from omnicontact.identity import (
     customer_id_for,
     estimate,
 )
+from omnicontact.identity._record import _SOURCE, _observed_at
 from omnicontact.identity._resolver import _merged
 from omnicontact.store import IdentityStore, MemoryStore
 from omnicontact.testing import synthetic_population
@@ -69,7 +71,43 @@ def make(model: MatchModel | None = None) -> Resolver:
     return Resolver(model=model, clock=lambda: T0)
 
 
+class _Moment(dt.datetime):
+    """A datetime subclass, which the shortcut leaves to the general path."""
+
+
 class TestRecord:
+    @given(
+        st.datetimes(timezones=st.none() | st.timezones() | st.just(dt.timezone.utc)),
+        st.booleans(),
+    )
+    def test_observed_at_shortcut_is_aware(self, when: dt.datetime, subclass: bool) -> None:
+        """A record's time is what aware() makes of it: UTC times pass as they are, other
+        aware times are moved to UTC, naive ones are refused naming the field."""
+        if subclass:
+            when = _Moment.fromisoformat(when.isoformat())
+
+        def outcome(convert: Any) -> tuple[Any, ...]:
+            try:
+                got = convert(when)
+            except InvalidValueError as error:
+                return ("error", error.field, str(error))
+            return ("value", got, got.tzinfo, type(got))
+
+        assert outcome(_observed_at) == outcome(
+            lambda value: aware(value, field="record.observed_at")
+        )
+
+    @given(st.text(alphabet="ab1_.-A \n", max_size=5))
+    def test_source_names_are_checked_every_time(self, source: str) -> None:
+        """A source is accepted when it is a lowercase name, the second time as the first."""
+        for _ in range(2):
+            if _SOURCE.match(source):
+                assert Record(id="r1", source=source, observed_at=T0).source == source
+            else:
+                with pytest.raises(InvalidValueError) as caught:
+                    Record(id="r1", source=source, observed_at=T0)
+                assert caught.value.field == "record.source"
+
     def test_from_contact_keeps_id_channel_identifiers_and_time(self) -> None:
         """A contact becomes a record with its id, channel as source, identifiers and time."""
         contact = Contact(

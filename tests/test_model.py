@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import random
 import zoneinfo
+from typing import Any
 
 import attrs
 import pytest
@@ -27,6 +28,12 @@ from omnicontact import (
     aware,
 )
 from omnicontact import testing as oct
+from omnicontact._model import (
+    _attributes,
+    _checked_attributes,
+    _identifiers,
+    _unique_identifiers,
+)
 from omnicontact.exceptions import CaseTransitionError, InvalidValueError
 
 UTC = dt.timezone.utc
@@ -448,3 +455,60 @@ class TestPreferences:
     def test_preferred_and_opted_out_never_overlap(self, prefs: Preferences) -> None:
         """Generated preferences never both prefer and refuse a channel."""
         assert not set(prefs.preferred_channels) & prefs.opted_out_channels
+
+
+def _outcome(convert: Any, value: Any) -> tuple[Any, ...]:
+    """What a converter gives: its result, or the class, field and message of its error."""
+    try:
+        return ("value", convert(value))
+    except InvalidValueError as error:
+        return ("error", type(error), error.field, str(error))
+
+
+def _equal_copies(items: list[Any]) -> list[Any]:
+    """Equal but distinct copies of the identifiers among ``items``."""
+    return [attrs.evolve(item) for item in items if attrs.has(type(item))]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(tuple)
+        | st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+class TestConverterShortcuts:
+    @given(
+        st.lists(
+            oct.identifiers() | st.sampled_from(["ann@example.com", 3, None]), max_size=5
+        ).flatmap(lambda items: st.permutations(items + items[:1] + _equal_copies(items[1:3]))),
+        st.booleans(),
+    )
+    def test_identifiers_shortcut_is_the_general_path(
+        self, items: list[Any], as_tuple: bool
+    ) -> None:
+        """Lists and tuples of identifiers (repeated or not, with bad items or not) are
+        checked and deduplicated as the general path does, keeping the same objects."""
+        value = tuple(items) if as_tuple else items
+        fast, plain = _outcome(_identifiers, value), _outcome(_unique_identifiers, value)
+        assert fast == plain
+        if fast[0] == "value":
+            assert all(a is b for a, b in zip(fast[1], plain[1], strict=True))
+
+    @given(
+        st.dictionaries(st.text(max_size=3), st.text(max_size=3) | json_values, max_size=4)
+        | st.dictionaries(st.integers(), st.text(max_size=3), max_size=2)
+        | st.none()
+        | st.sampled_from(["state", ["a"], 3])
+    )
+    def test_attributes_shortcut_is_the_general_path(self, value: Any) -> None:
+        """Attribute mappings (flat text or any JSON, or bad values) convert as the general
+        path converts them, to a new dict."""
+        fast, plain = _outcome(_attributes, value), _outcome(_checked_attributes, value)
+        assert fast == plain  # NaN is refused by both, so equal values compare equal
+        if fast[0] == "value":
+            assert fast[1] is not value

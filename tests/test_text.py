@@ -68,3 +68,10 @@ class TestCachedKeys:
         moved = attrs.evolve(address, lines=("3 rue de la Paix",))
         assert moved.street_key == "3 rue de la paix"
         assert moved.key == "3 rue de la paix|75009||"
+
+
+class TestFoldShortcuts:
+    @given(st.text(alphabet="abcXYZ019", min_size=1))
+    def test_letters_and_digits_shortcut_is_the_full_fold(self, text: str) -> None:
+        """ASCII letters and digits only (no separator to replace) fold as every step does."""
+        assert fold(text) == _fold_unicode(text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import string
 import unicodedata
 from collections.abc import Callable
 from functools import cached_property, lru_cache
@@ -46,6 +47,8 @@ __all__ = [
 _SLUG = re.compile(r"^[a-z][a-z0-9_.\-]*$")
 _E164 = re.compile(r"^\+[1-9][0-9]{5,14}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+# Every code _COUNTRY matches, for a look-up instead of a match (676 short strings).
+_COUNTRIES = frozenset(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase)
 
 DateOrder = Literal["DMY", "MDY", "YMD"]
 """How an all-numeric date such as ``03/04/1990`` is read: day first, month first, year first."""
@@ -53,12 +56,20 @@ DateOrder = Literal["DMY", "MDY", "YMD"]
 
 def _slug(field: str) -> Callable[[Any, attrs.Attribute[Any], str], None]:
     def check(_instance: Any, _attribute: attrs.Attribute[Any], value: str) -> None:
+        if type(value) is str and _is_slug(value):
+            return  # a few names, checked over and over: the usual case
         if not isinstance(value, str) or not _SLUG.match(value):
             raise InvalidIdentifierError(
                 field, value, "must be a lowercase name: a letter, then letters, digits, _ . -"
             )
 
     return check
+
+
+@lru_cache(maxsize=1024)
+def _is_slug(value: str) -> bool:
+    """Whether ``value`` is a lowercase name (cached: namespaces and platforms are few)."""
+    return _SLUG.match(value) is not None
 
 
 class IdentifierKind(str, enum.Enum):
@@ -328,8 +339,12 @@ _ABBREVIATIONS = {
 def _lines(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = value.splitlines()
-    lines = [collapse_spaces(item if type(item) is str else str(item)) for item in value]
-    return tuple([line for line in lines if line])
+    lines = []
+    for item in value:
+        line = collapse_spaces(item if type(item) is str else str(item))
+        if line:
+            lines.append(line)
+    return tuple(lines)
 
 
 def _upper_code(value: str | None) -> str | None:
@@ -372,7 +387,8 @@ class PostalAddress:
             raise InvalidIdentifierError(
                 "address", self.raw, "needs a street line, a postal code or a locality"
             )
-        if self.country is not None and not _COUNTRY.match(self.country):
+        country = self.country
+        if country is not None and country not in _COUNTRIES and not _COUNTRY.match(country):
             raise InvalidIdentifierError(
                 "address.country", self.country, "must be a two-letter ISO 3166 code"
             )
@@ -389,14 +405,13 @@ class PostalAddress:
         country: str | None = None,
     ) -> PostalAddress:
         """Normalize an address given in parts; ``lines`` may be one multi-line string."""
-        raw_parts = [lines if isinstance(lines, str) else "\n".join(lines)]
-        raw_parts += [part for part in (postal_code, locality, country) if part]
+        text = lines if isinstance(lines, str) else "\n".join(lines)
+        if postal_code and locality and country:  # every part given: the usual case
+            raw = ", ".join((text, postal_code, locality, country))
+        else:
+            raw = ", ".join([text, *[part for part in (postal_code, locality, country) if part]])
         return cls(
-            lines=lines,
-            postal_code=postal_code,
-            locality=locality,
-            country=country,
-            raw=", ".join(raw_parts),
+            lines=lines, postal_code=postal_code, locality=locality, country=country, raw=raw
         )
 
     @property
@@ -492,15 +507,24 @@ class PersonName:
     raw: str = attrs.field(eq=False, default="")
 
     def __attrs_post_init__(self) -> None:
-        if self.given is None and self.family is None:
+        given, family = self.given, self.family
+        if given is None and family is None:
             raise InvalidIdentifierError("name", self.raw, "is empty")
-        # The folded parts are the name's keys: computed here once, kept for matching.
-        if self.given is not None and not self.given_key.replace(" ", ""):
-            raise InvalidIdentifierError("name.given", self.given, "has no letters")
-        if self.family is not None and not self.family_key.replace(" ", ""):
-            raise InvalidIdentifierError("name.family", self.family, "has no letters")
+        # The folded parts are the name's keys: computed here once, kept for matching. They
+        # are written straight into the cached properties' slots, which is what reading
+        # ``self.given_key`` would do, without the slotted class's ``__getattr__`` detour.
+        if given is not None:
+            given_key = fold(given)
+            if not given_key.replace(" ", ""):
+                raise InvalidIdentifierError("name.given", given, "has no letters")
+            object.__setattr__(self, "given_key", given_key)
+        if family is not None:
+            family_key = fold(family)
+            if not family_key.replace(" ", ""):
+                raise InvalidIdentifierError("name.family", family, "has no letters")
+            object.__setattr__(self, "family_key", family_key)
         if not self.raw:
-            object.__setattr__(self, "raw", self.full)
+            object.__setattr__(self, "raw", _full_name(given, family))
 
     @classmethod
     def parse(cls, raw: str) -> PersonName:
@@ -540,7 +564,7 @@ class PersonName:
 
     @property
     def full(self) -> str:
-        return " ".join(part for part in (self.given, self.family) if part)
+        return _full_name(self.given, self.family)
 
     @cached_property
     def given_key(self) -> str:
@@ -558,6 +582,14 @@ class PersonName:
         return self.full
 
 
+def _full_name(given: str | None, family: str | None) -> str:
+    """The parts that are there, given name first, joined by a space."""
+    # Parts are None or non-empty (see _name_part): the same as " ".join of the truthy ones.
+    if given and family:
+        return f"{given} {family}"
+    return given or family or ""
+
+
 _EAST_ASIAN_SCRIPTS = ("CJK ", "HIRAGANA", "KATAKANA", "HANGUL")
 
 
@@ -573,6 +605,8 @@ _EARLIEST_BIRTH = dt.date(1880, 1, 1)
 
 
 def _to_date(value: Any) -> dt.date:
+    if type(value) is dt.date:
+        return value
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -629,10 +663,21 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})$")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 
 
+_ISO_DIGITS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 @lru_cache(maxsize=65536)
 def _parse_date(raw: str, order: DateOrder) -> dt.date:
     if order not in ("DMY", "MDY", "YMD"):
         raise InvalidIdentifierError("date_order", order, "must be 'DMY', 'MDY' or 'YMD'")
+    if _ISO_DIGITS.fullmatch(raw):
+        # ``YYYY-MM-DD`` exactly, the usual form: what the steps below do with it.
+        return _numeric_date(raw, raw[:4], raw[5:7], raw[8:], order)
+    return _parse_any_date(raw, order)
+
+
+def _parse_any_date(raw: str, order: DateOrder) -> dt.date:
+    """:func:`_parse_date` for any text, every step taken (``order`` already checked)."""
     text = raw.strip()
     if not text:
         raise InvalidIdentifierError("date_of_birth", raw, "is empty")
@@ -689,6 +734,8 @@ def _numeric_date(raw: str, first: str, second: str, third: str, order: DateOrde
 def _external_value(value: str) -> str:
     if not isinstance(value, str):
         raise InvalidIdentifierError("external_id", value, "must be a string")
+    if type(value) is str and value.isalnum():
+        return value  # no white space to remove (a white space character is not alnum)
     return "".join(value.split())
 
 

@@ -138,6 +138,22 @@ _IDENTIFIER_CLASSES = frozenset(IDENTIFIER_TYPES.values())
 
 
 def _identifiers(value: Any) -> tuple[Identifier, ...]:
+    if type(value) is list or type(value) is tuple:
+        # The usual case: at most one identifier of each class. Identifiers of different
+        # classes are never equal, so there is nothing to drop and nothing to hash.
+        classes: set[type[Any]] = set()
+        for item in value:
+            cls = type(item)
+            if cls in classes or cls not in _IDENTIFIER_CLASSES:
+                break  # a repeated class, or a bad item: the general path decides
+            classes.add(cls)
+        else:
+            return tuple(value)
+    return _unique_identifiers(value)
+
+
+def _unique_identifiers(value: Any) -> tuple[Identifier, ...]:
+    """:func:`_identifiers` for any input: checked, duplicates dropped, first kept."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise InvalidValueError("identifiers", value, "must be a sequence of identifiers")
     seen: dict[Identifier, None] = {}
@@ -183,14 +199,21 @@ def _check_json(value: Any, path: str) -> None:
 
 
 def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(key) is not str or type(item) is not str:
+                break
+        else:
+            return dict(value)  # flat text, the common case: nothing to check or thaw
+    return _checked_attributes(value)
+
+
+def _checked_attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    """:func:`_attributes` for any input: checked as JSON, tuples and mappings thawed."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
         raise InvalidValueError("attributes", value, "must be a mapping")
-    if type(value) is dict and all(
-        type(key) is str and type(item) is str for key, item in value.items()
-    ):
-        return dict(value)  # flat text, the common case: nothing to check or thaw
     _check_json(value, "attributes")
     return {key: _thaw(item) for key, item in value.items()}
 

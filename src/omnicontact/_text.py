@@ -56,6 +56,8 @@ def fold(text: str) -> str:
     if text.isascii():
         # ASCII letters have no decompositions and casefold to their lower case, and the
         # transliterations only touch non-ASCII letters: the steps below reduce to this.
+        if text.isalnum():
+            return text.lower()  # letters and digits only: no separator, nothing to trim
         return _SEPARATORS.sub(" ", text.lower()).strip()
     return _fold_unicode(text)
 

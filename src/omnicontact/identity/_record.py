@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -24,13 +25,23 @@ def _record_id(_instance: Any, _attribute: Any, value: Any) -> None:
 
 
 def _source(_instance: Any, _attribute: Any, value: Any) -> None:
+    if type(value) is str and _is_source(value):
+        return  # a few sources, checked for every record: the usual case
     if not isinstance(value, str) or not _SOURCE.match(value):
         raise InvalidValueError(
             "record.source", value, "must be lowercase: a letter, then letters, digits, _ . -"
         )
 
 
+@lru_cache(maxsize=1024)
+def _is_source(value: str) -> bool:
+    """Whether ``value`` is a valid source name (cached: sources are few)."""
+    return _SOURCE.match(value) is not None
+
+
 def _observed_at(value: dt.datetime) -> dt.datetime:
+    if type(value) is dt.datetime and value.tzinfo is dt.timezone.utc:
+        return value  # already in UTC: aware() would give this very object back
     return aware(value, field="record.observed_at")
 
 
