@@ -189,8 +189,13 @@ class Resolver:
             events.extend(previous.events)
         about: dict[str, list[Event]] = {}
         for event in events:  # in sequence order
-            for name in {*event.record_ids, *event.customer_ids}:
-                about.setdefault(name, []).append(event)
+            names = event.record_ids + event.customer_ids
+            for name in names if len(names) == 1 else dict.fromkeys(names):
+                held = about.get(name)
+                if held is None:
+                    about[name] = [event]
+                else:
+                    held.append(event)
         results = []
         for record_id in batch:
             results.append(self._resolution(record_id, record_id in unchanged, previous, about))
@@ -208,7 +213,13 @@ class Resolver:
         edges = self._store.edges_of(record_id)
         evidence: tuple[PairEvidence, ...] = ()
         possible: tuple[PairEvidence, ...] = ()
-        if edges:
+        if len(edges) == 1:
+            (edge,) = edges.values()
+            if edge.outcome is Outcome.MATCH:
+                evidence = (edge,)
+            elif edge.outcome is Outcome.POSSIBLE_MATCH:
+                possible = (edge,)
+        elif edges:
             ordered = sorted(edges.values(), key=lambda e: e.pair)
             evidence = tuple(e for e in ordered if e.outcome is Outcome.MATCH)
             possible = tuple(e for e in ordered if e.outcome is Outcome.POSSIBLE_MATCH)
