@@ -133,6 +133,46 @@ class TestMemoryStore:
     @given(
         st.lists(
             st.tuples(
+                st.booleans(), st.sampled_from(RECORD_IDS), st.sampled_from(["k1", "k2", "k3"])
+            ),
+            max_size=60,
+        ),
+        st.lists(st.sampled_from(["k1", "k2", "k3", "k4"]), max_size=5),
+        st.integers(min_value=1, max_value=12),
+        st.booleans(),
+    )
+    def test_records_with_any_key_is_the_union_of_small_blocks(
+        self,
+        operations: list[tuple[bool, str, str]],
+        keys: list[str],
+        max_size: int,
+        in_a_transaction: bool,
+    ) -> None:
+        """The holders of any of the keys, but of keys held by more than ``max_size``."""
+        store = MemoryStore()
+
+        def run() -> None:
+            for add, record_id, key in operations:
+                if add:
+                    store.add_keys(record_id, [key])
+                else:
+                    store.remove_keys(record_id, [key])
+
+        if in_a_transaction:  # a fresh store's unit of work takes the path without undo log
+            with store.transaction():
+                run()
+        else:
+            run()
+        expected: set[str] = set()
+        for key in keys:
+            holders = store.records_with_key(key)
+            if len(holders) <= max_size:
+                expected |= holders
+        assert store.records_with_any_key(keys, max_size) == expected
+
+    @given(
+        st.lists(
+            st.tuples(
                 st.booleans(), st.sampled_from(RECORD_IDS[:5]), st.sampled_from(RECORD_IDS[:5])
             ),
             max_size=40,

@@ -67,6 +67,10 @@ class TestIdentityStoreProtocol:
         assert store.count_records() == 1
         assert list(store.record_ids()) == ["r1"]
         assert store.records_with_key("k1") == {"r1", "r2"}
+        store.add_keys("r3", ["k3"])
+        assert store.records_with_any_key(["k1", "k2", "k3", "k9"], 2) == {"r1", "r2", "r3"}
+        assert store.records_with_any_key(["k1", "k2", "k3"], 1) == {"r1", "r3"}  # k1: too big
+        assert store.records_with_any_key([], 2) == set()
         store.remove_keys("r1", ["k1"])
         assert store.records_with_key("k1") == {"r2"}
         store.delete_record("r1")

@@ -696,12 +696,9 @@ class Resolver:
         """The kept evidence between ``record_id`` and its candidates, but those of
         ``refreshed`` that sort before it (their pair was scored when they were)."""
         profile = self._profile(record_id)
-        limit = self._model.blocking.max_block_size
-        candidates: set[str] = set()
-        for key in keys if keys is not None else self._keys(profile):
-            holders = self._store.records_with_key(key)
-            if len(holders) <= limit:
-                candidates.update(holders)
+        candidates = self._store.records_with_any_key(
+            keys if keys is not None else self._keys(profile), self._model.blocking.max_block_size
+        )
         candidates.discard(record_id)
         found = {}
         score = self._model._score

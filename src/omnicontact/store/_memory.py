@@ -196,6 +196,19 @@ class MemoryStore:
             return _NO_IDS
         return frozenset((held,)) if held.__class__ is str else frozenset(held)
 
+    def records_with_any_key(self, keys: Iterable[str], max_size: int) -> set[str]:
+        index = self._index  # no frozenset per key, unlike records_with_key
+        found: set[str] = set()
+        for key in keys:
+            held = index.get(key)
+            if held is None:
+                continue
+            if held.__class__ is str:
+                found.add(held)
+            elif len(held) <= max_size:
+                found.update(held)
+        return found
+
     def _add_id(self, mapping: dict[str, _Ids], key: str, item: str) -> None:
         """Add ``item`` to the ids at ``key``: an id alone, a few in a tuple, more in a set."""
         held = mapping.get(key)

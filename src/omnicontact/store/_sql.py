@@ -308,6 +308,22 @@ class SqlStore(abc.ABC):
             row[0] for row in self._rows("SELECT record_id FROM oc_keys WHERE key = ?", (key,))
         )
 
+    def records_with_any_key(self, keys: Iterable[str], max_size: int) -> set[str]:
+        wanted = sorted(set(keys))
+        holders: dict[str, list[str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for key, record_id in self._rows(
+                f"SELECT key, record_id FROM oc_keys WHERE key IN ({self._marks(len(chunk))})",
+                chunk,
+            ):
+                holders.setdefault(key, []).append(record_id)
+        found: set[str] = set()
+        for held in holders.values():
+            if len(held) <= max_size:
+                found.update(held)
+        return found
+
     # --------------------------------------------------------------------------- edges
 
     def edges_of(self, record_id: str) -> Mapping[str, PairEvidence]:
