@@ -16,6 +16,7 @@ from omnicontact.identity import (
     LEVELS,
     Blocking,
     Comparison,
+    ComparisonResult,
     DeterministicRule,
     GuardPolicy,
     MatchModel,
@@ -190,6 +191,21 @@ class TestMatchModel:
         tuned = model.evaluate(model.profile(a), model.profile(b))
         assert not tuned.comparisons[0].term_frequency_adjusted
         assert tuned.weight == plain.evaluate(plain.profile(a), plain.profile(b)).weight
+
+    def test_date_of_birth_frequencies_are_found_by_their_iso_text_only(self) -> None:
+        """A common date weighs less; a table key that is not ISO text is never found."""
+        a = rec("a", N.name("Ann Lee"), N.date_of_birth("1990-01-01"))
+        b = rec("b", N.name("Bob Ray"), N.date_of_birth("1990-01-01"))
+
+        def dob(model: MatchModel) -> ComparisonResult:
+            return model.evaluate(model.profile(a), model.profile(b)).comparisons[1]
+
+        common = dob(MatchModel(term_frequencies={"date_of_birth": {"1990-01-01": 0.2}}))
+        assert common.field == "date_of_birth"
+        assert common.term_frequency_adjusted
+        for key in ("19900101", "1990-1-1", "not a date"):
+            other = dob(MatchModel(term_frequencies={"date_of_birth": {key: 0.2}}))
+            assert not other.term_frequency_adjusted, key
 
     def test_invalid_parameters_name_the_field(self) -> None:
         """Bad comparisons, thresholds and rules raise errors that name the field."""

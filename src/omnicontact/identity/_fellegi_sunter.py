@@ -18,6 +18,7 @@ pairs blocked on another field.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import enum
 import itertools
 import math
@@ -342,8 +343,8 @@ class MatchModel:
                 conflicts=frozenset(
                     c.levels.index(name) for name in self.conflicts.get(c.field, ())
                 ),
-                frequencies=self.term_frequencies.get(c.field) if c.term_frequency else None,
-                exact=exact_values_of(c.field),
+                frequencies=_frequency_table(c, self.term_frequencies.get(c.field)),
+                exact=_dates_of if c.field == "date_of_birth" else exact_values_of(c.field),
                 conflict_names=tuple(f"{c.field}:{name}" for name in c.levels),
             )
             for c in self.comparisons
@@ -470,6 +471,34 @@ class MatchModel:
         return results
 
 
+def _frequency_table(
+    comparison: Comparison, table: dict[str, float] | None
+) -> dict[Any, float] | None:
+    """The term frequencies a :class:`_Scoring` looks values up in.
+
+    Dates of birth are looked up as the dates profiles hold rather than as the ISO text the
+    table is written in, so no text is made per scored pair. A key that is not a date's ISO
+    text could never be found, and is left out.
+    """
+    if not comparison.term_frequency or table is None:
+        return None
+    if comparison.field != "date_of_birth":
+        return table
+    by_date: dict[Any, float] = {}
+    for text, frequency in table.items():
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            continue
+        if day.isoformat() == text:
+            by_date[day] = frequency
+    return by_date
+
+
+def _dates_of(profile: Profile) -> Sequence[dt.date]:
+    return profile.dobs
+
+
 _RESULT_PATTERNS = 65_536
 """How many distinct comparison patterns a model keeps built results for."""
 
@@ -482,8 +511,8 @@ class _Scoring:
     compare: Callable[[Profile, Profile], int | None]
     weights: tuple[float, ...]
     conflicts: frozenset[int]
-    frequencies: dict[str, float] | None
-    exact: Callable[[Profile], Sequence[str]]
+    frequencies: dict[Any, float] | None
+    exact: Callable[[Profile], Sequence[Any]]
     conflict_names: tuple[str, ...]
 
     def frequency(self, left: Profile, right: Profile) -> float | None:
