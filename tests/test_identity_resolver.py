@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from omnicontact.identity import (
     customer_id_for,
     estimate,
 )
+from omnicontact.identity._graph import _CUSTOMER_NAMESPACE
 from omnicontact.identity._record import _SOURCE, _observed_at
 from omnicontact.identity._resolver import _merged
 from omnicontact.store import IdentityStore, MemoryStore
@@ -157,6 +159,11 @@ class TestResolve:
         assert r.resolve(rec("d", day=3, email="ann@mail.fr", phone="0612345678")).outcome is (
             ResolutionOutcome.UNCHANGED
         )
+
+    @given(st.text(st.characters(exclude_categories=["Cs"]), min_size=1))
+    def test_customer_ids_are_uuid5_of_the_anchor(self, anchor: str) -> None:
+        """A customer id is ``cus_`` and the hex of UUID 5 of its anchor record id."""
+        assert customer_id_for(anchor) == "cus_" + uuid.uuid5(_CUSTOMER_NAMESPACE, anchor).hex
 
     def test_retired_id_resolves_to_the_survivor(self) -> None:
         """When an earlier record joins, the old id is retired and still resolves."""
