@@ -69,6 +69,14 @@ class TestEmailAddress:
             EmailAddress(value="Ann@Example.com")
         assert caught.value.field == "email"
 
+    def test_mailbox_names_are_at_most_64_bytes(self) -> None:
+        """RFC 5321 caps the part before the ``@`` at 64 bytes (UTF-8 counted as bytes)."""
+        assert EmailAddress.parse("a" * 64 + "@example.fr").local_part == "a" * 64
+        for raw in ("a" * 65 + "@example.fr", "é" * 33 + "@example.fr"):
+            with pytest.raises(InvalidIdentifierError, match="64 bytes") as caught:
+                EmailAddress.parse(raw)
+            assert caught.value.field == "email"
+
     @given(oct.invalid_emails())
     def test_invalid_addresses_raise_a_typed_error(self, raw: str) -> None:
         """Every malformed address raises InvalidIdentifierError naming the email field."""

@@ -159,6 +159,10 @@ class EmailAddress:
         return self.value
 
 
+_MAX_LOCAL_OCTETS = 64
+"""The longest mailbox name (before the ``@``) that mail servers must accept (RFC 5321)."""
+
+
 @lru_cache(maxsize=65536)
 def _parse_email(raw: str, *, provider_rules: bool) -> str:
     if not isinstance(raw, str):
@@ -174,6 +178,11 @@ def _parse_email(raw: str, *, provider_rules: bool) -> str:
         )
     except email_validator.EmailNotValidError as error:
         raise InvalidIdentifierError("email", raw, str(error)) from None
+    if len(checked.local_part.encode()) > _MAX_LOCAL_OCTETS:
+        # email-validator leaves this limit to the mail servers, which refuse such addresses
+        raise InvalidIdentifierError(
+            "email", raw, f"has more than {_MAX_LOCAL_OCTETS} bytes before the @ (RFC 5321)"
+        )
     local = (
         checked.local_part.casefold()
         if checked.local_part.isascii()

@@ -334,6 +334,7 @@ def _corrupt_email(draw: st.DrawFn) -> str:
         f"{local}@{domain.replace('.', '..', 1)}",
         f"{local}@{domain}.",
         f"{'x' * 250}@{domain}",
+        f"{'x' * 65}@{domain}",
         f"{local}@[192.0.2.1]",
         f"{local},{local}@{domain}",
     ]
@@ -342,7 +343,8 @@ def _corrupt_email(draw: st.DrawFn) -> str:
 
 def invalid_emails() -> st.SearchStrategy[str]:
     """Strings that are not email addresses: junk, a missing or doubled ``@``, bad dots,
-    spaces, a domain without a dot, addresses over 254 characters, IP literals."""
+    spaces, a domain without a dot, addresses over 254 characters or mailbox names over 64,
+    IP literals."""
     return st.sampled_from(_BAD_EMAILS) | _corrupt_email()
 
 
