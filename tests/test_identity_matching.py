@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 import omnicontact.testing as oct
-from omnicontact import Identifier, Normalizer, PersonName
+from omnicontact import ExternalId, Identifier, Normalizer, PersonName
 from omnicontact.exceptions import InvalidValueError
 from omnicontact.identity import (
     BLOCKING_RULES,
@@ -26,6 +26,7 @@ from omnicontact.identity import (
 )
 from omnicontact.identity._compare import nicknames_match, soundex
 from omnicontact.identity._guards import MAY_BE_JUNK
+from omnicontact.identity._record import identifier_slot
 from omnicontact.testing import synthetic_population
 
 N = Normalizer(default_region="FR")
@@ -270,6 +271,14 @@ class TestGuardPolicy:
         guards = GuardPolicy()
         assert guards.is_junk(N.phone("0666666666"))
         assert guards.is_junk(N.external_id("loyalty_card", "0000"))
+
+    @given(identifier=oct.identifiers())
+    def test_an_identifiers_slot_is_its_kind_or_its_namespace(self, identifier: Identifier) -> None:
+        """The slot is the kind, and for an external id ``external_id:<namespace>``."""
+        expected = identifier.kind.value
+        if isinstance(identifier, ExternalId):
+            expected = f"external_id:{identifier.namespace}"
+        assert identifier_slot(identifier) == expected
 
     @given(identifier=oct.identifiers())
     def test_only_the_classes_that_may_be_junk_are(self, identifier: Identifier) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from .._identifiers import ExternalId, Identifier, IdentifierKind
+from .._identifiers import IDENTIFIER_TYPES, ExternalId, Identifier, IdentifierKind
 from .._model import Contact, _attributes, _identifiers, aware
 from ..exceptions import InvalidValueError
 
@@ -54,6 +54,9 @@ def identifier_slot(identifier: Identifier) -> str:
     >>> identifier_slot(ExternalId(namespace="loyalty_card", value="42"))
     'external_id:loyalty_card'
     """
+    slot = _CLASS_SLOTS.get(type(identifier))
+    if slot is not None:
+        return slot
     if isinstance(identifier, ExternalId):
         slot = _EXTERNAL_SLOTS.get(identifier.namespace)
         if slot is None:
@@ -63,6 +66,10 @@ def identifier_slot(identifier: Identifier) -> str:
     return identifier.kind.value
 
 
+_CLASS_SLOTS: dict[type, str] = {
+    cls: kind.value for kind, cls in IDENTIFIER_TYPES.items() if cls is not ExternalId
+}
+"""The slot of each identifier class whose slot is its kind (every class but ExternalId)."""
 _EXTERNAL_SLOTS: dict[str, str] = {}
 """The slot string of each namespace seen (a few namespaces, millions of identifiers)."""
 

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 import attrs
 
 from .._gc import BULK_SIZE, cyclic_gc_paused
-from .._identifiers import ExternalId, Identifier
+from .._identifiers import Identifier
 from ..exceptions import (
     InvalidValueError,
     UnknownCustomerError,
@@ -675,7 +675,7 @@ class Resolver:
         limits = guards.max_distinct
         slots: dict[str, set[str]] = {}
         for item in record.identifiers:
-            slot = _KIND_SLOTS.get(type(item)) or _slot_of(item)
+            slot = identifier_slot(item)
             if slot in limits and (type(item) not in MAY_BE_JUNK or not guards.is_junk(item)):
                 keys = slots.get(slot)
                 if keys is None:
@@ -957,20 +957,6 @@ class Resolver:
         assert not created, created
         assert not retired, retired
         return events
-
-
-_KIND_SLOTS: dict[type, str] = {}
-"""The slot of each identifier type but :class:`ExternalId` (whose slot is per namespace)."""
-
-
-def _slot_of(item: Identifier) -> str:
-    """:func:`identifier_slot`, with the slot of each type looked up once."""
-    slot = _KIND_SLOTS.get(type(item))
-    if slot is None:
-        slot = identifier_slot(item)
-        if not isinstance(item, ExternalId):
-            _KIND_SLOTS[type(item)] = slot
-    return slot
 
 
 def _merged(first: Sequence[Event], second: Sequence[Event]) -> tuple[Event, ...]:

@@ -25,9 +25,6 @@ _Ids: TypeAlias = "str | tuple[str, ...] | set[str]"
 """Ids in their smallest form: one id alone, up to ``_SMALL`` in a tuple, more in a set."""
 
 
-_NO_IDS: frozenset[str] = frozenset()
-
-
 def _ids(held: _Ids | None) -> frozenset[str]:
     if held is None:
         return frozenset()
@@ -191,10 +188,7 @@ class MemoryStore:
             self._remove_id(self._index, key, record_id)
 
     def records_with_key(self, key: str) -> frozenset[str]:
-        held = self._index.get(key)
-        if held is None:
-            return _NO_IDS
-        return frozenset((held,)) if held.__class__ is str else frozenset(held)
+        return _ids(self._index.get(key))
 
     def records_with_any_key(self, keys: Iterable[str], max_size: int) -> set[str]:
         index = self._index  # no frozenset per key, unlike records_with_key
