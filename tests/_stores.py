@@ -31,6 +31,7 @@ _TABLES = (
     "oc_events",
     "oc_contacts",
     "oc_cases",
+    "oc_case_successors",
     "oc_case_contacts",
     "oc_case_events",
     "oc_consents",

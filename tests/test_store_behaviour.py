@@ -21,7 +21,7 @@ from omnicontact import (
     Preferences,
     Workspace,
 )
-from omnicontact.exceptions import StoreVersionError
+from omnicontact.exceptions import InvalidValueError, StoreVersionError
 from omnicontact.identity import Event, EventKind, Judgement, Record, Resolver
 from omnicontact.store import CustomerStore, SQLiteStore
 from omnicontact.testing import Population, populations
@@ -56,6 +56,23 @@ class TestIdentityStoreProtocol:
     def test_satisfies_the_protocols(self, store: CustomerStore) -> None:
         """Every store implements the full customer store protocol."""
         assert isinstance(store, CustomerStore)
+
+    def test_case_successors_and_their_rollback(self, store: CustomerStore) -> None:
+        """A merged case's successor reads back as written, and a failed unit of work that
+        wrote one leaves none."""
+        store.set_case_successor("b", "a")
+        assert store.case_successor_of("b") == "a"
+        assert store.case_successor_of("a") is None
+
+        def failing() -> None:
+            with store.transaction():
+                store.set_case_successor("c", "a")
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            failing()
+        assert store.case_successor_of("c") is None
+        assert store.case_successor_of("b") == "a"
 
     def test_records_and_keys(self, store: CustomerStore) -> None:
         """Records are kept, replaced and deleted; the blocking index follows key writes."""
@@ -298,6 +315,67 @@ class TestWorkspace:
         assert store.get_case("b2") == new
         assert [e.kind.value for e in ws.case_events()][-2:] == ["merged", "split"]
 
+    def test_a_merged_case_id_leads_to_the_merged_case(self, store: CustomerStore) -> None:
+        """A later contact, a status change or an added contact naming a merged case's id
+        go to the case it was merged into, through later merges too."""
+        ws = Workspace(store, clock=lambda: at(100))
+        a = contact("m1", 0, N.email("ann@x.fr"), case_id="a")
+        b = contact("m2", 1, N.email("ann@x.fr"), case_id="b")
+        c = contact("m3", 2, N.email("bob@x.fr"), case_id="c")
+        ws.ingest([a, b, c])
+        ws.merge_cases("a", ["b"])
+        assert store.case_successor_of("b") == "a"
+        later = contact("m4", 3, N.email("ann@x.fr"), case_id="b")
+        ws.ingest([later])
+        assert store.get_case("b") is None
+        assert [e.contact_id for e in store.get_case("a").contacts] == [a.id, b.id, later.id]  # type: ignore[union-attr]
+        assert ws.set_case_status("b", "pending").id == "a"
+        ws.merge_cases("c", ["b"])  # "b" names "a" now: "a" goes into "c"
+        assert ws.canonical_case_id("b") == ws.canonical_case_id("a") == "c"
+        assert ws.canonical_case_id("unknown") == "unknown"
+        assert ws.add_to_case("a", later.id).id == "c"
+        with pytest.raises(InvalidValueError, match="merged into another"):
+            ws.split_case("c", [c.id], new_case_id="b")
+
+    @given(
+        merges=st.lists(
+            st.tuples(st.integers(0, 4), st.lists(st.integers(0, 4), min_size=1, max_size=3)),
+            max_size=6,
+        )
+    )
+    def test_every_case_id_ever_given_leads_to_its_contacts(
+        self, merges: list[tuple[int, list[int]]]
+    ) -> None:
+        """After any merges, each contact's own case id leads to the case that holds it, and
+        a later contact naming any of those ids joins that same case."""
+        ws = Workspace(clock=lambda: at(100))
+        contacts = [contact(f"m{i}", i, N.email("ann@x.fr"), case_id=f"case-{i}") for i in range(5)]
+        ws.ingest(contacts)
+        for into, others in merges:
+            ids = [ws.canonical_case_id(f"case-{i}") for i in (into, *others)]
+            if len(set(ids)) > 1:
+                ws.merge_cases(ids[0], ids[1:])
+        for item in contacts:
+            assert item.case_id is not None
+            case = ws.store.get_case(ws.canonical_case_id(item.case_id))
+            assert case is not None
+            assert item.id in {entry.contact_id for entry in case.contacts}
+            late = contact(f"late-{item.source_id}", 10, N.email("ann@x.fr"), case_id=item.case_id)
+            ws.ingest([late])
+            assert ws.store.get_case(case.id) is not None
+            assert late.id in {e.contact_id for e in ws.store.get_case(case.id).contacts}  # type: ignore[union-attr]
+
+    def test_a_refused_merge_changes_nothing(self, store: CustomerStore) -> None:
+        """A merge naming an unknown case is refused: no case merged, no id redirected."""
+        ws = Workspace(store, clock=lambda: at(100))
+        ws.ingest([contact("m1", 0, N.email("ann@x.fr"), case_id="a")])
+        ws.ingest([contact("m2", 1, N.email("ann@x.fr"), case_id="b")])
+        with pytest.raises(InvalidValueError):
+            ws.merge_cases("a", ["b", "missing"])
+        assert store.case_successor_of("b") is None
+        assert ws.canonical_case_id("b") == "b"
+        assert store.get_case("b") is not None
+
     def test_advisor_view(self, store: CustomerStore) -> None:
         """The advisor view gathers golden record, open case, channels, consent, preferences."""
         ws = Workspace(store, clock=lambda: at(50))
@@ -432,14 +510,34 @@ class TestSQLiteFile:
         ws.ingest([first])
         ws.close()
         with sqlite3.connect(path) as connection:  # back to the version 1 layout
+            connection.execute("DROP TABLE oc_case_successors")
             connection.execute("DROP INDEX oc_contacts_record")
             connection.execute("ALTER TABLE oc_contacts DROP COLUMN record_id")
             connection.execute("UPDATE oc_schema SET version = 1")
         connection.close()
         store = SQLiteStore(path)
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert store.record_of_contact(first.id) == first.id
         store.close()
+
+    def test_version_2_store_is_migrated(self, tmp_path: Path) -> None:
+        """A store written before merged case ids were kept opens migrated, its cases intact,
+        and keeps the ids of cases merged from then on."""
+        path = tmp_path / "s.sqlite3"
+        ws = Workspace(SQLiteStore(path), clock=lambda: T0)
+        first = contact("m1", 0, N.email("ann@x.fr"), case_id="a")
+        second = contact("m2", 1, N.email("ann@x.fr"), case_id="b")
+        ws.ingest([first, second])
+        ws.close()
+        with sqlite3.connect(path) as connection:  # back to the version 2 layout
+            connection.execute("DROP TABLE oc_case_successors")
+            connection.execute("UPDATE oc_schema SET version = 2")
+        connection.close()
+        ws = Workspace(SQLiteStore(path), clock=lambda: T0)
+        assert ws.store.schema_version == 3  # type: ignore[attr-defined]
+        ws.merge_cases("a", ["b"])
+        assert ws.canonical_case_id("b") == "a"
+        ws.close()
 
     def test_two_connections_see_each_others_writes(self, tmp_path: Path) -> None:
         """Two workspaces on one file build the customers one workspace would build."""

@@ -461,6 +461,7 @@ class Workspace:
             return self._attach(contact, case_id, reason=reason)
 
     def _attach(self, contact: Contact, case_id: str, *, reason: str = "") -> Case:
+        case_id = self.canonical_case_id(case_id)
         case = self._store.get_case(case_id)
         if case is None:
             case = Case.open_with(contact, id=case_id)
@@ -493,10 +494,21 @@ class Workspace:
             return case
 
     def merge_cases(self, into: str, others: Iterable[str], *, reason: str = "") -> Case:
-        """Merge cases into ``into`` (its id survives); it is open if any of them was."""
+        """Merge cases into ``into`` (its id survives); it is open if any of them was.
+
+        The merged cases' ids keep leading to it (:meth:`canonical_case_id`): a contact that
+        arrives later with one of them joins the merged case.
+        """
         with self._store.transaction():
             target = self._case(into)
-            merged = [self._case(case_id) for case_id in others if case_id != into]
+            into = target.id
+            merged = list(
+                {
+                    case.id: case
+                    for case in (self._case(case_id) for case_id in others)
+                    if case.id != into
+                }.values()
+            )
             if not merged:
                 raise InvalidValueError("others", (), "name at least one other case")
             entries = {entry.contact_id: entry for entry in target.contacts}
@@ -522,6 +534,7 @@ class Workspace:
             )
             for case in merged:
                 self._store.delete_case(case.id)
+                self._store.set_case_successor(case.id, into)
             self._store.put_case(result)
             moved = sorted({e.contact_id for case in merged for e in case.contacts})
             self._log_case(
@@ -535,9 +548,14 @@ class Workspace:
         """Move some contacts of a case to a new open case; both keep at least one contact."""
         with self._store.transaction():
             case = self._case(case_id)
+            case_id = case.id
             moving = set(contact_ids)
             if self._store.get_case(new_case_id) is not None:
                 raise InvalidValueError("new_case_id", new_case_id, "a case with this id exists")
+            if self._store.case_successor_of(new_case_id) is not None:
+                raise InvalidValueError(
+                    "new_case_id", new_case_id, "a case with this id was merged into another"
+                )
             moved = [entry for entry in case.contacts if entry.contact_id in moving]
             kept = [entry for entry in case.contacts if entry.contact_id not in moving]
             if not moved or not kept or len(moved) != len(moving):
@@ -567,8 +585,36 @@ class Workspace:
             )
             return old, new
 
+    def canonical_case_id(self, case_id: str) -> str:
+        """The id a case goes by now: a merged case's id gives the case it was merged into
+        (through later merges too); any other id, as it is.
+
+        An id whose merged case was later erased leads nowhere and is returned as it is.
+
+        >>> import datetime as dt
+        >>> from omnicontact import Contact, Normalizer, Workspace
+        >>> n, at = Normalizer(), dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+        >>> ws = Workspace()
+        >>> _ = ws.ingest([Contact(channel="email", direction="inbound", occurred_at=at,
+        ...     source_id=f"m{i}", identifiers=[n.email("ann@example.fr")], case_id=case)
+        ...     for i, case in enumerate(["refund-1", "refund-2"])])
+        >>> _ = ws.merge_cases("refund-1", ["refund-2"])
+        >>> ws.canonical_case_id("refund-2")
+        'refund-1'
+        """
+        seen = {case_id}
+        current = case_id
+        while (successor := self._store.case_successor_of(current)) is not None:
+            if successor in seen:  # never written, but a loop must not hang a read
+                break
+            seen.add(successor)
+            current = successor
+        if current != case_id and self._store.get_case(current) is None:
+            return case_id
+        return current
+
     def _case(self, case_id: str) -> Case:
-        case = self._store.get_case(case_id)
+        case = self._store.get_case(self.canonical_case_id(case_id))
         if case is None:
             raise InvalidValueError("case_id", case_id, "no such case is stored")
         return case

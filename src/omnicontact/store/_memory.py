@@ -66,6 +66,7 @@ class MemoryStore:
         self._contact_record: dict[str, str] = {}
         self._record_contacts: dict[str, set[str]] = {}
         self._cases: dict[str, Case] = {}
+        self._case_successors: dict[str, str] = {}
         self._case_of: dict[str, set[str]] = {}
         self._case_events: list[CaseEvent] = []
         self._consents: dict[str, list[Consent]] = {}
@@ -95,6 +96,7 @@ class MemoryStore:
             self._contact_record,
             self._record_contacts,
             self._cases,
+            self._case_successors,
             self._case_of,
             self._case_events,
             self._consents,
@@ -454,6 +456,13 @@ class MemoryStore:
 
     def get_case(self, case_id: str) -> Case | None:
         return self._cases.get(case_id)
+
+    def set_case_successor(self, case_id: str, successor_id: str) -> None:
+        self._remember(self._case_successors, case_id)
+        self._case_successors[case_id] = successor_id
+
+    def case_successor_of(self, case_id: str) -> str | None:
+        return self._case_successors.get(case_id)
 
     def delete_case(self, case_id: str) -> None:
         case = self._cases.get(case_id)

@@ -28,7 +28,7 @@ from ..identity._record import Record
 
 __all__ = ["SCHEMA_VERSION", "SqlStore", "timestamp"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The newest store schema this omnicontact writes and reads."""
 
 T = TypeVar("T")
@@ -56,6 +56,7 @@ SCHEMA: tuple[str, ...] = (
     " record_id TEXT NOT NULL, UNIQUE (channel, source_key))",
     "CREATE INDEX oc_contacts_record ON oc_contacts (record_id)",
     "CREATE TABLE oc_cases (id TEXT PRIMARY KEY, status TEXT NOT NULL, doc TEXT NOT NULL)",
+    "CREATE TABLE oc_case_successors (case_id TEXT PRIMARY KEY, successor_id TEXT NOT NULL)",
     "CREATE TABLE oc_case_contacts (contact_id TEXT NOT NULL, case_id TEXT NOT NULL,"
     " PRIMARY KEY (contact_id, case_id))",
     "CREATE INDEX oc_case_contacts_case ON oc_case_contacts (case_id)",
@@ -75,6 +76,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "UPDATE oc_contacts SET record_id = id",
         "CREATE INDEX oc_contacts_record ON oc_contacts (record_id)",
     ),
+    # 2 → 3: a merged case's id leads to the case it was merged into.
+    2: ("CREATE TABLE oc_case_successors (case_id TEXT PRIMARY KEY, successor_id TEXT NOT NULL)",),
 }
 
 _RECORD_CACHE_LIMIT = 200_000
@@ -566,6 +569,19 @@ class SqlStore(abc.ABC):
         with self.transaction():
             self._write("DELETE FROM oc_cases WHERE id = ?", (case_id,))
             self._write("DELETE FROM oc_case_contacts WHERE case_id = ?", (case_id,))
+
+    def set_case_successor(self, case_id: str, successor_id: str) -> None:
+        self._write(
+            "INSERT INTO oc_case_successors (case_id, successor_id) VALUES (?, ?)"
+            " ON CONFLICT (case_id) DO UPDATE SET successor_id = excluded.successor_id",
+            (case_id, successor_id),
+        )
+
+    def case_successor_of(self, case_id: str) -> str | None:
+        rows = self._rows(
+            "SELECT successor_id FROM oc_case_successors WHERE case_id = ?", (case_id,)
+        )
+        return str(rows[0][0]) if rows else None
 
     def case_ids_of_contacts(self, contact_ids: Iterable[str]) -> frozenset[str]:
         ids = sorted(set(contact_ids))

@@ -23,7 +23,7 @@ class SQLiteStore(SqlStore):
 
     >>> store = SQLiteStore(":memory:")
     >>> store.count_records(), store.schema_version
-    (0, 2)
+    (0, 3)
     >>> store.close()
     """
 
