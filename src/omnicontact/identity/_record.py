@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import attrs
 
-from .._identifiers import IDENTIFIER_TYPES, ExternalId, Identifier, IdentifierKind
+from .._identifiers import (
+    _SLUG,
+    IDENTIFIER_TYPES,
+    ExternalId,
+    Identifier,
+    IdentifierKind,
+    _is_slug,
+)
 from .._model import Contact, _attributes, _identifiers, aware
 from ..exceptions import InvalidValueError
 
 __all__ = ["Record", "identifier_slot"]
 
-_SOURCE = re.compile(r"^[a-z][a-z0-9_.\-]*$")
+_SOURCE = _SLUG
+"""A source is named like a namespace: a lowercase letter, then letters, digits, _ . -"""
 
 
 def _record_id(_instance: Any, _attribute: Any, value: Any) -> None:
@@ -25,18 +31,12 @@ def _record_id(_instance: Any, _attribute: Any, value: Any) -> None:
 
 
 def _source(_instance: Any, _attribute: Any, value: Any) -> None:
-    if type(value) is str and _is_source(value):
+    if type(value) is str and _is_slug(value):
         return  # a few sources, checked for every record: the usual case
     if not isinstance(value, str) or not _SOURCE.match(value):
         raise InvalidValueError(
             "record.source", value, "must be lowercase: a letter, then letters, digits, _ . -"
         )
-
-
-@lru_cache(maxsize=1024)
-def _is_source(value: str) -> bool:
-    """Whether ``value`` is a valid source name (cached: sources are few)."""
-    return _SOURCE.match(value) is not None
 
 
 def _observed_at(value: dt.datetime) -> dt.datetime:
