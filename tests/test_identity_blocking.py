@@ -18,7 +18,7 @@ def reference_keys(rules: tuple[str, ...], profile: Profile) -> frozenset[str]:
     if "id" in rules:
         keys |= {f"id:{key}" for _rule, key in profile.rule_keys}
         keys |= {f"id:national_id:{value}" for value in profile.national_ids}
-    for given_key, family, s_given, s_family, full in profile.names:
+    for given_key, family, s_given, s_family, full, _middle in profile.names:
         if "family_dob" in rules and family:
             keys |= {f"family_dob:{family}|{dob}" for dob in dobs}
         if "given_dob" in rules and given_key:
@@ -38,6 +38,9 @@ def reference_keys(rules: tuple[str, ...], profile: Profile) -> frozenset[str]:
             }
     if "dob_postcode" in rules:
         keys |= {f"dob_postcode:{dob}|{code}" for dob in dobs for code in postcodes}
+    if "dob_locality" in rules:
+        localities = {a[3] for a in profile.addresses if a[3]}
+        keys |= {f"dob_locality:{dob}|{place}" for dob in dobs for place in localities}
     if "number_postcode" in rules:
         for a in profile.addresses:
             numbers = [word for word in a[1].split() if word.isdigit()]

@@ -24,23 +24,15 @@ from omnicontact.identity._compare import (
     compare_dobs,
     compare_names,
     compare_national_ids,
-    nicknames_match,
     soundex,
 )
+from omnicontact.identity._names import given_names_compatible
 
 # ------------------------------------------------------------------------ reference levels
 
 
 def _jw(left: str, right: str) -> float:
     return float(JaroWinkler.similarity(left, right))
-
-
-def _given_close(a: str, b: str, sa: str, sb: str, similarity: float | None) -> bool:
-    if not a or not b:
-        return False
-    if len(a) == 1 or len(b) == 1:
-        return a[0] == b[0]
-    return sa == sb or nicknames_match(a, b) or (similarity or 0.0) >= 0.88
 
 
 def _reaches(left: str, right: str, cutoff: float) -> bool:
@@ -55,36 +47,37 @@ def _crossed(part: str, other: str) -> bool:
 
 
 def reference_name_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
-    ga, fa, sga, sfa, ka = a
-    gb, fb, sgb, sfb, kb = b
+    """The name levels as ``NAME_LEVELS`` documents them, one rule after another."""
+    ga, fa, _, sfa, ka = a[:5]
+    gb, fb, _, sfb, kb = b[:5]
     if ka == kb:
         return 0
-    if ga and fa and ga == fb and fa == gb:
+    every_part = bool(ga and fa and gb and fb)
+    if every_part and ga == fb and fa == gb:
         return 1
-    given_sim = _jw(ga, gb) if ga and gb else None
-    family_sim = _jw(fa, fb) if fa and fb else None
-    if given_sim is not None and family_sim is not None and min(given_sim, family_sim) >= 0.92:
-        return 2
-    family_close = bool(fa and fb and (sfa == sfb or (family_sim or 0.0) >= 0.88))
-    given_close = _given_close(ga, gb, sga, sgb, given_sim)
-    if family_close and given_close:
-        return 3
-    swapped = f"{ga} {fa}", f"{fb} {gb}"
-    if ga and fa and gb and fb and JaroWinkler.similarity(*swapped, score_cutoff=0.92) >= 0.92:
-        return 3
-    if ga and gb and fa and fb:
+    given_close = bool(ga and gb and given_names_compatible(ga, gb))
+    family_close = bool(fa and fb and (sfa == sfb or _jw(fa, fb) >= 0.88))
+    crossed = _crossed(ga, fb) or _crossed(fa, gb)
+    if every_part:
+        if given_close and _jw(fa, fb) >= 0.92 and _jw(ga, gb) >= 0.92:
+            return 2  # fuzzy
+        if given_close and family_close:
+            return 3  # variant
+        if JaroWinkler.similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92:
+            return 3  # swapped with a typo
         if given_close:
-            return 5
-        if family_close:
-            return 6
-        if _crossed(ga, fb) or _crossed(fa, gb):
-            return 6
-        return 7
-    if given_close or family_close:
+            return 5  # given_only
+        if crossed:
+            return 4  # partial: one part in the other field
+        return 7 if family_close else 8  # family_only, different
+    # a part is missing on one side
+    if fa and fb:
+        return 4 if family_close else 6  # partial, partial_mismatch
+    if crossed:
         return 4
-    if _crossed(ga, fb) or _crossed(fa, gb):
-        return 4
-    return 7
+    if ga and gb:
+        return 4 if given_close else 8
+    return 6
 
 
 def reference_dob_level(a: dt.date, b: dt.date) -> int:
@@ -127,9 +120,9 @@ parts = st.one_of(st.sampled_from(_WORDS), st.text(alphabet="aelmnrst", max_size
 
 
 @st.composite
-def name_features(draw: Any) -> tuple[str, str, str, str, str]:
+def name_features(draw: Any) -> tuple[str, str, str, str, str, str]:
     given, family = draw(parts), draw(parts)
-    return (given, family, soundex(given), soundex(family), f"{given}|{family}")
+    return (given, family, soundex(given), soundex(family), f"{given}|{family}", "")
 
 
 @st.composite
@@ -139,7 +132,7 @@ def swapped_pairs(draw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     given, family = a[1], a[0]
     if draw(st.booleans()) and family:
         family = family[:-1] + draw(st.sampled_from("aez"))
-    return a, (given, family, soundex(given), soundex(family), f"{given}|{family}")
+    return a, (given, family, soundex(given), soundex(family), f"{given}|{family}", "")
 
 
 dates = st.dates(min_value=dt.date(1988, 1, 1), max_value=dt.date(1992, 12, 31))

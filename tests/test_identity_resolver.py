@@ -251,12 +251,13 @@ class TestGuardsAndSharedValues:
         assert r.customer_of("a") != r.customer_of("b")
 
     def test_household_phone_relates_without_merging(self) -> None:
-        """A phone shared by people whose names and dates conflict makes them related only."""
+        """A phone shared by people whose names and dates conflict makes them related only:
+        one family name and clearly different given names make them a household."""
         r = make()
         r.resolve(rec("a", phone="0145678901", name="Anne Martin", dob="01/02/1970"))
         r.resolve(rec("b", phone="0145678901", name="Paul Martin", dob="05/06/1968"))
         assert r.customer_of("a") != r.customer_of("b")
-        assert r.related(r.customer_of("a")) == {r.customer_of("b"): ("phone",)}
+        assert r.related(r.customer_of("a")) == {r.customer_of("b"): ("household", "phone")}
 
     def test_switchboard_number_is_shared_after_three_names(self) -> None:
         """A phone carried by three different names links nobody, even without conflicts."""

@@ -500,6 +500,8 @@ def _name_part(value: str | None) -> str | None:
 class PersonName:
     """A person's name: given and family parts, as written (NFC, white space folded).
 
+    ``middle`` is an optional middle name or initial, kept apart from the given name when a
+    source has a column for it (``PersonName(given="John", middle="F", family="Kennedy")``).
     ``key`` is an accent- and case-insensitive comparison key: ``Müller`` and ``MUELLER``
     share it, and names in non-Latin scripts keep their letters.
 
@@ -513,6 +515,7 @@ class PersonName:
 
     given: str | None = attrs.field(default=None, converter=_name_part)
     family: str | None = attrs.field(default=None, converter=_name_part)
+    middle: str | None = attrs.field(default=None, converter=_name_part)
     raw: str = attrs.field(eq=False, default="")
 
     def __attrs_post_init__(self) -> None:
@@ -532,8 +535,14 @@ class PersonName:
             if not family_key.replace(" ", ""):
                 raise InvalidIdentifierError("name.family", family, "has no letters")
             object.__setattr__(self, "family_key", family_key)
+        middle = self.middle
+        if middle is not None:
+            middle_key = fold(middle)
+            if not middle_key.replace(" ", ""):
+                raise InvalidIdentifierError("name.middle", middle, "has no letters")
+            object.__setattr__(self, "middle_key", middle_key)
         if not self.raw:
-            object.__setattr__(self, "raw", _full_name(given, family))
+            object.__setattr__(self, "raw", self.full)
 
     @classmethod
     def parse(cls, raw: str) -> PersonName:
@@ -573,7 +582,9 @@ class PersonName:
 
     @property
     def full(self) -> str:
-        return _full_name(self.given, self.family)
+        if self.middle is None:
+            return _full_name(self.given, self.family)
+        return _full_name(_full_name(self.given, self.middle), self.family)
 
     @cached_property
     def given_key(self) -> str:
@@ -584,8 +595,14 @@ class PersonName:
         return fold(self.family or "")
 
     @cached_property
+    def middle_key(self) -> str:
+        return fold(self.middle or "")
+
+    @cached_property
     def key(self) -> str:
-        return f"{self.given_key}|{self.family_key}"
+        if self.middle is None:
+            return f"{self.given_key}|{self.family_key}"
+        return f"{self.given_key}|{self.family_key}|{self.middle_key}"
 
     def __str__(self) -> str:
         return self.full

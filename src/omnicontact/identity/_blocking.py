@@ -12,6 +12,8 @@ catch the deterministic matches; keys on person data catch typos and swapped nam
 * ``address_name``: the street and postal code plus one phonetic name part;
 * ``dob_postcode``: the date of birth plus the postal code (catches records whose names
   both carry typos);
+* ``dob_locality``: the date of birth plus the locality (the same, when a postal code is
+  missing or mistyped);
 * ``number_postcode``: the house number plus the postal code (catches records whose
   street name and personal data all carry typos). Not on by default: in a large file
   one house number in one postal code gathers hundreds of records. Turn it on with
@@ -41,8 +43,15 @@ BLOCKING_RULES = (
     "address_name",
     "dob_postcode",
     "number_postcode",
+    "dob_locality",
 )
-"""The built-in blocking rules, by name."""
+"""The built-in blocking rules, by name.
+
+No rule needs every field: a true pair is found by its ids alone, by name and date of
+birth alone (``family_dob``, ``given_dob``, ``phonetic_year``), by date of birth and
+place (``dob_postcode``, ``dob_locality``), or by name and place, so one missing or
+mistyped field never hides it.
+"""
 
 DEFAULT_BLOCKING_RULES = tuple(rule for rule in BLOCKING_RULES if rule != "number_postcode")
 """The rules used unless others are given: every built-in rule but ``number_postcode``."""
@@ -94,7 +103,7 @@ class Blocking:
                 add("id:national_id:" + value)
         dobs = [value.isoformat() for value in profile.dobs]
         postcodes = [address[2] for address in profile.addresses if address[2]]
-        for given, family, s_given, s_family, full in profile.names:
+        for given, family, s_given, s_family, full, _middle in profile.names:
             if family and rules[1]:  # family_dob
                 for dob in dobs:
                     add(f"family_dob:{family}|{dob}")
@@ -124,6 +133,11 @@ class Blocking:
                 number = _house_number(address[1])
                 if number and address[2]:
                     add(f"number_postcode:{number}|{address[2]}")
+        if rules[8] and dobs:  # dob_locality
+            for address in profile.addresses:
+                if address[3]:
+                    for dob in dobs:
+                        add(f"dob_locality:{dob}|{address[3]}")
         return frozenset(keys)
 
 

@@ -7,8 +7,11 @@ of one kind are compared on their best-agreeing pair of values.
 
 String similarity is Jaro-Winkler from rapidfuzz (a compiled, well-kept implementation;
 pure Python would dominate the resolver's run time). The phonetic code is a Soundex
-variant, cheap and good enough to catch ``Dupont``/``Dupond``; nicknames come from a small
-built-in table.
+variant, cheap and good enough to catch ``Dupont``/``Dupond`` in family names. Given names
+are judged by :func:`~omnicontact.identity._names.given_names_compatible`: nicknames from a
+curated data set, truncations, initials, typing and OCR slips; two given names that are
+none of these *clearly differ*, which is what tells two members of a household apart.
+Placeholder names (``Baby``, ``Unknown``) are read as missing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from .._identifiers import DateOfBirth, ExternalId, PersonName, PostalAddress
+from ._names import (
+    PLACEHOLDER_FAMILY_NAMES,
+    PLACEHOLDER_GIVEN_NAMES,
+    given_names_compatible,
+    name_variants,
+)
 from ._record import Record
 
 __all__ = [
@@ -68,51 +77,15 @@ def soundex(text: str) -> str:
     return " ".join(codes)
 
 
-_NICKNAME_GROUPS = (
-    ("robert", "bob", "bobby", "rob", "robbie", "bert"),
-    ("william", "bill", "billy", "will", "willy", "liam"),
-    ("richard", "rick", "ricky", "dick", "rich"),
-    ("james", "jim", "jimmy", "jamie"),
-    ("john", "jack", "johnny", "jon"),
-    ("margaret", "maggie", "meg", "peggy", "marguerite", "margot"),
-    ("elizabeth", "liz", "lizzie", "beth", "betty", "eliza", "elisabeth", "elise"),
-    ("katherine", "catherine", "kate", "kathy", "cathy", "katie", "cath"),
-    ("michael", "mike", "mick", "mickey", "michel"),
-    ("thomas", "tom", "tommy"),
-    ("alexander", "alex", "alexandre", "sasha", "sandro"),
-    ("alexandra", "alex", "sandra", "sasha"),
-    ("christopher", "chris", "kit"),
-    ("christine", "chris", "christina", "tina"),
-    ("daniel", "dan", "danny"),
-    ("david", "dave", "davy"),
-    ("edward", "ed", "eddie", "ted", "teddy"),
-    ("joseph", "joe", "joey", "jo"),
-    ("nicholas", "nick", "nicolas", "nico"),
-    ("patrick", "pat", "paddy"),
-    ("patricia", "pat", "patty", "trish"),
-    ("anthony", "tony", "antoine"),
-    ("benjamin", "ben", "benny"),
-    ("samuel", "sam", "sammy"),
-    ("jennifer", "jen", "jenny"),
-    ("rebecca", "becky", "becca"),
-    ("susan", "sue", "susie", "suzanne"),
-    ("frederic", "fred", "freddy", "frederick"),
-    ("francois", "franck", "frank", "francis"),
-    ("guillaume", "will"),
-    ("jean baptiste", "jb"),
-    ("jean pierre", "jp"),
-    ("marie", "mary", "maria"),
-)
-_NICKNAMES: dict[str, frozenset[int]] = {}
-for _index, _group in enumerate(_NICKNAME_GROUPS):
-    for _name in _group:
-        _NICKNAMES[_name] = _NICKNAMES.get(_name, frozenset()) | {_index}
-
-
 def nicknames_match(left: str, right: str) -> bool:
-    """Whether two folded given names are known variants of one name (``bob``, ``robert``)."""
-    groups = _NICKNAMES.get(left)
-    return bool(groups and groups & _NICKNAMES.get(right, frozenset()))
+    """Whether two folded given names are known variants of one name (``bob``, ``robert``).
+
+    >>> nicknames_match("bobbie", "barbara"), nicknames_match("taylor", "kelsey")
+    (True, False)
+    """
+    groups = name_variants()
+    mine = groups.get(left)
+    return bool(mine and mine & groups.get(right, frozenset()))
 
 
 def name_signature(name: PersonName) -> frozenset[str]:
@@ -122,6 +95,34 @@ def name_signature(name: PersonName) -> frozenset[str]:
     household do not share it. Used to tell a shared phone or email from a personal one.
     """
     return frozenset(code for code in (soundex(name.given_key), soundex(name.family_key)) if code)
+
+
+NameFeatures = tuple[str, str, str, str, str, str]
+"""given, family, their phonetic codes, ``given|family``, and the middle names (space-separated).
+
+The given and family parts are folded and empty when missing or a placeholder; the middle
+names are the given name's words after the first plus an explicit middle name.
+"""
+
+
+def _name_features(name: PersonName) -> NameFeatures | None:
+    """The comparison features of a name, or ``None`` when only placeholders are left."""
+    given, family = name.given_key, name.family_key  # each folded once
+    if given in PLACEHOLDER_GIVEN_NAMES:
+        given = ""
+    if family in PLACEHOLDER_FAMILY_NAMES:
+        family = ""
+    if not given and not family:
+        return None
+    middle = name.middle_key
+    if " " in given:
+        first, _, rest = given.partition(" ")
+        middle = f"{rest} {middle}" if middle else rest
+        if first in PLACEHOLDER_GIVEN_NAMES:
+            given = rest
+    unchanged = name.middle is None and given is name.given_key and family is name.family_key
+    full = name.key if unchanged else f"{given}|{family}"  # the name's own string if it can
+    return (given, family, soundex(given), soundex(family), full, middle)
 
 
 class Profile:
@@ -146,16 +147,16 @@ class Profile:
             tuple(part for pair in sorted(set(rule_keys)) for part in pair) if rule_keys else ()
         )
         """:attr:`rule_keys` laid flat (name, key, name, key …): a third of the memory."""
-        names: list[tuple[str, str, str, str, str]] = []
+        names: list[NameFeatures] = []
         dobs: list[dt.date] = []
         addresses: list[tuple[str, str, str, str]] = []
         national_ids: list[str] = []
         for item in record.identifiers:
             # a record holds the identifier classes themselves, never subclasses
             if type(item) is PersonName:
-                given, family = item.given_key, item.family_key  # each folded once
-                s_given, s_family = soundex(given), soundex(family)
-                names.append((given, family, s_given, s_family, f"{given}|{family}"))
+                features = _name_features(item)
+                if features is not None:
+                    names.append(features)
             elif type(item) is DateOfBirth:
                 dobs.append(item.value)
             elif type(item) is PostalAddress:
@@ -196,24 +197,37 @@ class Profile:
         )
 
 
-NameFeatures = tuple[str, str, str, str, str]
-
 NAME_LEVELS = (
     "exact",
     "swapped",
     "fuzzy",
-    "phonetic_or_nickname",
+    "variant",
     "partial",
     "given_only",
+    "partial_mismatch",
     "family_only",
     "different",
 )
+"""Levels of the name comparison, strongest first.
+
+``exact``: same given and family names; ``swapped``: the two parts exchanged; ``fuzzy``:
+both parts within a typo; ``variant``: compatible given names (a nickname, a truncation,
+an initial, a slip) and close family names; ``partial``: a part is missing on one side and
+the parts both have agree; ``given_only``: compatible given names, different family names
+(a change of name); ``partial_mismatch``: a part is missing on one side and the family
+names differ (or nothing compares); ``family_only``: the given names clearly differ but the
+family names agree (a household: siblings, twins, a parent and child); ``different``: the
+given names clearly differ and the family names do not agree.
+"""
+MIDDLE_NAME_LEVELS = ("exact", "initial", "variant", "different")
+"""Levels of the middle-name comparison (missing unless both records carry a middle name)."""
 DOB_LEVELS = ("exact", "transposed", "one_part", "within_year", "different")
 ADDRESS_LEVELS = ("exact", "street_fuzzy", "same_area", "different")
 NATIONAL_ID_LEVELS = ("exact", "one_edit", "different")
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "name": NAME_LEVELS,
+    "middle_name": MIDDLE_NAME_LEVELS,
     "date_of_birth": DOB_LEVELS,
     "address": ADDRESS_LEVELS,
     "national_id": NATIONAL_ID_LEVELS,
@@ -223,24 +237,15 @@ LEVELS: dict[str, tuple[str, ...]] = {
 
 _similarity = JaroWinkler.similarity
 _edits = OSA.distance
-_NO_GROUPS: frozenset[int] = frozenset()
 
 
-def _jw(left: str, right: str) -> float:
-    return float(_similarity(left, right))
-
-
-def _given_close(a: str, b: str, sa: str, sb: str, similarity: float | None) -> bool:
-    if not a or not b:
-        return False
-    if len(a) == 1 or len(b) == 1:  # an initial
-        return a[0] == b[0]
-    return sa == sb or nicknames_match(a, b) or (similarity or 0.0) >= 0.88
+def _family_close(fa: str, fb: str, sfa: str, sfb: str) -> bool:
+    return sfa == sfb or _similarity(fa, fb, score_cutoff=0.88) >= 0.88
 
 
 def _name_level(a: NameFeatures, b: NameFeatures) -> int:
-    ga, fa, sga, sfa, ka = a
-    gb, fb, sgb, sfb, kb = b
+    ga, fa, _, sfa, ka, _ = a
+    gb, fb, _, sfb, kb, _ = b
     if ka == kb:
         return 0
     if ga and fa and gb and fb:
@@ -248,47 +253,63 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
         # similarity is computed once, only where a level needs it).
         if ga == fb and fa == gb:
             return 1
-        given_sim = _similarity(ga, gb)
+        given_close = given_names_compatible(ga, gb)
         family_sim = _similarity(fa, fb)
-        if given_sim >= 0.92 and family_sim >= 0.92:
+        if given_close and family_sim >= 0.92 and _similarity(ga, gb) >= 0.92:
             return 2
         family_close = sfa == sfb or family_sim >= 0.88
-        if len(ga) == 1 or len(gb) == 1:  # an initial
-            given_close = ga[0] == gb[0]
-        else:
-            groups = _NICKNAMES.get(ga)
-            given_close = (
-                sga == sgb
-                or given_sim >= 0.88
-                or bool(groups and groups & _NICKNAMES.get(gb, _NO_GROUPS))
-            )
         if family_close and given_close:
             return 3
         if _similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92:
             return 3  # swapped parts with a typo
         if given_close:
             return 5
-        if family_close:
-            return 6
-        if (len(ga) > 1 and _similarity(ga, fb, score_cutoff=0.92)) or (
-            len(fa) > 1 and _similarity(fa, gb, score_cutoff=0.92)
-        ):
-            return 6  # one part written in the other field: no more than one part agreeing
-        return 7
+        if _crossed(ga, fb) or _crossed(fa, gb):
+            return 4  # one part written in the other field: only part of it compares
+        return 7 if family_close else 8
     # A part is missing on one side: judge on the parts both records have.
-    if fa and fb and (sfa == sfb or _similarity(fa, fb) >= 0.88):
-        return 4
-    if _given_close(ga, gb, sga, sgb, _jw(ga, gb) if ga and gb else None):
-        return 4
+    if fa and fb:  # then a given name is missing on one side at least
+        return 4 if _family_close(fa, fb, sfa, sfb) else 6
     if _crossed(ga, fb) or _crossed(fa, gb):
         return 4  # one part written in the other field
-    return 7
+    if ga and gb:  # then a family name is missing on one side at least
+        return 4 if given_names_compatible(ga, gb) else 8
+    return 6
 
 
 def _crossed(part: str, other: str) -> bool:
     if not part or not other or len(part) == 1:
         return False
     return bool(_similarity(part, other, score_cutoff=0.92))
+
+
+_SAME_PERSON_LEVELS = 5
+"""Name levels up to ``given_only``: the two names may be one person's."""
+
+
+def distinct_people(names: Iterable[NameFeatures], enough: int) -> int:
+    """How many people the names belong to at least, counted up to ``enough``.
+
+    Names that may be one person's (a typo, a nickname, an initial, a changed family name)
+    count once; names that clearly differ count apart. The names are taken in the order of
+    their keys, so the count depends only on the set of names.
+
+    >>> from omnicontact import PersonName
+    >>> names = [_name_features(PersonName(given=g, family="Ray")) for g in ("Bob", "Robert")]
+    >>> distinct_people([n for n in names if n], 3)
+    1
+    """
+    seen: list[NameFeatures] = []
+    for name in sorted(set(names), key=_name_key):
+        if all(_name_level(name, other) > _SAME_PERSON_LEVELS for other in seen):
+            seen.append(name)
+            if len(seen) >= enough:
+                break
+    return len(seen)
+
+
+def _name_key(name: NameFeatures) -> tuple[str, str]:
+    return (name[4], name[5])
 
 
 def compare_names(a: Profile, b: Profile) -> int | None:
@@ -298,6 +319,40 @@ def compare_names(a: Profile, b: Profile) -> int | None:
     if len(left) == 1 and len(right) == 1:  # the common case, without a generator
         return _name_level(left[0], right[0])
     return min(_name_level(x, y) for x in left for y in right)
+
+
+def _middle_level(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    left, right = a.split(), b.split()
+    if len(left) > len(right):
+        left, right = right, left
+    # the shorter list of middle names must fit the longer one, name by name
+    best = 0
+    for mine, theirs in zip(left, right, strict=False):
+        if mine == theirs:
+            continue
+        if len(mine) == 1 or len(theirs) == 1:
+            if mine[0] != theirs[0]:
+                return 3
+            best = max(best, 1)
+        elif given_names_compatible(mine, theirs):
+            best = max(best, 2)
+        else:
+            return 3
+    return best
+
+
+def compare_middle_names(a: Profile, b: Profile) -> int | None:
+    best: int | None = None
+    for x in a.names:
+        if not x[5]:
+            continue
+        for y in b.names:
+            if y[5]:
+                level = _middle_level(x[5], y[5])
+                best = level if best is None else min(best, level)
+    return best
 
 
 def _dob_level(a: dt.date, b: dt.date) -> int:
@@ -367,6 +422,7 @@ def compare_national_ids(a: Profile, b: Profile) -> int | None:
 
 COMPARATORS: dict[str, Callable[[Profile, Profile], int | None]] = {
     "name": compare_names,
+    "middle_name": compare_middle_names,
     "date_of_birth": compare_dobs,
     "address": compare_addresses,
     "national_id": compare_national_ids,
@@ -376,6 +432,7 @@ COMPARATORS: dict[str, Callable[[Profile, Profile], int | None]] = {
 
 _EXACT_VALUES: dict[str, Callable[[Profile], Sequence[str]]] = {
     "name": lambda profile: [features[4] for features in profile.names],
+    "middle_name": lambda profile: [features[5] for features in profile.names if features[5]],
     "date_of_birth": lambda profile: [value.isoformat() for value in profile.dobs],
     "address": lambda profile: [features[0] for features in profile.addresses],
     "national_id": lambda profile: profile.national_ids,

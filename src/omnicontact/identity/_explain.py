@@ -80,9 +80,18 @@ class Explanation:
         if e.rule:
             lines.append(f"  rule {e.rule} fired")
         for slot in e.related_by:
-            lines.append(f"  they share a {slot} that is not evidence (shared, or vetoed)")
+            if slot == "household":
+                lines.append(
+                    "  household: one family name and an address or contact identifier, "
+                    "but given names that clearly differ"
+                )
+            else:
+                lines.append(f"  they share a {slot} that is not evidence (shared, or vetoed)")
+        for veto in e.vetoes:
+            lines.append(f"  veto {veto}: never one customer, whatever the other evidence")
         for conflict in e.conflicts:
-            lines.append(f"  conflict {conflict} vetoes identifier rules")
+            if conflict not in e.vetoes:
+                lines.append(f"  conflict {conflict} vetoes identifier rules")
         for result in e.comparisons:
             note = " (term-frequency adjusted)" if result.term_frequency_adjusted else ""
             lines.append(f"  {result.field}: {result.level} {result.weight:+.2f}{note}")

@@ -121,11 +121,14 @@ class Comparison:
 
 
 _DEFAULTS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
-    # exact, swapped, fuzzy, phonetic_or_nickname, partial, given_only, family_only, different
+    # exact, swapped, fuzzy, variant, partial, given_only, partial_mismatch, family_only,
+    # different
     "name": (
-        (0.72, 0.03, 0.12, 0.04, 0.03, 0.02, 0.02, 0.02),
-        (0.0008, 0.00001, 0.0002, 0.002, 0.004, 0.01, 0.02, 0.9629),
+        (0.74, 0.03, 0.12, 0.05, 0.03, 0.02, 0.005, 0.003, 0.002),
+        (0.0008, 0.00001, 0.0002, 0.002, 0.004, 0.01, 0.01, 0.02, 0.95299),
     ),
+    # exact, initial, variant, different
+    "middle_name": ((0.8, 0.12, 0.05, 0.03), (0.02, 0.06, 0.02, 0.9)),
     # exact, transposed, one_part, within_year, different
     "date_of_birth": (
         (0.86, 0.02, 0.08, 0.01, 0.03),
@@ -215,23 +218,71 @@ def _default_rules() -> tuple[DeterministicRule, ...]:
 
 def _default_conflicts() -> dict[str, frozenset[str]]:
     return {
-        "name": frozenset({"family_only", "different"}),
+        "name": frozenset({"partial_mismatch", "family_only", "different"}),
+        "middle_name": frozenset({"different"}),
         "date_of_birth": frozenset({"different"}),
         "national_id": frozenset({"different"}),
     }
 
 
+def _default_vetoes() -> dict[str, frozenset[str]]:
+    return {
+        "name": frozenset({"family_only", "different"}),
+        "middle_name": frozenset({"different"}),
+    }
+
+
+def _levels_by_field(
+    what: str,
+) -> Callable[[Mapping[str, Iterable[str]]], dict[str, frozenset[str]]]:
+    def convert(value: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+        if not isinstance(value, Mapping):
+            raise InvalidValueError(f"model.{what}", value, "must map comparisons to levels")
+        checked = {}
+        for field, levels in value.items():
+            if field not in LEVELS:
+                raise InvalidValueError(f"model.{what}", field, "is not a comparison")
+            if isinstance(levels, str):
+                raise InvalidValueError(f"model.{what}.{field}", levels, "must be a list of levels")
+            levels = frozenset(levels)
+            unknown = levels - set(LEVELS[field])
+            if unknown:
+                raise InvalidValueError(f"model.{what}.{field}", sorted(unknown), "unknown levels")
+            checked[field] = levels
+        return checked
+
+    return convert
+
+
+_check_conflicts = _levels_by_field("conflicts")
+_check_vetoes = _levels_by_field("vetoes")
+
+
 def _conflicts(value: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
-    checked = {}
-    for field, levels in value.items():
-        if field not in LEVELS:
-            raise InvalidValueError("model.conflicts", field, "is not a comparison")
-        levels = frozenset(levels)
-        unknown = levels - set(LEVELS[field])
-        if unknown:
-            raise InvalidValueError(f"model.conflicts.{field}", sorted(unknown), "unknown levels")
-        checked[field] = levels
-    return checked
+    return _check_conflicts(value)
+
+
+def _vetoes(value: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    return _check_vetoes(value)
+
+
+_check_overrule = _levels_by_field("overrule_vetoes")
+
+
+def _overrule(value: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    return _check_overrule(value)
+
+
+def _default_overrule() -> dict[str, frozenset[str]]:
+    return {
+        "date_of_birth": frozenset({"exact", "transposed", "one_part"}),
+        "national_id": frozenset({"exact"}),
+    }
+
+
+def _non_positive(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, float) or not -1000.0 <= value <= 0.0:
+        raise InvalidValueError(f"model.{attribute.name}", value, "must be a float in [-1000, 0]")
 
 
 def _threshold(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -267,7 +318,11 @@ class PairEvidence:
 
     ``rule`` names the deterministic rule that fired; ``related_by`` names identifier
     slots the two share that were not evidence (junk-free but shared, or vetoed by a
-    conflict); ``conflicts`` lists ``field:level`` that vetoed a rule.
+    conflict), and ``household`` when the two are kept apart by clearly different given
+    names while sharing a family name and an address or a contact identifier;
+    ``conflicts`` lists ``field:level`` that vetoed a rule; ``vetoes`` the ``field:level``
+    that rule out a match whatever the weight (see :attr:`MatchModel.vetoes`): two such
+    records are never one customer, not even through other records.
     """
 
     left: str
@@ -279,6 +334,7 @@ class PairEvidence:
     rule: str | None = None
     related_by: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
+    vetoes: tuple[str, ...] = ()
 
     @property
     def related(self) -> bool:
@@ -295,13 +351,31 @@ class MatchModel:
 
     The defaults need no training: a user who only supplies normalized identifiers gets
     deterministic rules on email, phone, loyalty/customer/web ids and social handles, and
-    Fellegi–Sunter scoring of names, dates of birth, addresses and national ids. A pair is a
-    match at ``match_threshold`` probability or above, a possible match (listed for review)
-    at ``review_threshold`` or above.
+    Fellegi–Sunter scoring of names, middle names, dates of birth, addresses and national
+    ids. A pair is a match at ``match_threshold`` probability or above, a possible match
+    (listed for review) at ``review_threshold`` or above.
+
+    ``conflicts`` are the levels that stop a deterministic rule from firing (two records
+    sharing a phone but not a date of birth are related, not one customer). ``vetoes`` are
+    the levels that rule a match out altogether, whatever the other evidence: by default,
+    given names (or middle names) that clearly differ. That is what keeps the members of a
+    household apart when they share a family name, an address, a phone, a date of birth
+    (twins) or even a national id (a dependant's form carrying a parent's number). A vetoed
+    pair is never one customer, not even through a chain of other records, and a vetoed
+    level never weighs more than ``veto_weight`` bits (whatever :func:`estimate` finds).
+
+    ``overrule_vetoes`` maps comparisons to levels: when *every one* of these comparisons
+    falls in one of its levels, a vetoed pair is scored after all. By default: the date of
+    birth within a typo and the same national id, two personal identifiers that members of
+    one household do not share *together* (twins have their own numbers, a dependant
+    carrying a parent's number was born another year), unless the number is shared (held by
+    records of :attr:`GuardPolicy.shared_after_names` different names, such as a parent and
+    two children). A given name mistyped beyond recognition in an otherwise identical record
+    is then still found. Give ``{}`` to make vetoes absolute.
 
     >>> model = MatchModel()
     >>> [c.field for c in model.comparisons]
-    ['name', 'date_of_birth', 'address', 'national_id']
+    ['name', 'middle_name', 'date_of_birth', 'address', 'national_id']
     """
 
     comparisons: tuple[Comparison, ...] = attrs.field(
@@ -315,6 +389,11 @@ class MatchModel:
     conflicts: dict[str, frozenset[str]] = attrs.field(
         factory=_default_conflicts, converter=_conflicts
     )
+    vetoes: dict[str, frozenset[str]] = attrs.field(factory=_default_vetoes, converter=_vetoes)
+    overrule_vetoes: dict[str, frozenset[str]] = attrs.field(
+        factory=_default_overrule, converter=_overrule
+    )
+    veto_weight: float = attrs.field(default=-6.0, validator=_non_positive)
     guards: GuardPolicy = attrs.field(factory=GuardPolicy)
     blocking: Blocking = attrs.field(factory=Blocking)
     term_frequencies: dict[str, dict[str, float]] = attrs.field(
@@ -323,6 +402,9 @@ class MatchModel:
     # Derived once from the fields above, for scoring millions of pairs.
     _tables: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _prior_weight: float = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _overrulers: int = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _vetoing: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _overruling: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _rules_by_kind: dict[IdentifierKind, tuple[DeterministicRule, ...]] = attrs.field(
         init=False, eq=False, hash=False, repr=False
     )
@@ -335,14 +417,29 @@ class MatchModel:
             raise InvalidValueError(
                 "model.review_threshold", self.review_threshold, "must not exceed match_threshold"
             )
+        overrule = self.overrule_vetoes
+        if not set(overrule) <= {c.field for c in self.comparisons}:
+            overrule = {}  # a comparison the model lacks never agrees: vetoes stand
         tables = tuple(
             _Scoring(
                 comparison=c,
                 compare=COMPARATORS[c.field],
-                weights=tuple(c.weight(level) for level in range(len(c.levels))),
-                conflicts=frozenset(
-                    c.levels.index(name) for name in self.conflicts.get(c.field, ())
+                weights=tuple(
+                    min(c.weight(level), self.veto_weight)
+                    if name in self.vetoes.get(c.field, ())
+                    else c.weight(level)
+                    for level, name in enumerate(c.levels)
                 ),
+                overrules=c.field in overrule,
+                agreeing=frozenset(
+                    c.levels.index(name) for name in overrule.get(c.field, frozenset())
+                ),
+                conflicts=frozenset(
+                    c.levels.index(name)
+                    for name in self.conflicts.get(c.field, frozenset())
+                    | self.vetoes.get(c.field, frozenset())
+                ),
+                vetoes=frozenset(c.levels.index(name) for name in self.vetoes.get(c.field, ())),
                 frequencies=_frequency_table(c, self.term_frequencies.get(c.field)),
                 exact=_dates_of if c.field == "date_of_birth" else exact_values_of(c.field),
                 conflict_names=tuple(f"{c.field}:{name}" for name in c.levels),
@@ -350,6 +447,9 @@ class MatchModel:
             for c in self.comparisons
         )
         object.__setattr__(self, "_tables", tables)
+        object.__setattr__(self, "_vetoing", tuple(t for t in tables if t.vetoes))
+        object.__setattr__(self, "_overruling", tuple(t for t in tables if t.overrules))
+        object.__setattr__(self, "_overrulers", len(overrule))
         object.__setattr__(self, "_prior_weight", math.log2(self.prior / (1.0 - self.prior)))
         by_kind: dict[IdentifierKind, tuple[DeterministicRule, ...]] = {}
         for rule in self.rules:
@@ -377,6 +477,24 @@ class MatchModel:
         assert evidence is not None
         return evidence
 
+    def veto(
+        self, left: Profile, right: Profile, *, shared: Callable[[str], bool] = lambda _: False
+    ) -> str | None:
+        """The ``field:level`` that forbids the two records from being one customer, or
+        ``None``: what :attr:`PairEvidence.vetoes` would hold first, computed alone."""
+        found = None
+        for table in self._vetoing:
+            level = table.compare(left, right)
+            if level is not None and level in table.vetoes:
+                found = table.conflict_names[level]
+                break
+        if found is None or not self._overrulers:
+            return found
+        for table in self._overruling:
+            if table.compare(left, right) not in table.agreeing:
+                return found
+        return found if self._shared_national_id(left, right, shared) else None
+
     def _score(
         self, left: Profile, right: Profile, shared: Callable[[str], bool], *, keep_all: bool
     ) -> PairEvidence | None:
@@ -392,11 +510,15 @@ class MatchModel:
         # weight was adjusted by the value's frequency
         levels: list[int | tuple[int, float] | None] = []
         conflicts: list[str] = []
+        vetoes: list[str] = []
+        agreeing = 0  # comparisons that overrule vetoes, at their exact level
         for table in self._tables:
             level = table.compare(left, right)
             if level is None:
                 levels.append(None)
                 continue
+            if table.overrules and level in table.agreeing:
+                agreeing += 1
             weight = table.weights[level]
             if level == 0 and table.frequencies:
                 frequency = table.frequency(left, right)
@@ -409,8 +531,17 @@ class MatchModel:
                 levels.append(level)
             if level in table.conflicts:
                 conflicts.append(table.conflict_names[level])
+                if level in table.vetoes:
+                    vetoes.append(table.conflict_names[level])
             total += weight
         probability = 1.0 / (1.0 + 2.0 ** (-total)) if total > -1000 else 0.0
+        if (
+            vetoes
+            and self._overrulers
+            and agreeing == self._overrulers
+            and not self._shared_national_id(left, right, shared)
+        ):
+            vetoes = []  # scored after all: see overrule_vetoes
         fired = None
         related: set[str] = set()
         common_keys = left.shares_rule_key(right)
@@ -423,7 +554,14 @@ class MatchModel:
                     fired = fired or rule.name
                 else:
                     related.add(rule.kind.value)
-        if fired is not None or probability >= self.match_threshold:
+        if vetoes:
+            # Never one customer (see _graph.partition): kept when it would have been evidence
+            if probability < self.review_threshold and not related and not keep_all:
+                return None
+            outcome = Outcome.NON_MATCH
+            if _HOUSEHOLD in vetoes and (related or self._same_address(levels)):
+                related.add("household")
+        elif fired is not None or probability >= self.match_threshold:
             outcome = Outcome.MATCH
         elif probability >= self.review_threshold:
             outcome = Outcome.POSSIBLE_MATCH
@@ -441,7 +579,25 @@ class MatchModel:
             rule=fired,
             related_by=tuple(sorted(related)),
             conflicts=tuple(conflicts),
+            vetoes=tuple(vetoes),
         )
+
+    def _shared_national_id(
+        self, left: Profile, right: Profile, shared: Callable[[str], bool]
+    ) -> bool:
+        """Whether the national ids the two share exactly are all shared by many names."""
+        if "national_id" not in self.overrule_vetoes:
+            return False
+        common = set(left.national_ids) & set(right.national_ids)
+        return bool(common) and all(shared(f"national_id:{value}") for value in common)
+
+    def _same_address(self, levels: Sequence[int | tuple[int, float] | None]) -> bool:
+        """Whether the pattern has the address comparison at ``exact`` or ``street_fuzzy``."""
+        for table, item in zip(self._tables, levels, strict=True):
+            if table.comparison.field == "address" and item is not None:
+                level = item[0] if isinstance(item, tuple) else item
+                return level <= 1
+        return False
 
     def _comparison_results(
         self, levels: tuple[int | tuple[int, float] | None, ...]
@@ -499,6 +655,9 @@ def _dates_of(profile: Profile) -> Sequence[dt.date]:
     return profile.dobs
 
 
+_HOUSEHOLD = "name:family_only"
+"""The veto of two people with one family name: a household when they share more."""
+
 _RESULT_PATTERNS = 65_536
 """How many distinct comparison patterns a model keeps built results for."""
 
@@ -511,6 +670,11 @@ class _Scoring:
     compare: Callable[[Profile, Profile], int | None]
     weights: tuple[float, ...]
     conflicts: frozenset[int]
+    vetoes: frozenset[int]
+    overrules: bool
+    """Whether this comparison, when it agrees, helps overrule a veto."""
+    agreeing: frozenset[int]
+    """The levels at which it helps overrule a veto."""
     frequencies: dict[Any, float] | None
     exact: Callable[[Profile], Sequence[Any]]
     conflict_names: tuple[str, ...]
@@ -528,6 +692,10 @@ class _Scoring:
 
 
 # ------------------------------------------------------------------------------------ training
+
+
+def _record_id(record: Record) -> str:
+    return record.id
 
 
 def _pairs_in(size: int) -> int:
@@ -622,13 +790,16 @@ def _em(
                 present[index] += weight
         share = min(max(matched / total, 1e-6), 1.0 - 1e-6)
         for index, row in enumerate(sums):
-            if index == skip or present[index] <= 0.0:
-                continue
+            if index == skip or present[index] < _EM_MIN_MATCHES:
+                continue  # too few matches carry this comparison to learn from
             size = len(row)
             m[index] = [(value + 1e-3) / (present[index] + 1e-3 * size) for value in row]
     del model
     return m, share
 
+
+_EM_MIN_MATCHES = 20.0
+"""How many (expected) matching pairs must carry a comparison for EM to learn its ``m``."""
 
 _EM_BLOCKS = ("date_of_birth", "name")
 """The fields EM blocks on, in order: the date of birth teaches the others, the name it."""
@@ -700,6 +871,9 @@ def _estimate(
     iterations: int,
 ) -> MatchModel:
     rng = random.Random(seed)
+    # In the order of record ids, so that the model is a function of the set of records
+    # (the sampled pairs are drawn by position), never of the order they were given in.
+    records = sorted(records, key=_record_id)
     profiles = [Profile(record) for record in records]  # comparisons need no rule keys
     n = len(profiles)
     if n < 2:

@@ -4,7 +4,8 @@
 the guard policy, and returns the customers. Edges are processed in one canonical order —
 "same" judgements first, then deterministic-rule matches, then scored matches by weight
 descending, ties broken by record ids — and two customers are joined only when no "not the
-same" judgement and no guard forbids it. The order depends on the inputs alone, never on
+same" judgement, no vetoed pair (two records whose given names clearly differ) and no guard
+forbids it. The order depends on the inputs alone, never on
 when records arrived, so the partition is a function of its inputs.
 
 The function is *local*: a group of records connected by match edges is partitioned using
@@ -48,7 +49,9 @@ def customer_id_for(anchor_record_id: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class Rejection:
-    """A match edge that was not followed, and why (``judgement:<id>`` or ``guard:<slot>``)."""
+    """A match edge that was not followed, and why: ``judgement:<id>``, ``guard:<slot>``, or
+    ``conflict:<field>:<level>`` (a vetoed pair, such as two given names that clearly
+    differ, would have ended up in one customer)."""
 
     left: str
     right: str
@@ -68,13 +71,17 @@ def partition(
     values: Callable[[str], Mapping[str, frozenset[str]]],
     guards: GuardPolicy,
     *,
+    veto: Callable[[str, str], str | None] | None = None,
     trace: bool = False,
 ) -> tuple[list[frozenset[str]], list[Rejection]]:
     """The customers formed by ``records``.
 
     ``values(record_id)`` gives the guard-counted value keys of a record by slot; edges and
-    judgements naming records outside ``records`` are ignored. With ``trace``, the refused
-    joins are returned too (for explanations).
+    judgements naming records outside ``records`` are ignored. ``veto(a, b)`` names the
+    conflict (``name:family_only`` …) that forbids two records from being one customer, or
+    ``None``: no customer ever holds two such records, whether or not blocking compared them,
+    unless a "same" judgement joins them. With ``trace``, the refused joins are returned
+    too (for explanations).
     """
     nodes = records if isinstance(records, set | frozenset) else set(records)
     limits = guards.max_distinct
@@ -100,7 +107,8 @@ def partition(
         found = counted.get(root)
         return found if found is not None else values(root)
 
-    cannot: dict[str, list[tuple[str, str]]] = {}
+    cannot: dict[str, list[tuple[str, str]]] = {}  # from "not the same" judgements
+    vetoes: dict[tuple[str, str], str | None] = {}  # veto() of the pairs looked at, by pair
     ordered: list[tuple[int, float, str, str]] = []  # match_order: rank, -weight, left, right
     for judgement in sorted(judgements, key=lambda j: j.id):
         left = sorted(r for r in judgement.left if r in nodes)
@@ -111,23 +119,26 @@ def partition(
             for other in (*left[1:], *right):
                 ordered.append((0, 0.0, left[0], other))
         else:
+            why = f"judgement:{judgement.id}"
             for a in left:
                 for b in right:
-                    cannot.setdefault(a, []).append((b, judgement.id))
-                    cannot.setdefault(b, []).append((a, judgement.id))
+                    cannot.setdefault(a, []).append((b, why))
+                    cannot.setdefault(b, []).append((a, why))
     for edge in edges:
         if edge.outcome is Outcome.MATCH and edge.left in nodes and edge.right in nodes:
             ordered.append(match_order(edge))
     ordered.sort()
 
     rejections: list[Rejection] = []
-    for _rank, _weight, a, b in ordered:
+    for rank, _weight, a, b in ordered:
         root_a, root_b = find(a), find(b)
         if root_a == root_b:
             continue
         group_a, group_b = group(root_a), group(root_b)
         counts_a, counts_b = counts(root_a), counts(root_b)
         reason = _refusal(group_a, group_b, counts_a, counts_b, cannot, limits, find)
+        if reason is None and rank > 0 and veto is not None:  # a person's judgement overrules
+            reason = _vetoed(group_a, group_b, veto, vetoes, trace=trace)
         if reason is not None:
             if trace:
                 rejections.append(Rejection(left=a, right=b, reason=reason))
@@ -168,15 +179,9 @@ def _refusal(
     find: Callable[[str], str],
 ) -> str | None:
     if cannot:
-        small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
-        large_root = find(large[0])
-        found: list[str] = []
-        for record_id in small:
-            for other, judgement_id in cannot.get(record_id, ()):
-                if find(other) == large_root:
-                    found.append(judgement_id)
-        if found:
-            return f"judgement:{min(found)}"
+        reason = _forbidden(group_a, group_b, cannot, find)
+        if reason is not None:
+            return reason
     for slot in sorted(set(counts_a) | set(counts_b)):
         limit = limits.get(slot)
         if limit is None:
@@ -185,6 +190,50 @@ def _refusal(
         if len(mine) + len(theirs) > limit and len(mine | theirs) > limit:
             return f"guard:{slot}"
     return None
+
+
+def _vetoed(
+    group_a: list[str],
+    group_b: list[str],
+    veto: Callable[[str, str], str | None],
+    seen: dict[tuple[str, str], str | None],
+    *,
+    trace: bool,
+) -> str | None:
+    """The conflict forbidding a record of one group to be one customer with the other's.
+
+    Without ``trace`` the first conflict found is enough; with it, the first in sort order.
+    """
+    found: list[str] = []
+    for a in group_a:
+        for b in group_b:
+            pair = (a, b) if a < b else (b, a)
+            if pair in seen:
+                reason = seen[pair]
+            else:
+                reason = seen[pair] = veto(*pair)
+            if reason is not None:
+                if not trace:
+                    return f"conflict:{reason}"
+                found.append(f"conflict:{reason}")
+    return min(found) if found else None
+
+
+def _forbidden(
+    group_a: list[str],
+    group_b: list[str],
+    cannot: Mapping[str, list[tuple[str, str]]],
+    find: Callable[[str], str],
+) -> str | None:
+    """The first reason (in sort order) why a record of one group may not join the other."""
+    small, large = (group_a, group_b) if len(group_a) <= len(group_b) else (group_b, group_a)
+    large_root = find(large[0])
+    found: list[str] = []
+    for record_id in small:
+        for other, reason in cannot.get(record_id, ()):
+            if find(other) == large_root:
+                found.append(reason)
+    return min(found) if found else None
 
 
 _NONE: frozenset[str] = frozenset()

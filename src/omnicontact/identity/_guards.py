@@ -82,8 +82,10 @@ class GuardPolicy:
       customers of two or more records are held to the caps.
     * *Junk* values (``test@test.com``, ``0000000000``, ``n/a``) are never evidence, are
       not used for blocking and are not counted by the caps.
-    * A value carried by records with at least ``shared_after_names`` distinct names (a
-      switchboard, a family phone) is *shared*: it makes records related, not merged.
+    * A value carried by records of at least ``shared_after_names`` different people (a
+      switchboard, a family phone, a parent's national id on their children's forms) is
+      *shared*: it makes records related, not merged. Names count as different people
+      when they clearly differ: a typo, a nickname or an initial is the same person.
 
     >>> GuardPolicy().is_junk(EmailAddress.parse("test@test.com"))
     True

@@ -37,7 +37,7 @@ from ..exceptions import (
 )
 from ..store._memory import MemoryStore
 from ..store._protocol import IdentityStore
-from ._compare import Profile
+from ._compare import Profile, distinct_people
 from ._events import Event, EventKind, Judgement
 from ._explain import Explanation, PathStep
 from ._fellegi_sunter import MatchModel, Outcome, PairEvidence
@@ -653,10 +653,9 @@ class Resolver:
         if cached is None:
             if holders is None:
                 holders = self._store.records_with_key(f"id:{key}")
-            signatures: set[tuple[str, ...]] = set()
-            for record_id in holders:
-                signatures.update(self._profile(record_id).signatures)
-            cached = len(signatures) >= self._model.guards.shared_after_names
+            enough = self._model.guards.shared_after_names
+            names = [name for r in holders for name in self._profile(r).names]
+            cached = len(names) >= enough and distinct_people(names, enough) >= enough
             if len(holders) > 1:  # a value on one record is cheaper to look at again than to keep
                 self._shared[key] = cached
         return cached
@@ -842,12 +841,19 @@ class Resolver:
                     if edge.left == record_id:
                         yield edge
 
+        model = self._model
+        profile, shared = self._profile, self._is_shared
+
+        def veto(left: str, right: str) -> str | None:
+            return model.veto(profile(left), profile(right), shared=shared)
+
         return partition(
             region,
             edges(),
             judgements.values(),
             self._values,
-            self._model.guards,
+            model.guards,
+            veto=veto if model.vetoes else None,
             trace=trace,
         )
 

@@ -1,0 +1,355 @@
+"""Given names: which two spellings can be one person, and which cannot.
+
+Two given names are *compatible* when they can name one person: equal, a known variant
+(a nickname or hypocoristic: Bobbie / Barbara, Maïté / Marie-Thérèse), a spelling variant
+that sounds the same (Katherine / Catherine), a truncation (Ant / Anthony), an initial
+(J / John, JP / Jean-Pierre), a typing or OCR slip (Jessica / Jessixa, Paul / Pavl), or
+one name of a compound (Pierre / Jean-Pierre). Two given names that are none of these
+*clearly differ*: that is the evidence that keeps two members of one household apart.
+
+Name variants come from the ``nicknames`` package (a curated data set of English names
+and nicknames) plus :data:`FRENCH_VARIANTS`, a table of French hypocoristics and
+compound first names and their usual short forms, and the few cross-language pairs
+listed there. Placeholder names (``Baby``, ``Unknown``, ``NFN``) are no name at all:
+:data:`PLACEHOLDER_GIVEN_NAMES` and :data:`PLACEHOLDER_FAMILY_NAMES` list them.
+
+Everything here works on folded text (see :func:`omnicontact.fold`): lower case, no
+accents, hyphens and punctuation as single spaces.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+
+from rapidfuzz.distance import JaroWinkler
+
+__all__ = [
+    "FRENCH_VARIANTS",
+    "PLACEHOLDER_FAMILY_NAMES",
+    "PLACEHOLDER_GIVEN_NAMES",
+    "given_names_compatible",
+    "name_variants",
+]
+
+PLACEHOLDER_GIVEN_NAMES: frozenset[str] = frozenset(
+    {
+        "baby", "babe", "bb", "bebe", "boy", "girl", "infant", "child", "son", "daughter",
+        "male", "female", "man", "woman", "lady", "gentleman", "sir", "madam", "madame",
+        "mister", "mr", "mrs", "ms", "miss", "mme", "mlle", "monsieur", "mademoiselle",
+        "unknown", "unk", "unkn", "not known", "not given", "not stated", "no name",
+        "noname", "nfn", "fnu", "nmn", "nn", "na", "n a", "none", "null", "nil", "test",
+        "xx", "xxx", "xxxx", "x", "twin", "twin a", "twin b", "inconnu", "inconnue",
+        "sans prenom", "sp", "prenom", "firstname", "first name", "given name",
+    }
+)  # fmt: skip
+"""Folded given names that stand for a missing one (a newborn's ``Baby``, ``Unknown``)."""
+
+PLACEHOLDER_FAMILY_NAMES: frozenset[str] = frozenset(
+    {
+        "unknown", "unk", "unkn", "not known", "not given", "not stated", "no name",
+        "noname", "lnu", "nln", "nn", "na", "n a", "none", "null", "nil", "test", "x", "xx",
+        "xxx", "xxxx", "inconnu", "inconnue", "sans nom", "sn", "nom", "lastname",
+        "last name", "surname", "family name",
+    }
+)  # fmt: skip
+"""Folded family names that stand for a missing one."""
+
+FRENCH_VARIANTS: tuple[tuple[str, ...], ...] = (
+    # hypocoristics
+    ("alexandre", "alex", "sacha", "sasha"),
+    ("alexandra", "alex", "sandra", "sacha"),
+    ("amandine", "mandy", "mandine"),
+    ("anne", "annette", "anouk", "nanou"),
+    ("antoine", "toine", "tonio", "toto"),
+    ("benedicte", "bene"),
+    ("benjamin", "ben", "benji"),
+    ("bernard", "nanard"),
+    ("camille", "cam", "cami"),
+    ("caroline", "caro"),
+    ("catherine", "cathy", "cath", "kathy"),
+    ("charlotte", "lolotte", "charlie"),
+    ("christophe", "chris", "kiki"),
+    ("christian", "chris"),
+    ("christine", "chris", "titine"),
+    ("dominique", "dom", "domi"),
+    ("dorothee", "doro"),
+    ("elisabeth", "babette", "zabeth", "lisa", "lise", "elise", "betty"),
+    ("emmanuel", "manu"),
+    ("emmanuelle", "manu", "manue"),
+    ("francois", "fanfan", "franck", "francky"),
+    ("francoise", "fanfan", "francette"),
+    ("frederic", "fred", "fredo"),
+    ("frederique", "fred"),
+    ("gabriel", "gaby", "gabi"),
+    ("gabrielle", "gaby", "gabi"),
+    ("gerard", "gege"),
+    ("guillaume", "guigui", "guil"),
+    ("henri", "riri"),
+    ("isabelle", "isa", "babette"),
+    ("jacqueline", "jacky", "jackie"),
+    ("jacques", "jacquot", "jacky", "jack"),
+    ("jeanne", "jeannette", "jeannine", "janine"),
+    ("joseph", "jo", "jojo", "jose"),
+    ("josephine", "jo", "josie", "fifine"),
+    ("laurent", "lolo"),
+    ("laurence", "lolo"),
+    ("louis", "loulou"),
+    ("madeleine", "mado", "madelon"),
+    ("marguerite", "margot", "guite"),
+    ("marie", "mimi", "manon", "marion", "maryse"),
+    ("mathieu", "matt", "math"),
+    ("mathilde", "mathou", "tilde"),
+    ("maxime", "max"),
+    ("maximilien", "max"),
+    ("nathalie", "nat", "nath"),
+    ("nicolas", "nico", "colas"),
+    ("philippe", "phil", "flip"),
+    ("raphael", "raph"),
+    ("sebastien", "seb", "bastien"),
+    ("stephane", "steph"),
+    ("stephanie", "steph", "fanny"),
+    ("sylvie", "sylvette"),
+    ("thomas", "tom", "tomtom"),
+    ("valerie", "val"),
+    ("veronique", "vero"),
+    ("virginie", "virgi"),
+    # compound first names and their short forms
+    ("jean baptiste", "jb", "baptiste"),
+    ("jean charles", "jc"),
+    ("jean claude", "jc"),
+    ("jean francois", "jf"),
+    ("jean jacques", "jj"),
+    ("jean louis", "jl"),
+    ("jean luc", "jl"),
+    ("jean marc", "jm"),
+    ("jean michel", "jm"),
+    ("jean paul", "jp"),
+    ("jean pierre", "jp"),
+    ("marie anne", "marianne"),
+    ("marie christine", "marie chris"),
+    ("marie claude", "mc"),
+    ("marie france", "mf"),
+    ("marie helene", "marilene"),
+    ("marie jose", "marijo", "majo"),
+    ("marie laure", "malo"),
+    ("marie louise", "malou", "marilou"),
+    ("marie madeleine", "mado"),
+    ("marie noelle", "marinette"),
+    ("marie therese", "maite", "marite"),
+    ("anne marie", "annemarie"),
+    ("anne sophie", "as"),
+    # the same name across French and English
+    ("guillaume", "william"),
+    ("jacques", "james"),
+    ("pierre", "peter"),
+    ("jean", "john"),
+    ("jeanne", "jane", "joan"),
+    ("etienne", "stephen", "steve"),
+    ("henri", "henry", "harry"),
+    ("louis", "lewis", "louie"),
+    ("michel", "michael", "mike"),
+    ("marie", "mary", "maria"),
+    ("francois", "francis", "frank"),
+    ("antoine", "anthony", "tony"),
+    ("nicolas", "nicholas", "nick"),
+    ("catherine", "katherine", "kate"),
+    ("elisabeth", "elizabeth", "liz"),
+    ("marguerite", "margaret", "maggie"),
+)
+"""Groups of folded French given names that one person goes by (one group a line)."""
+
+
+@functools.cache
+def name_variants() -> dict[str, frozenset[int]]:
+    """The variant groups of each folded given name: two names sharing a group are variants.
+
+    Built once from the ``nicknames`` data set (one group per canonical name: the name and
+    its nicknames) and :data:`FRENCH_VARIANTS`. The result is never mutated.
+
+    >>> groups = name_variants()
+    >>> bool(groups["barbara"] & groups["bobbie"]), bool(groups["maite"] & groups["marie therese"])
+    (True, True)
+    """
+    from nicknames import NickNamer  # a data set read once, when names are first compared
+
+    groups: dict[str, set[int]] = {}
+    index = 0
+    for canonical, nicknames in sorted(NickNamer().nickname_lookup.items()):
+        for name in (canonical, *sorted(nicknames)):
+            groups.setdefault(name, set()).add(index)
+        index += 1
+    for group in FRENCH_VARIANTS:
+        for name in group:
+            groups.setdefault(name, set()).add(index)
+        index += 1
+    return {name: frozenset(ids) for name, ids in groups.items()}
+
+
+def _are_variants(left: str, right: str) -> bool:
+    groups = name_variants()
+    mine = groups.get(left)
+    return bool(mine and mine & groups.get(right, frozenset()))
+
+
+_SOUNDS = (
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("qu", "k"),
+    ("c", "k"),
+    ("y", "i"),
+    ("z", "s"),
+    ("v", "f"),
+    ("w", "v"),
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _sound(word: str) -> str:
+    """A spelling-insensitive form: Katherine and Catherine, Sara and Sarah, Jon and John."""
+    for old, new in _SOUNDS:
+        word = word.replace(old, new)
+    word = word[:1] + word[1:].replace("h", "")  # a silent h: Sarah, John, Hannah
+    out: list[str] = []
+    for ch in word:
+        if not out or ch != out[-1]:  # doubled letters
+            out.append(ch)
+    return "".join(out)
+
+
+_OCR = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("ii", "u"), ("v", "u"), ("0", "o"), ("1", "l"))
+
+
+def _ocr(word: str) -> str:
+    """The form a scanner's common confusions share (``rn``/``m``, ``v``/``u``, ``0``/``o``)."""
+    for old, new in _OCR:
+        word = word.replace(old, new)
+    return word
+
+
+_ROWS = (
+    "1234567890",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "azertyuiop",
+    "qsdfghjklm",
+    "wxcvbn",
+)
+
+
+def _neighbours() -> dict[str, frozenset[str]]:
+    near: dict[str, set[str]] = {}
+    for row in _ROWS:
+        for i, ch in enumerate(row):
+            near.setdefault(ch, set()).update(row[max(i - 1, 0) : i] + row[i + 1 : i + 2])
+    for upper, lower in itertools.pairwise(_ROWS[1:4]):  # QWERTY columns
+        for ch_up, ch_low in zip(upper, lower, strict=False):
+            near[ch_up].add(ch_low)
+            near[ch_low].add(ch_up)
+    return {ch: frozenset(chars) for ch, chars in near.items()}
+
+
+_KEYBOARD = _neighbours()
+"""The keys next to each key on QWERTY and AZERTY keyboards (same row, and above/below)."""
+
+_GENDERED_ENDINGS = ("a", "e", "ne", "le", "te", "ette", "ine")
+"""Endings whose addition makes another name (Paul / Paula, Louis / Louise, Jean / Jeanne)."""
+
+
+def _slip(left: str, right: str) -> bool:
+    """Whether two different words are one typing or OCR slip apart.
+
+    One transposition of neighbouring letters; one substitution (of neighbouring keys only,
+    in a name of four letters or fewer); one letter doubled or dropped inside a word of five
+    letters or more. A letter added at the
+    end is not a slip when it makes a name of the other sex (Paul / Paula, Jean / Jeanne).
+    """
+    if len(left) > len(right):
+        left, right = right, left
+    if len(left) == len(right):
+        diffs = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
+        if len(diffs) == 1:
+            # any letter in a longer name; only a neighbouring key in a short one, where
+            # one letter makes another name (John / Joan, Mary / Mark)
+            i = diffs[0]
+            return len(left) >= 5 or right[i] in _KEYBOARD.get(left[i], ())
+        if len(diffs) == 2:
+            i, j = diffs
+            return j == i + 1 and left[i] == right[j] and left[j] == right[i]
+        return False
+    if len(right) != len(left) + 1 or len(left) < 4:
+        return False
+    for i in range(len(right)):
+        if right[:i] + right[i + 1 :] == left:
+            if right.startswith(left) and right[len(left) :] in _GENDERED_ENDINGS:
+                return False
+            doubled = (i > 0 and right[i - 1] == right[i]) or (
+                i + 1 < len(right) and right[i + 1] == right[i]
+            )
+            return doubled or 0 < i < len(right) - 1
+    return False
+
+
+def _words_compatible(left: str, right: str) -> bool:
+    """Whether two single given names (no spaces) can name one person."""
+    if left == right:
+        return True
+    if len(left) == 1 or len(right) == 1:
+        return left[0] == right[0]  # an initial
+    if _are_variants(left, right):
+        return True
+    shorter, longer = (left, right) if len(left) <= len(right) else (right, left)
+    if len(shorter) >= 3 and longer.startswith(shorter):
+        # a truncation (Ant / Anthony), unless the ending makes the other sex's name
+        return longer[len(shorter) :] not in _GENDERED_ENDINGS
+    sound = _sound(left)
+    if len(sound) >= 3 and sound == _sound(right):
+        return True
+    if _ocr(left) == _ocr(right) or _slip(left, right):
+        return True
+    # a longer name with a typo somewhere past its start
+    return len(shorter) >= 7 and JaroWinkler.similarity(left, right) >= 0.95
+
+
+@functools.lru_cache(maxsize=65536)
+def _compatible(left: str, right: str) -> bool:
+    if " " not in left and " " not in right:
+        return _words_compatible(left, right)
+    if _are_variants(left, right) or left.replace(" ", "") == right.replace(" ", ""):
+        return True  # Marie-Thérèse / Maïté, Jean-Pierre / Jeanpierre
+    left_words, right_words = left.split(), right.split()
+    # initials: "jp" or "j p" for "jean pierre", "j" for "john paul"
+    for words, other in ((left_words, right_words), (right_words, left_words)):
+        initials = "".join(word[0] for word in words)
+        if len(words) == 1 and len(initials) > 1 and words[0] == initials and len(words[0]) <= 3:
+            initials = words[0]  # "jp" written together
+        elif not all(len(word) == 1 for word in words):
+            continue
+        if "".join(word[0] for word in other).startswith(initials):
+            return True
+    # a compound or a middle name on one side: a name of one compatible with one of the other
+    return any(
+        _words_compatible(a, b)
+        for a in left_words
+        for b in right_words
+        if len(a) > 1 and len(b) > 1
+    )
+
+
+def given_names_compatible(left: str, right: str) -> bool:
+    """Whether two folded given names can name one person (see the module's docstring).
+
+    >>> given_names_compatible("bobbie", "barbara"), given_names_compatible("ant", "anthony")
+    (True, True)
+    >>> given_names_compatible("jp", "jean pierre"), given_names_compatible("paul", "pavl")
+    (True, True)
+    >>> given_names_compatible("taylor", "kelsey"), given_names_compatible("paul", "paula")
+    (False, False)
+    """
+    if left == right:
+        return True
+    if left > right:
+        left, right = right, left
+    return _compatible(left, right)
