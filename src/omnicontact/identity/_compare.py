@@ -108,10 +108,10 @@ names are the given name's words after the first plus an explicit middle name.
 def _name_features(name: PersonName) -> NameFeatures | None:
     """The comparison features of a name, or ``None`` when only placeholders are left."""
     given, family = name.given_key, name.family_key  # each folded once
-    if given in PLACEHOLDER_GIVEN_NAMES:
-        given = ""
-    if family in PLACEHOLDER_FAMILY_NAMES:
-        family = ""
+    if given in PLACEHOLDER_GIVEN_NAMES or given in PLACEHOLDER_FAMILY_NAMES:
+        given = ""  # also a family placeholder written first ("Unknown Smith")
+    if family in PLACEHOLDER_FAMILY_NAMES or family in PLACEHOLDER_GIVEN_NAMES:
+        family = ""  # also a given placeholder written last ("Bell NFN")
     if not given and not family:
         return None
     middle = name.middle_key

@@ -33,7 +33,7 @@ from .._gc import BULK_SIZE, cyclic_gc_paused
 from .._identifiers import ExternalId, IdentifierKind, SocialHandle
 from ..exceptions import InvalidValueError
 from ._blocking import Blocking
-from ._compare import COMPARATORS, LEVELS, Profile, exact_values_of
+from ._compare import COMPARATORS, LEVELS, Profile, compare_dobs, exact_values_of
 from ._guards import GuardPolicy
 from ._record import Record
 
@@ -404,6 +404,7 @@ class MatchModel:
     _prior_weight: float = attrs.field(init=False, eq=False, hash=False, repr=False)
     _overrulers: int = attrs.field(init=False, eq=False, hash=False, repr=False)
     _vetoing: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _dob_agreeing: frozenset[int] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _overruling: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _rules_by_kind: dict[IdentifierKind, tuple[DeterministicRule, ...]] = attrs.field(
         init=False, eq=False, hash=False, repr=False
@@ -450,6 +451,15 @@ class MatchModel:
         object.__setattr__(self, "_vetoing", tuple(t for t in tables if t.vetoes))
         object.__setattr__(self, "_overruling", tuple(t for t in tables if t.overrules))
         object.__setattr__(self, "_overrulers", len(overrule))
+        dob_levels = LEVELS["date_of_birth"]
+        object.__setattr__(
+            self,
+            "_dob_agreeing",
+            frozenset(
+                dob_levels.index(name)
+                for name in self.overrule_vetoes.get("date_of_birth", frozenset({"exact"}))
+            ),
+        )
         object.__setattr__(self, "_prior_weight", math.log2(self.prior / (1.0 - self.prior)))
         by_kind: dict[IdentifierKind, tuple[DeterministicRule, ...]] = {}
         for rule in self.rules:
@@ -484,8 +494,8 @@ class MatchModel:
         ``None``: what :attr:`PairEvidence.vetoes` would hold first, computed alone."""
         found = None
         for table in self._vetoing:
-            level = table.compare(left, right)
-            if level is not None and level in table.vetoes:
+            level = self._veto_level(table, left, right)
+            if level is not None:
                 found = table.conflict_names[level]
                 break
         if found is None or not self._overrulers:
@@ -582,6 +592,44 @@ class MatchModel:
             vetoes=tuple(vetoes),
         )
 
+    def household_number(self, holders: Sequence[Profile]) -> bool:
+        """Whether a national id held by these records is a household's, not one person's.
+
+        It is when two of them are clearly different people (their names are vetoed) born
+        on clearly different dates (not within :attr:`overrule_vetoes`' date levels): a
+        parent's number on a child's form. Such a number never overrules a veto. A number
+        held by more than :data:`HOUSEHOLD_NUMBER_HOLDERS` records is taken as shared.
+
+        >>> from omnicontact import Normalizer, PersonName
+        >>> from omnicontact.identity import Record
+        >>> import datetime as dt
+        >>> n, t = Normalizer(), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+        >>> def holder(given, born):
+        ...     ids = [PersonName(given=given, family="Ray"), n.date_of_birth(born)]
+        ...     return MatchModel().profile(Record(id=given, source="tax", observed_at=t,
+        ...                                       identifiers=ids))
+        >>> MatchModel().household_number([holder("Dakota", "1970-05-06"),
+        ...                                holder("Jessie", "2010-07-08")])
+        True
+        """
+        if len(holders) > HOUSEHOLD_NUMBER_HOLDERS:
+            return True
+        dates = self._dob_agreeing
+        for index, left in enumerate(holders):
+            if not left.dobs:
+                continue
+            for right in holders[index + 1 :]:
+                if not right.dobs or compare_dobs(left, right) in dates:
+                    continue
+                if any(self._veto_level(table, left, right) is not None for table in self._vetoing):
+                    return True
+        return False
+
+    @staticmethod
+    def _veto_level(table: _Scoring, left: Profile, right: Profile) -> int | None:
+        level = table.compare(left, right)
+        return level if level is not None and level in table.vetoes else None
+
     def _shared_national_id(
         self, left: Profile, right: Profile, shared: Callable[[str], bool]
     ) -> bool:
@@ -654,6 +702,9 @@ def _frequency_table(
 def _dates_of(profile: Profile) -> Sequence[dt.date]:
     return profile.dobs
 
+
+HOUSEHOLD_NUMBER_HOLDERS = 50
+"""A national id held by more records than this is shared, whoever holds it."""
 
 _HOUSEHOLD = "name:family_only"
 """The veto of two people with one family name: a household when they share more."""

@@ -254,42 +254,38 @@ def _neighbours() -> dict[str, frozenset[str]]:
 _KEYBOARD = _neighbours()
 """The keys next to each key on QWERTY and AZERTY keyboards (same row, and above/below)."""
 
-_GENDERED_ENDINGS = ("a", "e", "ne", "le", "te", "ette", "ine")
-"""Endings whose addition makes another name (Paul / Paula, Louis / Louise, Jean / Jeanne)."""
+
+def _known(name: str) -> bool:
+    """Whether ``name`` is a given name of the variant data (a name, not a misspelling)."""
+    return name in name_variants()
 
 
 def _slip(left: str, right: str) -> bool:
     """Whether two different words are one typing or OCR slip apart.
 
-    One transposition of neighbouring letters; one substitution (of neighbouring keys only,
-    in a name of four letters or fewer); one letter doubled or dropped inside a word of five
-    letters or more. A letter added at the
-    end is not a slip when it makes a name of the other sex (Paul / Paula, Jean / Jeanne).
+    One transposition of neighbouring letters; one letter changed, doubled or dropped past
+    the first (the first letter of a name is rarely mistyped). In a name of three letters,
+    a change must be to a neighbouring key. Two *known* names are never a slip of each
+    other: Paul and Paula, John and Joan, Daniel and Danielle name different people.
     """
     if len(left) > len(right):
         left, right = right, left
+    if _known(left) and _known(right):
+        return False
     if len(left) == len(right):
         diffs = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
         if len(diffs) == 1:
-            # any letter in a longer name; only a neighbouring key in a short one, where
-            # one letter makes another name (John / Joan, Mary / Mark)
             i = diffs[0]
-            return len(left) >= 5 or right[i] in _KEYBOARD.get(left[i], ())
+            if i == 0:
+                return False
+            return len(left) >= 4 or right[i] in _KEYBOARD.get(left[i], ())
         if len(diffs) == 2:
             i, j = diffs
             return j == i + 1 and left[i] == right[j] and left[j] == right[i]
         return False
-    if len(right) != len(left) + 1 or len(left) < 4:
+    if len(right) != len(left) + 1 or len(left) < 3:
         return False
-    for i in range(len(right)):
-        if right[:i] + right[i + 1 :] == left:
-            if right.startswith(left) and right[len(left) :] in _GENDERED_ENDINGS:
-                return False
-            doubled = (i > 0 and right[i - 1] == right[i]) or (
-                i + 1 < len(right) and right[i + 1] == right[i]
-            )
-            return doubled or 0 < i < len(right) - 1
-    return False
+    return any(right[:i] + right[i + 1 :] == left for i in range(1, len(right)))
 
 
 def _words_compatible(left: str, right: str) -> bool:
@@ -302,8 +298,8 @@ def _words_compatible(left: str, right: str) -> bool:
         return True
     shorter, longer = (left, right) if len(left) <= len(right) else (right, left)
     if len(shorter) >= 3 and longer.startswith(shorter):
-        # a truncation (Ant / Anthony), unless the ending makes the other sex's name
-        return longer[len(shorter) :] not in _GENDERED_ENDINGS
+        # a truncation (Ant / Anthony), unless both are names of their own (Paul / Paula)
+        return not (_known(shorter) and _known(longer))
     sound = _sound(left)
     if len(sound) >= 3 and sound == _sound(right):
         return True
@@ -317,8 +313,11 @@ def _words_compatible(left: str, right: str) -> bool:
 def _compatible(left: str, right: str) -> bool:
     if " " not in left and " " not in right:
         return _words_compatible(left, right)
-    if _are_variants(left, right) or left.replace(" ", "") == right.replace(" ", ""):
-        return True  # Marie-Thérèse / Maïté, Jean-Pierre / Jeanpierre
+    if _are_variants(left, right):
+        return True  # Marie-Thérèse / Maïté
+    joined_left, joined_right = left.replace(" ", ""), right.replace(" ", "")
+    if joined_left == joined_right or _slip(joined_left, joined_right):
+        return True  # Jean-Pierre / Jeanpierre, Yasmin / Yam In
     left_words, right_words = left.split(), right.split()
     # initials: "jp" or "j p" for "jean pierre", "j" for "john paul"
     for words, other in ((left_words, right_words), (right_words, left_words)):
@@ -329,13 +328,14 @@ def _compatible(left: str, right: str) -> bool:
             continue
         if "".join(word[0] for word in other).startswith(initials):
             return True
-    # a compound or a middle name on one side: a name of one compatible with one of the other
-    return any(
-        _words_compatible(a, b)
-        for a in left_words
-        for b in right_words
-        if len(a) > 1 and len(b) > 1
-    )
+    # a compound or a middle name: the first names agree (Jean-Pierre / Jean), or a name
+    # written alone is one of the other's (Pierre / Jean-Pierre)
+    if _words_compatible(left_words[0], right_words[0]):
+        return True
+    for alone, words in ((left_words, right_words), (right_words, left_words)):
+        if len(alone) == 1 and len(alone[0]) > 1:
+            return any(_words_compatible(alone[0], word) for word in words[1:] if len(word) > 1)
+    return False
 
 
 def given_names_compatible(left: str, right: str) -> bool:

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 import attrs
 
 from .._gc import BULK_SIZE, cyclic_gc_paused
-from .._identifiers import Identifier
+from .._identifiers import ExternalId, Identifier
 from ..exceptions import (
     InvalidValueError,
     UnknownCustomerError,
@@ -49,6 +49,10 @@ from ._record import Record, identifier_slot
 __all__ = ["Resolution", "ResolutionOutcome", "Resolver"]
 
 Clock = Callable[[], dt.datetime]
+
+
+_NATIONAL_ID = f"{ExternalId.NATIONAL_ID}:"
+"""The start of a national id's key."""
 
 
 def _utc_now() -> dt.datetime:
@@ -647,15 +651,19 @@ class Resolver:
         return tuple(self._model.blocking.keys(profile))
 
     def _is_shared(self, key: str, holders: frozenset[str] | None = None) -> bool:
-        """Whether the identifier ``key`` is held by records of many names (``holders``:
-        the holders of its blocking key ``id:<key>``, if known)."""
+        """Whether the identifier ``key`` is held by records of many people (``holders``:
+        the holders of its blocking key ``id:<key>``, if known); for a national id, of a
+        household (see :meth:`MatchModel.household_number`)."""
         cached = self._shared.get(key)
         if cached is None:
             if holders is None:
                 holders = self._store.records_with_key(f"id:{key}")
-            enough = self._model.guards.shared_after_names
-            names = [name for r in holders for name in self._profile(r).names]
-            cached = len(names) >= enough and distinct_people(names, enough) >= enough
+            if key.startswith(_NATIONAL_ID):
+                cached = self._model.household_number([self._profile(r) for r in sorted(holders)])
+            else:
+                enough = self._model.guards.shared_after_names
+                names = [name for r in holders for name in self._profile(r).names]
+                cached = len(names) >= enough and distinct_people(names, enough) >= enough
             if len(holders) > 1:  # a value on one record is cheaper to look at again than to keep
                 self._shared[key] = cached
         return cached
