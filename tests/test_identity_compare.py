@@ -67,8 +67,10 @@ def reference_name_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
             return 3  # swapped with a typo
         if given_close:
             return 5  # given_only
-        if crossed:
-            return 4  # partial: one part in the other field
+        if _crossed(ga, fb):  # written the other way round: the other parts must agree
+            return 4 if given_names_compatible(fa, gb) else 7
+        if _crossed(fa, gb):
+            return 4 if given_names_compatible(ga, fb) else 7
         return 7 if family_close else 8  # family_only, different
     # a part is missing on one side
     if fa and fb:

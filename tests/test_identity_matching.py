@@ -124,12 +124,15 @@ class TestOtherLevels:
         assert levels(rec("a", base), rec("b", far))["address"] == "different"
 
     def test_name_part_in_the_other_field_still_agrees(self) -> None:
-        """A family name written in the given-name field compares as the part it is."""
+        """A family name written in the given-name field compares as the part it is: with
+        given names that clearly differ (Matthew, Anneliese), a household."""
         a = rec("a", PersonName(given="Skvaril", family="Matthew"))
         b = rec("b", PersonName(given="Anneliese", family="Skvaril"))
         c = rec("c", PersonName(given="Anneliese", family="Martin"))
         alone = rec("d", PersonName(given="Skvaril"))
-        assert levels(a, b)["name"] == "partial"
+        same = rec("e", PersonName(given="Matt", family="Skvaril"))
+        assert levels(a, b)["name"] == "family_only"
+        assert levels(a, same)["name"] == "partial"
         assert levels(alone, b)["name"] == "partial"
         assert levels(a, c)["name"] == "different"
 

@@ -213,10 +213,12 @@ NAME_LEVELS = (
 ``exact``: same given and family names; ``swapped``: the two parts exchanged; ``fuzzy``:
 both parts within a typo; ``variant``: compatible given names (a nickname, a truncation,
 an initial, a slip) and close family names; ``partial``: a part is missing on one side and
-the parts both have agree; ``given_only``: compatible given names, different family names
+the parts both have agree, or one record's parts are written the other way round and
+agree; ``given_only``: compatible given names, different family names
 (a change of name); ``partial_mismatch``: a part is missing on one side and the family
 names differ (or nothing compares); ``family_only``: the given names clearly differ but the
-family names agree (a household: siblings, twins, a parent and child); ``different``: the
+family names agree, as written or the other way round (a household: siblings, twins, a
+parent and child); ``different``: the
 given names clearly differ and the family names do not agree.
 """
 MIDDLE_NAME_LEVELS = ("exact", "initial", "variant", "different")
@@ -264,8 +266,10 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
             return 3  # swapped parts with a typo
         if given_close:
             return 5
-        if _crossed(ga, fb) or _crossed(fa, gb):
-            return 4  # one part written in the other field: only part of it compares
+        if _crossed(ga, fb):  # one record's parts written the other way round
+            return 4 if given_names_compatible(fa, gb) else 7
+        if _crossed(fa, gb):
+            return 4 if given_names_compatible(ga, fb) else 7
         return 7 if family_close else 8
     # A part is missing on one side: judge on the parts both records have.
     if fa and fb:  # then a given name is missing on one side at least
