@@ -132,7 +132,7 @@ class TestOtherLevels:
         alone = rec("d", PersonName(given="Skvaril"))
         same = rec("e", PersonName(given="Matt", family="Skvaril"))
         assert levels(a, b)["name"] == "family_only"
-        assert levels(a, same)["name"] == "partial"
+        assert levels(a, same)["name"] == "variant"  # swapped, with a nickname
         assert levels(alone, b)["name"] == "partial"
         assert levels(a, c)["name"] == "different"
 
