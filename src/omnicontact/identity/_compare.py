@@ -114,7 +114,7 @@ def _name_features(name: PersonName) -> NameFeatures | None:
         family = ""  # also a given placeholder written last ("Bell NFN")
     if not given and not family:
         return None
-    middle = name.middle_key
+    middle = "" if name.middle is None else name.middle_key
     if " " in given:
         first, _, rest = given.partition(" ")
         middle = f"{rest} {middle}" if middle else rest

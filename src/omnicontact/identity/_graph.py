@@ -138,6 +138,7 @@ def partition(
         counts_a, counts_b = counts(root_a), counts(root_b)
         reason = _refusal(group_a, group_b, counts_a, counts_b, cannot, limits, find)
         if reason is None and rank > 0 and veto is not None:  # a person's judgement overrules
+            vetoes[(a, b) if a < b else (b, a)] = None  # a match edge is never vetoed
             reason = _vetoed(group_a, group_b, veto, vetoes, trace=trace)
         if reason is not None:
             if trace:
