@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
 import random
@@ -12,34 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from _stores import postgres_dsn, reset_postgres
-from omnicontact import Contact, Normalizer, Workspace
-from omnicontact.store import CustomerStore, SQLiteStore
+from _stores import assert_consistent, partition_of, postgres_dsn, reset_postgres, sample_contacts
+from omnicontact import Workspace
+from omnicontact.store import SQLiteStore
 
-T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
 SEED = 20260302  # fixed, so a failure replays exactly
-
-
-def sample_contacts(people: int) -> list[Contact]:
-    """Each person writes by email, calls, links the two in a third contact, visits a shop."""
-    n = Normalizer(default_region="FR")
-    contacts = []
-    for i in range(people):
-        email = n.email(f"person{i}@example.fr")
-        phone = n.phone(f"06{45000000 + i * 7919:08d}")
-        card = n.external_id("loyalty_card", f"{70000 + i}")
-        base = T0 + dt.timedelta(minutes=i)
-        contacts += [
-            Contact(channel="email", direction="inbound", occurred_at=base,
-                    source_id=f"m{i}", identifiers=[email]),
-            Contact(channel="phone", direction="inbound", occurred_at=base + dt.timedelta(hours=1),
-                    source_id=f"c{i}", identifiers=[phone]),
-            Contact(channel="web", direction="inbound", occurred_at=base + dt.timedelta(hours=2),
-                    source_id=f"w{i}", identifiers=[email, phone]),
-            Contact(channel="branch", direction="inbound", occurred_at=base + dt.timedelta(hours=3),
-                    source_id=f"b{i}", identifiers=[card, phone]),
-        ]  # fmt: skip
-    return contacts
 
 
 def _worker(location: str, people: int, worker: int) -> None:
@@ -57,29 +33,6 @@ def _slow_ingest(location: str, people: int) -> None:
     workspace = Workspace.open(location)
     workspace.ingest(sample_contacts(people))
     workspace.close()
-
-
-def _partition(workspace: Workspace) -> dict[str, frozenset[str]]:
-    return {cid: workspace.store.members(cid) for cid in workspace.customer_ids()}
-
-
-def _assert_consistent(store: CustomerStore) -> None:
-    """Every stored contact feeds a stored record, every record is fed by a contact and
-    belongs to exactly one customer, and nothing else is stored."""
-    record_ids = set(store.record_ids())
-    seen: set[str] = set()
-    for customer_id in store.customer_ids():
-        members = store.members(customer_id)
-        assert not members & seen
-        seen |= members
-    assert seen == record_ids
-    assert len(store.contact_ids_of_records(record_ids)) == store.count_contacts()
-    for record_id in record_ids:
-        fed_by = store.contact_ids_of_records([record_id])
-        assert fed_by
-        assert all(store.get_contact(contact_id) is not None for contact_id in fed_by)
-    added = [e for e in store.events() if e.kind.value == "record_added"]
-    assert len(added) == len(record_ids)
 
 
 def _location(kind: str, tmp_path: Path) -> str:
@@ -108,9 +61,9 @@ class TestConcurrentProcesses:
         shared = Workspace.open(location)
         expected = Workspace()
         expected.ingest(sample_contacts(people))
-        assert _partition(shared) == _partition(expected)
+        assert partition_of(shared) == partition_of(expected)
         assert len(shared.customer_ids()) == people
-        _assert_consistent(shared.store)
+        assert_consistent(shared.store)
         shared.close()
 
 
@@ -137,13 +90,13 @@ class TestKilledProcess:
         store = SQLiteStore(location)
         stored = store.count_contacts()
         assert 40 <= stored < people * 4
-        _assert_consistent(store)
+        assert_consistent(store)
         workspace = Workspace(store)
         report = workspace.ingest(sample_contacts(people))
         assert len(report.added) == people * 4 - stored
         assert len(report.duplicates) == stored
         expected = Workspace()
         expected.ingest(sample_contacts(people))
-        assert _partition(workspace) == _partition(expected)
-        _assert_consistent(store)
+        assert partition_of(workspace) == partition_of(expected)
+        assert_consistent(store)
         store.close()

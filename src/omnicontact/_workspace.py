@@ -35,6 +35,7 @@ from .identity._golden import GoldenRecord, SurvivorshipPolicy
 from .identity._record import Record
 from .identity._resolver import Resolver
 from .routing._facts import CustomerView
+from .store._lock import lock_of, serialized
 from .store._memory import MemoryStore
 from .store._postgres import PostgresStore
 from .store._protocol import CustomerStore
@@ -188,6 +189,7 @@ def identity_record_id(contact: Contact) -> str:
     return f"rec-{uuid.uuid5(_RECORD_NAMESPACE, text)}"
 
 
+@serialized("transaction", "ingest")
 class Workspace:
     """A customer base: contacts, identities, cases, consents and preferences in one store.
 
@@ -196,7 +198,9 @@ class Workspace:
     anything fails, none of it. Repeated events (same channel and source id) are stored
     once. Every operation runs under the store's writer lock, so several processes can
     share one SQLite file or PostgreSQL database and end with the customers one process
-    would have built.
+    would have built. Threads may share one workspace (a web application's module-level
+    workspace behind its request threads): each operation holds the store's lock, so
+    threads take turns and end with the customers one thread would have built.
 
     >>> import datetime as dt
     >>> from omnicontact import Contact, Normalizer
@@ -225,6 +229,7 @@ class Workspace:
         survivorship: SurvivorshipPolicy | None = None,
     ) -> None:
         self._store: CustomerStore = store if store is not None else MemoryStore()
+        self._lock = lock_of(self._store)
         self._clock: Clock = clock or _utc_now
         self._resolver = Resolver(model=model, store=self._store, clock=self._clock)
         self._survivorship = survivorship or SurvivorshipPolicy()
@@ -264,7 +269,7 @@ class Workspace:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One unit of work under the store's writer lock (nested calls join it)."""
-        with self._store.transaction():
+        with self._lock, self._store.transaction():
             yield
 
     # ---------------------------------------------------------------------------- ingest
@@ -302,7 +307,7 @@ class Workspace:
         )
 
     def _ingest_one(self, contact: Contact, *, reason: str) -> str | None:
-        with self._store.transaction():
+        with self.transaction():
             record_id = identity_record_id(contact)
             if not self._store.put_contact(contact, record_id=record_id):
                 return None

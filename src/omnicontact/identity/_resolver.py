@@ -27,7 +27,7 @@ from contextlib import contextmanager
 
 import attrs
 
-from .._gc import BULK_SIZE, cyclic_gc_paused
+from .._gc import BULK_SIZE
 from .._identifiers import ExternalId, Identifier
 from ..exceptions import (
     InvalidValueError,
@@ -35,6 +35,7 @@ from ..exceptions import (
     UnknownJudgementError,
     UnknownRecordError,
 )
+from ..store._lock import lock_of, serialized
 from ..store._memory import MemoryStore
 from ..store._protocol import IdentityStore
 from ._compare import Profile, distinct_people
@@ -100,13 +101,14 @@ class _Change:
     extra_seeds: set[str] = attrs.field(factory=set)
 
 
+@serialized()
 class Resolver:
     """Resolves records into customers and keeps the partition as a function of its inputs.
 
     The partition depends only on the records, the judgements and the model: never on the
     order records arrived in. ``store`` holds every fact (default: a new
     :class:`~omnicontact.store.MemoryStore`); ``clock`` stamps audit events (default: UTC
-    now).
+    now). Threads may share a resolver: each call holds its store's lock.
 
     >>> import datetime as dt
     >>> from omnicontact import Normalizer
@@ -130,6 +132,9 @@ class Resolver:
     ) -> None:
         self._model = model or MatchModel()
         self._store: IdentityStore = store if store is not None else MemoryStore()
+        # The store's own lock when it has one: a thread holding it may call the resolver
+        # and the store in any order without waiting for a thread that waits for it.
+        self._lock = lock_of(self._store)
         self._clock: Clock = clock or _utc_now
         self._profiles: dict[str, Profile] = {}
         self._shared: dict[str, bool] = {}
@@ -158,17 +163,15 @@ class Resolver:
     def resolve_many(self, records: Iterable[Record], *, reason: str = "") -> list[Resolution]:
         """Add (or update) many records at once: the same partition as one at a time.
 
-        A batch of 1,000 records or more pauses Python's cyclic garbage collector while it
-        runs (the resolver makes no reference cycles, so the collector would find nothing);
-        it is restored as it was when the call ends.
+        The resolver makes no reference cycles: a batch job may run large batches inside
+        :func:`~omnicontact.gc_paused` to spare the collector's fruitless walks.
         """
         batch: dict[str, Record] = {}
         for record in records:
             if not isinstance(record, Record):
                 raise InvalidValueError("record", record, "is not a Record")
             batch[record.id] = record
-        with cyclic_gc_paused(len(batch) >= BULK_SIZE):
-            return self._resolve_batch(batch, reason)
+        return self._resolve_batch(batch, reason)
 
     def _resolve_batch(self, batch: dict[str, Record], reason: str) -> list[Resolution]:
         change = _Change()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeAlias
@@ -13,6 +14,7 @@ from .._serialization import dumps
 from ..identity._events import Event, Judgement
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
+from ._lock import serialized
 
 __all__ = ["MemoryStore"]
 
@@ -35,10 +37,13 @@ def _other(evidence: PairEvidence, record_id: str) -> str:
     return evidence.right if evidence.left == record_id else evidence.left
 
 
+@serialized("transaction")
 class MemoryStore:
     """An :class:`IdentityStore` in process memory, for tests, tools and embedded use.
 
     Transactions are real: writes made inside a failing ``transaction()`` block are undone.
+    Threads may share a store: each method, and each transaction from its beginning to its
+    end, runs holding the store's lock.
 
     >>> store = MemoryStore()
     >>> store.count_records()
@@ -46,6 +51,7 @@ class MemoryStore:
     """
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
         self._records: dict[str, Record] = {}
         # a key held by one record maps to its id, by a few to a tuple, by many to a set
         # (most keys are unique to one record); the same for the ids anchored on a record
@@ -107,6 +113,10 @@ class MemoryStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        with self._lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[None]:
         if self._undo is not None:  # nested: part of the outer unit of work
             yield
             return

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from ..exceptions import StoreError, StoreVersionError
 from ..identity._events import Event, Judgement
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
+from ._lock import serialized
 
 __all__ = ["SCHEMA_VERSION", "SqlStore", "timestamp"]
 
@@ -105,15 +107,19 @@ def timestamp(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@serialized("transaction")
 class SqlStore(abc.ABC):
     """An identity and contact store on a DB-API connection (see the module docstring).
 
     Subclasses open the connection and say how to lock; every method here is plain SQL.
+    Threads may share a store: each method, and each transaction from its beginning to its
+    end, runs holding the store's lock, so threads take turns on the one connection.
     """
 
     _placeholder = "?"
 
     def __init__(self, connection: Any, *, where: str) -> None:
+        self._lock = threading.RLock()
         self._conn = connection
         self._where = where
         self._depth = 0
@@ -229,6 +235,10 @@ class SqlStore(abc.ABC):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """A unit of work holding the store's writer lock; nested blocks join the outer one."""
+        with self._lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[None]:
         if self._depth:
             self._depth += 1
             try:
