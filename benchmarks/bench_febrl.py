@@ -229,7 +229,7 @@ def febrl_records(frames: list[Any], sources: list[str], normalizer: Any) -> lis
 
 
 def run_omnicontact(frames: list[Any]) -> tuple[list[frozenset[str]], dict[str, Any]]:
-    from omnicontact import Normalizer
+    from omnicontact import Normalizer, gc_paused
     from omnicontact.identity import BLOCKING_RULES, Blocking, MatchModel, Resolver, estimate
 
     # Hand-entered registers: every blocking rule, house number + postcode included.
@@ -238,10 +238,11 @@ def run_omnicontact(frames: list[Any]) -> tuple[list[frozenset[str]], dict[str, 
     sources = ["febrl"] if len(frames) == 1 else ["febrl_a", "febrl_b"]
     records = febrl_records(frames, sources, normalizer)
     start = time.perf_counter()
-    model = estimate(records, base, seed=1)
-    trained = time.perf_counter()
-    resolver = Resolver(model=model)
-    resolver.resolve_many(records)
+    with gc_paused():  # a batch job's choice: the library leaves the collector alone
+        model = estimate(records, base, seed=1)
+        trained = time.perf_counter()
+        resolver = Resolver(model=model)
+        resolver.resolve_many(records)
     return list(resolver.partition()), {
         "training_s": trained - start,
         "possible_matches": len(resolver.possible_matches()),

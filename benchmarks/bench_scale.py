@@ -15,13 +15,15 @@ then resolves the held-out records one at a time and prints:
 * pairwise precision / recall / F1 of the batch customers against the truth.
 
 ``--no-gc`` turns Python's cyclic garbage collector off while timing (see
-``bench_resolver.py``); by default it stays on, as in a host application that does not tune it
-(the batch pauses it by itself, see ``docs/explanation/identity.md``). ``--freeze`` calls
+``bench_resolver.py``); by default it stays on, as in a host application that does not tune it.
+``--gc-paused`` runs the batch inside :func:`omnicontact.gc_paused`, as a batch job that opts
+in would (see ``docs/explanation/identity.md``); without it the library leaves the collector
+alone. ``--freeze`` calls
 ``gc.freeze()`` after the batch, as a host would once its customers are loaded, so that the
 collector's full passes during the incremental phase skip the loaded objects.
 
 Usage: python benchmarks/bench_scale.py [--records 100000 1000000] [--samples 2000] [--no-gc]
-[--freeze]
+[--gc-paused] [--freeze]
 """
 
 from __future__ import annotations
@@ -68,7 +70,10 @@ def pairwise(truth: dict[str, str], clusters: Any) -> tuple[float, float, float]
     return precision, recall, f1
 
 
-def worker(size: int, samples: int, seed: int, no_gc: bool, freeze: bool = False) -> None:
+def worker(
+    size: int, samples: int, seed: int, no_gc: bool, freeze: bool = False, paused: bool = False
+) -> None:
+    from omnicontact import gc_paused
     from omnicontact.identity import Resolver
     from omnicontact.testing import synthetic_population
 
@@ -85,7 +90,11 @@ def worker(size: int, samples: int, seed: int, no_gc: bool, freeze: bool = False
         gc.disable()
     resolver = Resolver()
     start = time.perf_counter()
-    resolver.resolve_many(batch)
+    if paused:
+        with gc_paused():
+            resolver.resolve_many(batch)
+    else:
+        resolver.resolve_many(batch)
     batch_s = time.perf_counter() - start
     peak_batch = rss_mib()
     if freeze:
@@ -130,20 +139,25 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-gc", action="store_true", help="disable the cyclic GC")
+    parser.add_argument(
+        "--gc-paused", action="store_true", help="run the batch inside omnicontact.gc_paused()"
+    )
     parser.add_argument("--freeze", action="store_true", help="gc.freeze() after the batch")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args, _unknown = parser.parse_known_args()
     if args.worker:
-        worker(args.worker, args.samples, args.seed, args.no_gc, args.freeze)
+        worker(args.worker, args.samples, args.seed, args.no_gc, args.freeze, args.gc_paused)
         return
     print(
         f"garbage collector: {'off' if args.no_gc else 'on'}"
+        f"{', paused for the batch (gc_paused)' if args.gc_paused else ''}"
         f"{', frozen after the batch' if args.freeze else ''}"
     )
     for size in args.records:
         command = [sys.executable, __file__, "--worker", str(size)]
         command += ["--samples", str(args.samples), "--seed", str(args.seed)]
         command += ["--no-gc"] if args.no_gc else []
+        command += ["--gc-paused"] if args.gc_paused else []
         command += ["--freeze"] if args.freeze else []
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:

@@ -1,4 +1,4 @@
-"""Bulk calls pause the cyclic garbage collector, restore it, and make no reference cycles."""
+"""Pausing the cyclic garbage collector is the caller's choice; bulk calls make no cycles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from omnicontact._gc import BULK_SIZE, cyclic_gc_paused
+from omnicontact import gc_paused
+from omnicontact._gc import BULK_SIZE
 from omnicontact.identity import Record, Resolver, estimate
 from omnicontact.testing import synthetic_population
 
@@ -34,7 +35,7 @@ def records() -> list[Record]:
 class TestPause:
     def test_pauses_and_restores(self, collector_on: None) -> None:
         """The collector is off inside the block and on again after it."""
-        with cyclic_gc_paused():
+        with gc_paused():
             assert not gc.isenabled()
         assert gc.isenabled()
 
@@ -42,7 +43,7 @@ class TestPause:
         """A block that raises still switches the collector back on."""
 
         def failing() -> None:
-            with cyclic_gc_paused():
+            with gc_paused():
                 raise RuntimeError("boom")
 
         with pytest.raises(RuntimeError):
@@ -52,7 +53,7 @@ class TestPause:
     def test_leaves_a_disabled_collector_disabled(self, collector_on: None) -> None:
         """A host that turned the collector off keeps it off."""
         gc.disable()
-        with cyclic_gc_paused():
+        with gc_paused():
             pass
         assert not gc.isenabled()
 
@@ -61,12 +62,12 @@ class TestPause:
         inside, release = threading.Event(), threading.Event()
 
         def other() -> None:
-            with cyclic_gc_paused():
+            with gc_paused():
                 inside.set()
                 release.wait(5)
 
         thread = threading.Thread(target=other)
-        with cyclic_gc_paused():
+        with gc_paused():
             thread.start()
             assert inside.wait(5)
         assert not gc.isenabled()  # the other thread's block is still open
@@ -78,7 +79,7 @@ class TestPause:
         self, collector_on: None
     ) -> None:
         """No young collection walks what a pause made: it is in the oldest generation."""
-        with cyclic_gc_paused():
+        with gc_paused():
             made = [[index] for index in range(100)]
         oldest = {id(item) for item in gc.get_objects(generation=2)}
         assert all(id(item) in oldest for item in made)
@@ -89,7 +90,7 @@ class TestPause:
         try:
             frozen = gc.get_freeze_count()
             assert frozen > 0
-            with cyclic_gc_paused():
+            with gc_paused():
                 made = [[index] for index in range(100)]
             assert gc.get_freeze_count() == frozen
             assert gc.isenabled()
@@ -97,20 +98,37 @@ class TestPause:
         finally:
             gc.unfreeze()
 
-    def test_small_calls_do_not_pause(self, collector_on: None) -> None:
-        """An inactive block leaves the collector alone."""
-        with cyclic_gc_paused(False):
-            assert gc.isenabled()
-
 
 class TestBulkCalls:
-    def test_batch_pauses_only_while_it_runs(
+    def test_library_calls_leave_the_collector_alone(
         self, collector_on: None, records: list[Record]
     ) -> None:
-        """resolve_many and estimate of a bulk batch leave the collector as they found it."""
+        """resolve_many and estimate of a bulk batch never switch the collector off or
+        promote objects: the host's collector is the host's."""
+        switched: list[bool] = []
+
+        def callback(phase: str, info: dict[str, int]) -> None:
+            switched.append(gc.isenabled())
+
+        gc.callbacks.append(callback)
+        try:
+            model = estimate(records[:BULK_SIZE], seed=1)
+            assert gc.isenabled()
+            Resolver(model=model).resolve_many(records[:BULK_SIZE])
+            assert gc.isenabled()
+        finally:
+            gc.callbacks.remove(callback)
+        assert switched  # the collector ran during the calls, as the host left it
+        assert all(switched)
+
+    def test_a_batch_job_opts_in(self, collector_on: None, records: list[Record]) -> None:
+        """Inside gc_paused a bulk batch runs with the collector off; it is on after."""
+        seen: list[bool] = []
         model = estimate(records[:BULK_SIZE], seed=1)
-        assert gc.isenabled()
-        Resolver(model=model).resolve_many(records[:BULK_SIZE])
+        with gc_paused():
+            Resolver(model=model).resolve_many(records[:BULK_SIZE])
+            seen.append(gc.isenabled())
+        assert seen == [False]
         assert gc.isenabled()
 
     def test_resolver_and_estimate_make_no_reference_cycles(self, records: list[Record]) -> None:

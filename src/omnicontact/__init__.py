@@ -19,6 +19,7 @@ from ._channels import (
     ChannelRegistry,
     Medium,
 )
+from ._gc import gc_paused
 from ._identifiers import (
     DateOfBirth,
     DateOrder,
@@ -137,6 +138,7 @@ __all__ = [
     "dumps",
     "estimate",
     "from_dict",
+    "gc_paused",
     "loads",
     "make_converter",
     "to_dict",

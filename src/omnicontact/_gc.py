@@ -1,11 +1,13 @@
-"""Pausing Python's cyclic garbage collector during bulk work that makes no cycles.
+"""Pausing Python's cyclic garbage collector during bulk work that makes no cycles: opt-in.
 
 A batch of a million records allocates tens of millions of long-lived objects, and each
 time their number grows by a quarter the collector walks them all, looking for reference
 cycles. The resolver and the estimator make none (a test checks it: after a batch with
 the collector off, a collection finds nothing), so those walks find nothing and cost up to
-a third of a batch's time. Bulk calls therefore pause the collector and restore it as it
-was when they end, however they end. Reference counting frees memory as usual meanwhile.
+a third of a batch's time. The collector is the host's, though: library calls never touch
+it. A batch job that wants the saving asks for it with :func:`gc_paused` around its bulk
+work (the command-line batch commands and the benchmarks do). Reference counting frees
+memory as usual meanwhile.
 
 When the collector comes back, the objects made during the pause are moved straight to its
 oldest generation (:func:`_promote`), where a young collection would have moved them after
@@ -20,10 +22,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["BULK_SIZE", "cyclic_gc_paused"]
+__all__ = ["BULK_SIZE", "gc_paused"]
 
 BULK_SIZE = 1000
-"""From this many records on, a call counts as bulk work and pauses the collector."""
+"""From this many records on, a change counts as bulk work (the resolver plans it as one)."""
 
 _lock = threading.Lock()
 _depth = 0
@@ -31,23 +33,25 @@ _resume = False
 
 
 @contextmanager
-def cyclic_gc_paused(active: bool = True) -> Iterator[None]:
-    """Pause the cyclic collector for the block (nested and concurrent uses included).
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block: an opt-in for batch jobs.
 
-    The collector is switched back on when the last paused block ends, and only if it was
-    on when the first began. ``active=False`` makes the block a no-op (small calls).
+    Worth it around bulk work that makes many long-lived objects and no reference cycles,
+    such as :meth:`~omnicontact.identity.Resolver.resolve_many` or
+    :func:`~omnicontact.identity.estimate` of many records. Nested and concurrent blocks
+    (several threads) are allowed: the collector is switched back on when the last block
+    ends, and only if it was on when the first began. What the block made is then moved to
+    the collector's oldest generation, unless the host keeps objects frozen
+    (``gc.freeze()``).
 
     >>> import gc
-    >>> with cyclic_gc_paused():
+    >>> with gc_paused():
     ...     gc.isenabled()
     False
     >>> gc.isenabled()
     True
     """
     global _depth, _resume
-    if not active:
-        yield
-        return
     with _lock:
         if _depth == 0:
             _resume = gc.isenabled()

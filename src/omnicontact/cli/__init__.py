@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
+from .._gc import gc_paused
 from ..exceptions import OmnicontactError
 from ._demo import run_demo
 from ._resolve import add_resolve_parser, run_resolve_command
@@ -53,10 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return route_main(arguments[1:])
     args = parser.parse_args(arguments)
+    # A command-line run is a batch job that owns its process: it may pause the collector.
     if args.command == "resolve":
-        return run_resolve_command(args, sys.stdout, sys.stderr)
+        with gc_paused():
+            return run_resolve_command(args, sys.stdout, sys.stderr)
     try:
-        return run_demo(args.directory, sys.stdout, store_path=args.store)
+        with gc_paused():
+            return run_demo(args.directory, sys.stdout, store_path=args.store)
     except OmnicontactError as error:
         print(f"omnicontact: {error}", file=sys.stderr)
         return 2

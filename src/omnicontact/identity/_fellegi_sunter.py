@@ -29,7 +29,6 @@ from typing import Any
 
 import attrs
 
-from .._gc import BULK_SIZE, cyclic_gc_paused
 from .._identifiers import ExternalId, IdentifierKind, SocialHandle
 from ..exceptions import InvalidValueError
 from ._blocking import Blocking
@@ -897,19 +896,18 @@ def estimate(
     Rules, thresholds, guards and blocking are kept from ``model``. Comparisons a sample
     cannot inform keep their previous parameters. Re-estimating changes the model; give the
     new model to :meth:`Resolver.set_model`, which logs the change. Like a large
-    :meth:`Resolver.resolve_many`, estimating from 1,000 records or more pauses the cyclic
-    garbage collector while it runs.
+    :meth:`Resolver.resolve_many`, a large estimate may run inside
+    :func:`~omnicontact.gc_paused` (it makes no reference cycles).
     """
     records = list(records)
-    with cyclic_gc_paused(len(records) >= BULK_SIZE):
-        return _estimate(
-            records,
-            model or MatchModel(),
-            seed=seed,
-            u_pairs=u_pairs,
-            em_pairs=em_pairs,
-            iterations=iterations,
-        )
+    return _estimate(
+        records,
+        model or MatchModel(),
+        seed=seed,
+        u_pairs=u_pairs,
+        em_pairs=em_pairs,
+        iterations=iterations,
+    )
 
 
 def _estimate(
