@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import random
 import zoneinfo
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -26,6 +27,8 @@ from omnicontact import (
     Purpose,
     QuietHours,
     aware,
+    dumps,
+    loads,
 )
 from omnicontact import testing as oct
 from omnicontact._model import (
@@ -507,8 +510,55 @@ class TestConverterShortcuts:
     )
     def test_attributes_shortcut_is_the_general_path(self, value: Any) -> None:
         """Attribute mappings (flat text or any JSON, or bad values) convert as the general
-        path converts them, to a new dict."""
+        path converts them, to a new read-only mapping."""
         fast, plain = _outcome(_attributes, value), _outcome(_checked_attributes, value)
         assert fast == plain  # NaN is refused by both, so equal values compare equal
         if fast[0] == "value":
             assert fast[1] is not value
+
+
+def _mutable_parts(value: Any) -> list[Any]:
+    """The lists, dicts and sets anywhere inside ``value``."""
+    if isinstance(value, (list, dict, set)):
+        return [value]
+    if isinstance(value, Mapping):
+        return [part for item in value.values() for part in _mutable_parts(item)]
+    if isinstance(value, tuple):
+        return [part for item in value for part in _mutable_parts(item)]
+    return []
+
+
+def _plain(value: Any) -> Any:
+    """JSON data as JSON reads it back: dicts and lists all the way down."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+class TestAttributesAreImmutable:
+    @given(st.dictionaries(st.text(max_size=3), json_values, max_size=4))
+    def test_no_part_of_the_attributes_can_change(self, value: dict[str, Any]) -> None:
+        """Whatever JSON data is given, a contact's attributes hold no list, dict or set,
+        refuse item assignment, and read back as the data given (tuples for lists)."""
+        try:
+            contact = Contact(channel="web", direction="inbound", occurred_at=T0, attributes=value)
+        except InvalidValueError:  # NaN somewhere inside: refused, as before
+            return
+        attributes = contact.attributes
+        assert _mutable_parts(attributes) == []
+        with pytest.raises(TypeError):
+            attributes["new"] = 1  # type: ignore[index]
+        assert _plain(attributes) == _plain(value)
+        assert loads(dumps(contact), Contact).attributes == attributes
+
+    def test_the_callers_dict_is_copied(self) -> None:
+        """Changing the dict a contact was built from does not change the contact."""
+        given_attributes: dict[str, Any] = {"tags": ["a"], "flat": "x"}
+        contact = Contact(
+            channel="web", direction="inbound", occurred_at=T0, attributes=given_attributes
+        )
+        given_attributes["tags"].append("b")
+        given_attributes["flat"] = "y"
+        assert contact.attributes == {"tags": ("a",), "flat": "x"}

@@ -477,6 +477,26 @@ class TestSQLiteFile:
                 assert "+33612345678" not in repr(row)
         connection.close()
 
+    def test_a_contact_read_from_one_store_cannot_change_another(self, tmp_path: Path) -> None:
+        """Two stores on one file: the contact one hands out cannot be changed (its
+        attributes are read-only all the way down), so the other returns it as stored."""
+        path = tmp_path / "s.sqlite3"
+        first, second = SQLiteStore(path), SQLiteStore(path)
+        stored = contact("m1", 0, N.email("ann@x.fr"), attributes={"tags": ["vip"], "n": 1})
+        first.put_contact(stored)
+        read = first.get_contact(stored.id)
+        assert read is not None
+        with pytest.raises(TypeError):
+            read.attributes["n"] = 2  # type: ignore[index]
+        with pytest.raises(AttributeError):
+            read.attributes["tags"].append("hacked")
+        again = second.get_contact(stored.id)
+        assert again is not None
+        assert again.attributes == {"tags": ("vip",), "n": 1}
+        assert again == stored
+        first.close()
+        second.close()
+
     def test_reopening_keeps_everything(self, tmp_path: Path) -> None:
         """A store reopened from its file answers as before (timeline, events, cases)."""
         path = tmp_path / "s.sqlite3"

@@ -11,7 +11,7 @@ import enum
 import re
 import uuid
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -198,32 +198,63 @@ def _check_json(value: Any, path: str) -> None:
     raise InvalidValueError(path, value, "must be JSON data (text, number, bool, list, mapping)")
 
 
-def _attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
+class _FrozenMapping(Mapping[str, Any]):
+    """A read-only mapping of JSON values (an attributes mapping): lists become tuples and
+    mappings read-only too, so a value shared by several holders (a cache, two stores)
+    cannot be changed through any of them. Equal to a dict with the same items."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        self._items = items
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_FrozenMapping, (self._items,))
+
+
+_EMPTY = _FrozenMapping({})
+
+
+def _attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if type(value) is _FrozenMapping:
+        return value  # already checked and frozen: shared, since nobody can change it
     if type(value) is dict:
         for key, item in value.items():
             if type(key) is not str or type(item) is not str:
                 break
-        else:
-            return dict(value)  # flat text, the common case: nothing to check or thaw
+        else:  # flat text, the common case: nothing to check or freeze deeper
+            return _FrozenMapping(dict(value)) if value else _EMPTY
     return _checked_attributes(value)
 
 
-def _checked_attributes(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    """:func:`_attributes` for any input: checked as JSON, tuples and mappings thawed."""
+def _checked_attributes(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """:func:`_attributes` for any input: checked as JSON, then frozen all the way down."""
     if value is None:
-        return {}
+        return _EMPTY
     if not isinstance(value, Mapping):
         raise InvalidValueError("attributes", value, "must be a mapping")
     _check_json(value, "attributes")
-    return {key: _thaw(item) for key, item in value.items()}
+    return _FrozenMapping({key: _freeze(item) for key, item in value.items()})
 
 
-def _thaw(value: Any) -> Any:
-    """Lists for tuples, dicts for mappings: the form JSON reads back."""
+def _freeze(value: Any) -> Any:
+    """Tuples for lists, read-only mappings for mappings: values nobody can change."""
     if isinstance(value, Mapping):
-        return {key: _thaw(item) for key, item in value.items()}
+        return _FrozenMapping({key: _freeze(item) for key, item in value.items()})
     if isinstance(value, (list, tuple)):
-        return [_thaw(item) for item in value]
+        return tuple(_freeze(item) for item in value)
     return value
 
 
@@ -266,7 +297,9 @@ class Contact:
     ``identifiers`` are what the channel saw of the customer (sender address, caller number,
     loyalty card …). ``source_id`` is the channel's own id for the event (a Message-ID, a
     call id); when it is given the contact's ``id`` is derived from it, so the same event
-    delivered twice gives the same contact. ``occurred_at`` is kept in UTC.
+    delivered twice gives the same contact. ``occurred_at`` is kept in UTC. ``attributes``
+    are JSON data kept read-only all the way down (lists read back as tuples), so a contact
+    is a value that no holder of it, a store's cache included, can change.
 
     >>> from omnicontact import Normalizer
     >>> c = Contact(channel="phone", direction="inbound",
@@ -286,7 +319,7 @@ class Contact:
     summary: str | None = attrs.field(default=None, validator=_optional_text("summary"))
     status: ContactStatus = attrs.field(default=ContactStatus.RECEIVED, converter=_contact_status)
     case_id: str | None = attrs.field(default=None, validator=_optional_text("case_id"))
-    attributes: dict[str, Any] = attrs.field(factory=dict, converter=_attributes, hash=False)
+    attributes: Mapping[str, Any] = attrs.field(factory=dict, converter=_attributes, hash=False)
     source_id: str | None = attrs.field(default=None, validator=_optional_text("source_id"))
     id: str = attrs.field(validator=_optional_text("id"))
 

@@ -97,7 +97,7 @@ class Record:
     source: str = attrs.field(validator=_source)
     observed_at: dt.datetime = attrs.field(converter=_observed_at)
     identifiers: tuple[Identifier, ...] = attrs.field(default=(), converter=_identifiers)
-    attributes: dict[str, Any] = attrs.field(factory=dict, converter=_attributes, hash=False)
+    attributes: Mapping[str, Any] = attrs.field(factory=dict, converter=_attributes, hash=False)
 
     @classmethod
     def from_contact(
