@@ -14,6 +14,7 @@ HOW_TO = ROOT / "docs" / "how-to"
 CHECKED = [
     *sorted((ROOT / "docs" / "tutorial").glob("*.md")),
     HOW_TO / "business-hours-and-holidays.md",
+    HOW_TO / "embed-in-a-web-app.md",
     HOW_TO / "outbound-consent-french-pack.md",
     HOW_TO / "replay-a-policy-change.md",
     HOW_TO / "resolve-a-csv.md",
