@@ -15,6 +15,7 @@ from ..identity._events import Event, Judgement
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
 from ._lock import serialized
+from ._protocol import refuse_contact_nul, refuse_nul
 
 __all__ = ["MemoryStore"]
 
@@ -173,6 +174,8 @@ class MemoryStore:
         return self._records.get(record_id)
 
     def put_record(self, record: Record) -> None:
+        refuse_nul("record id", record.id)
+        refuse_nul("identifiers", *(item.key for item in record.identifiers))
         self._remember(self._records, record.id)
         self._records[record.id] = record
 
@@ -355,6 +358,7 @@ class MemoryStore:
     # ---------------------------------------------------------------------------- judgements
 
     def put_judgement(self, judgement: Judgement) -> None:
+        refuse_nul("judgement id", judgement.id)
         self._remember(self._judgements, judgement.id)
         self._judgements[judgement.id] = judgement
         for record_id in judgement.record_ids:
@@ -398,6 +402,7 @@ class MemoryStore:
 
     def put_contact(self, contact: Contact, *, record_id: str | None = None) -> bool:
         key = contact.dedupe_key
+        refuse_contact_nul(contact, key[1], record_id)
         if contact.id in self._contacts or key in self._contact_keys:
             return False
         record = record_id or contact.id
@@ -449,6 +454,7 @@ class MemoryStore:
     # --------------------------------------------------------------------------------- cases
 
     def put_case(self, case: Case) -> None:
+        refuse_nul("case id", case.id)
         old = self._cases.get(case.id)
         self._remember(self._cases, case.id)
         self._cases[case.id] = case
@@ -468,6 +474,7 @@ class MemoryStore:
         return self._cases.get(case_id)
 
     def set_case_successor(self, case_id: str, successor_id: str) -> None:
+        refuse_nul("case id", case_id, successor_id)
         self._remember(self._case_successors, case_id)
         self._case_successors[case_id] = successor_id
 
@@ -503,6 +510,7 @@ class MemoryStore:
 
     def add_consent(self, consent: Consent) -> None:
         key = consent.point.identifier.key
+        refuse_nul("identifier", key)
         if consent in self._consents.get(key, ()):
             return
         self._remember(self._consents, key)
@@ -518,6 +526,7 @@ class MemoryStore:
             self._consents.pop(key, None)
 
     def put_preferences(self, record_id: str, preferences: Preferences, at: dt.datetime) -> None:
+        refuse_nul("record id", record_id)
         self._remember(self._preferences, record_id)
         self._preferences[record_id] = (at, preferences)
 

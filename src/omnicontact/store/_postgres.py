@@ -44,6 +44,11 @@ class PostgresStore(SqlStore):
         self._run("BEGIN")
         self._run("SELECT pg_advisory_xact_lock(?)", (_LOCK_KEY,))
 
+    def _in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return bool(self._conn.info.transaction_status != TransactionStatus.IDLE)
+
     def _table_exists(self, name: str) -> bool:
         return bool(self._one("SELECT to_regclass(?) IS NOT NULL", (name,))[0])
 

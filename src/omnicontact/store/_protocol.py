@@ -16,11 +16,36 @@ from typing import Protocol, runtime_checkable
 
 from .._case_events import CaseEvent
 from .._model import Case, Consent, Contact, Preferences
+from ..exceptions import InvalidValueError
 from ..identity._events import Event, Judgement
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
 
-__all__ = ["ContactStore", "CustomerStore", "IdentityStore"]
+__all__ = [
+    "ContactStore",
+    "CustomerStore",
+    "IdentityStore",
+    "refuse_contact_nul",
+    "refuse_nul",
+]
+
+
+def refuse_nul(field: str, *values: str) -> None:
+    """Refuse a NUL character in a value a store keys on (an id, a source id, an
+    identifier key), which PostgreSQL cannot keep: every store refuses it alike, so the
+    one item fails with :class:`~omnicontact.exceptions.InvalidValueError` wherever it is
+    stored, and the rest of its batch goes on."""
+    for value in values:
+        if "\x00" in value:
+            raise InvalidValueError(field, value, "a NUL character cannot be stored")
+
+
+def refuse_contact_nul(contact: Contact, source_key: str, record_id: str | None) -> None:
+    """:func:`refuse_nul` for what storing a contact keys on."""
+    refuse_nul("contact id", contact.id)
+    refuse_nul("source_id", source_key)
+    refuse_nul("record id", record_id or contact.id)
+    refuse_nul("identifiers", *(item.key for item in contact.identifiers))
 
 
 @runtime_checkable

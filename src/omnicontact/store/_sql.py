@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from ..identity._events import Event, Judgement
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
 from ._lock import serialized
+from ._protocol import refuse_contact_nul, refuse_nul
 
 __all__ = ["SCHEMA_VERSION", "SqlStore", "timestamp"]
 
@@ -102,6 +104,14 @@ def _contact(doc: str) -> Contact:
     return contact
 
 
+def _lookup(params: Sequence[Any]) -> Sequence[Any]:
+    """Query parameters, a text with a NUL character made NULL: no stored key holds one
+    (:func:`refuse_nul`), so it matches nothing, as NULL does, on every database."""
+    if not any(isinstance(value, str) and "\x00" in value for value in params):
+        return params
+    return [None if isinstance(value, str) and "\x00" in value else value for value in params]
+
+
 def timestamp(value: dt.datetime) -> str:
     """A UTC datetime as fixed-width text, so text order is time order."""
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -143,10 +153,21 @@ class SqlStore(abc.ABC):
         """Start a transaction holding the store-wide writer lock."""
 
     def _commit(self) -> None:
-        self._conn.execute("COMMIT")
+        self._run("COMMIT")
 
     def _rollback(self) -> None:
-        self._conn.execute("ROLLBACK")
+        """Undo the open transaction, if the database has not ended it already (a COMMIT
+        that failed for want of disk space may have rolled it back itself)."""
+        if self._in_transaction():
+            self._run("ROLLBACK")
+
+    @abc.abstractmethod
+    def _in_transaction(self) -> bool:
+        """Whether the connection has a transaction open."""
+
+    def _explain(self, error: Exception) -> str:
+        """What a database error means, for a :class:`StoreError`'s message."""
+        return str(error)
 
     @abc.abstractmethod
     def _table_exists(self, name: str) -> bool:
@@ -199,19 +220,22 @@ class SqlStore(abc.ABC):
             if isinstance(error, StoreError):
                 raise
             if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):
-                raise StoreError(f"{self._where}: {error}") from error
+                raise StoreError(f"{self._where}: {self._explain(error)}") from error
             raise
 
     def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return list(self._run(statement, params).fetchall())
+        return list(self._run(statement, _lookup(params)).fetchall())
 
     def _one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
-        row = self._run(statement, params).fetchone()
+        row = self._run(statement, _lookup(params)).fetchone()
         if row is None:
             raise StoreError(f"{self._where}: the store is damaged: {statement!r} found nothing")
         return tuple(row)
 
     def _write(self, statement: str, params: Sequence[Any] = ()) -> None:
+        for value in params:
+            if isinstance(value, str):
+                refuse_nul("stored text", value)
         with self.transaction():
             self._dirty = True
             self._run(statement, params)
@@ -261,9 +285,12 @@ class SqlStore(abc.ABC):
             self._commit()
             if self._dirty and self._ready:
                 self._seen_changes = changes + 1
-        except BaseException:
+        except BaseException as error:
             try:
                 self._rollback()
+            except StoreError as failed:  # keep the first error: it says what went wrong
+                if sys.version_info >= (3, 11):
+                    error.add_note(f"then the rollback failed too: {failed}")
             finally:
                 self._invalidate()
             raise
@@ -288,6 +315,8 @@ class SqlStore(abc.ABC):
         return record
 
     def put_record(self, record: Record) -> None:
+        refuse_nul("record id", record.id)
+        refuse_nul("identifiers", *(item.key for item in record.identifiers))
         self._write(
             "INSERT INTO oc_records (id, doc) VALUES (?, ?)"
             " ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
@@ -444,6 +473,7 @@ class SqlStore(abc.ABC):
     # ---------------------------------------------------------------------- judgements
 
     def put_judgement(self, judgement: Judgement) -> None:
+        refuse_nul("judgement id", judgement.id)
         with self.transaction():
             self._write(
                 "INSERT INTO oc_judgements (id, doc) VALUES (?, ?)"
@@ -498,6 +528,7 @@ class SqlStore(abc.ABC):
 
     def put_contact(self, contact: Contact, *, record_id: str | None = None) -> bool:
         channel, source_key = contact.dedupe_key
+        refuse_contact_nul(contact, source_key, record_id)
         with self.transaction():
             found = self._rows(
                 "SELECT id FROM oc_contacts WHERE id = ? OR (channel = ? AND source_key = ?)",
@@ -558,6 +589,7 @@ class SqlStore(abc.ABC):
     # --------------------------------------------------------------------------- cases
 
     def put_case(self, case: Case) -> None:
+        refuse_nul("case id", case.id)
         with self.transaction():
             self._write(
                 "INSERT INTO oc_cases (id, status, doc) VALUES (?, ?, ?) ON CONFLICT (id)"
@@ -581,6 +613,7 @@ class SqlStore(abc.ABC):
             self._write("DELETE FROM oc_case_contacts WHERE case_id = ?", (case_id,))
 
     def set_case_successor(self, case_id: str, successor_id: str) -> None:
+        refuse_nul("case id", case_id, successor_id)
         self._write(
             "INSERT INTO oc_case_successors (case_id, successor_id) VALUES (?, ?)"
             " ON CONFLICT (case_id) DO UPDATE SET successor_id = excluded.successor_id",
@@ -624,6 +657,7 @@ class SqlStore(abc.ABC):
     # ------------------------------------------------------------ consents, preferences
 
     def add_consent(self, consent: Consent) -> None:
+        refuse_nul("identifier", consent.point.identifier.key)
         self._write(
             "INSERT INTO oc_consents (identifier_key, recorded_at, doc) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
@@ -650,6 +684,7 @@ class SqlStore(abc.ABC):
                 self._write("DELETE FROM oc_consents WHERE identifier_key = ?", (key,))
 
     def put_preferences(self, record_id: str, preferences: Preferences, at: dt.datetime) -> None:
+        refuse_nul("record id", record_id)
         self._write(
             "INSERT INTO oc_preferences (record_id, recorded_at, doc) VALUES (?, ?, ?)"
             " ON CONFLICT (record_id) DO UPDATE SET recorded_at = excluded.recorded_at,"

@@ -6,10 +6,52 @@ import os
 import sqlite3
 from pathlib import Path
 
-from ..exceptions import StoreError
-from ._sql import SqlStore
+from ..exceptions import StoreError, StoreVersionError
+from ._sql import SCHEMA_VERSION, SqlStore
 
 __all__ = ["SQLiteStore"]
+
+
+# What SQLite's primary result codes mean for someone opening or writing a store file.
+_MEANINGS = {
+    "SQLITE_NOTADB": "the file is not an SQLite database",
+    "SQLITE_CORRUPT": "the file is damaged (corrupt)",
+    "SQLITE_READONLY": "the file or its folder is read-only (a store writes the file, and"
+    " its -wal and -shm files beside it)",
+    "SQLITE_CANTOPEN": "the file cannot be opened (a missing folder, or one that cannot be"
+    " written)",
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_IOERR": "reading or writing the disk failed (is it full, or over a size limit?)",
+    "SQLITE_PERM": "permission denied",
+    "SQLITE_BUSY": "another connection held the store's lock for longer than the timeout",
+}
+
+
+def _meaning(error: Exception) -> str:
+    """The error's meaning in plain words, followed by SQLite's own message."""
+    code = getattr(error, "sqlite_errorname", None)  # Python 3.11 on
+    text = str(error)
+    for name, needle in _MESSAGES:
+        if (code is not None and code.startswith(name)) or (code is None and needle in text):
+            return f"{_MEANINGS[name]} ({text})"
+    return text
+
+
+def _cannot_open(path: str, error: Exception) -> StoreError:
+    return StoreError(f"{path}: cannot open the SQLite store: {_meaning(error)}")
+
+
+# SQLite's messages for its result codes, for Python versions without error names.
+_MESSAGES = (
+    ("SQLITE_NOTADB", "file is not a database"),
+    ("SQLITE_CORRUPT", "malformed"),
+    ("SQLITE_READONLY", "readonly database"),
+    ("SQLITE_CANTOPEN", "unable to open database file"),
+    ("SQLITE_FULL", "database or disk is full"),
+    ("SQLITE_IOERR", "disk I/O error"),
+    ("SQLITE_PERM", "access permission denied"),
+    ("SQLITE_BUSY", "database is locked"),
+)
 
 
 class SQLiteStore(SqlStore):
@@ -21,28 +63,78 @@ class SQLiteStore(SqlStore):
     process killed mid-transaction leaves the last committed state. ``timeout`` is how long
     (in seconds) a writer waits for the lock before :class:`~omnicontact.exceptions.StoreError`.
 
+    Opening checks the file before changing anything in it: a file that is not a database,
+    a damaged one (SQLite's ``PRAGMA quick_check``, which reads every page: pass
+    ``integrity_check=False`` to skip it on a store too large to read at each start), one
+    that cannot be written, or one written by a newer omnicontact is refused with a
+    :class:`~omnicontact.exceptions.StoreError` naming the cause, and left byte for byte as
+    it was.
+
     >>> store = SQLiteStore(":memory:")
     >>> store.count_records(), store.schema_version
     (0, 3)
     >>> store.close()
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 60.0,
+        integrity_check: bool = True,
+    ) -> None:
         self.path = str(path)
         try:
             connection = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot open the SQLite store: {error}") from error
-        if self.path != ":memory:":
-            connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        super().__init__(connection, where=self.path)
+            raise _cannot_open(self.path, error) from error
+        try:
+            self._check(connection, integrity_check)
+            if self.path != ":memory:":
+                connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        except sqlite3.Error as error:
+            connection.close()
+            raise _cannot_open(self.path, error) from error
+        except StoreError:
+            connection.close()
+            raise
+        try:
+            super().__init__(connection, where=self.path)
+        except StoreError:
+            connection.close()
+            raise
+
+    def _check(self, connection: sqlite3.Connection, integrity_check: bool) -> None:
+        """Refuse a damaged store or one of a newer schema, reading only."""
+        if integrity_check:
+            problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchmany(5)]
+            if problems != ["ok"]:
+                raise StoreError(
+                    f"{self.path}: the file is damaged (corrupt), SQLite's quick_check found: "
+                    + "; ".join(str(problem) for problem in problems)
+                )
+        else:
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        if connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'oc_schema'"
+        ).fetchone():
+            row = connection.execute("SELECT MAX(version) FROM oc_schema").fetchone()
+            version = int(row[0]) if row and row[0] is not None else 0
+            if version > SCHEMA_VERSION:
+                raise StoreVersionError(version, SCHEMA_VERSION, where=self.path)
 
     def _begin(self) -> None:
         self._run("BEGIN IMMEDIATE")
+
+    def _in_transaction(self) -> bool:
+        return bool(self._conn.in_transaction)
+
+    def _explain(self, error: Exception) -> str:
+        return _meaning(error)
 
     def _table_exists(self, name: str) -> bool:
         rows = self._rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
