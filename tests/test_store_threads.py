@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from _stores import KINDS, assert_consistent, close, new_store, partition_of, sa
 from omnicontact import Contact, Workspace
 from omnicontact.identity import Record
 from omnicontact.store import MemoryStore
+from omnicontact.store._lock import serialized
 
 SEED = 20261202  # fixed, so a failure replays exactly
 THREADS = 8
@@ -128,6 +130,43 @@ class TestSharedStore:
         for contact in records:
             assert store.records_with_key(f"k:{contact.id}") == {contact.id}
         close(store)
+
+    def test_a_reader_waits_for_another_threads_transaction(
+        self, kind: str, tmp_path: Path
+    ) -> None:
+        """A thread reading while another holds a transaction gets its answer only after
+        that transaction ended: it never sees unfinished work."""
+        store = new_store(kind, tmp_path)
+        record = Record.from_contact(sample_contacts(1)[0])
+        inside, order = threading.Event(), []
+
+        def writer() -> None:
+            with store.transaction():
+                store.put_record(record)
+                inside.set()
+                time.sleep(0.2)
+            order.append("committed")
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        assert inside.wait(10)
+        count = store.count_records()
+        order.append("read")
+        thread.join(10)
+        assert order == ["committed", "read"]
+        assert count == 1
+        close(store)
+
+
+def test_a_generator_method_cannot_be_serialized() -> None:
+    """A public generator would run after the lock is let go: the decorator refuses it."""
+
+    class Store:
+        def items(self) -> Iterator[int]:
+            yield 1
+
+    with pytest.raises(TypeError, match="generator"):
+        serialized()(Store)
 
 
 def test_a_failed_transaction_in_one_thread_leaves_the_others_work() -> None:

@@ -10,6 +10,7 @@ thread holding it never waits for another lock held by a thread that waits for i
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -46,6 +47,8 @@ def serialized(*unlocked: str) -> Callable[[C], C]:
             if isinstance(member, property) and member.fget is not None:
                 setattr(cls, name, property(_holding_lock(member.fget), doc=member.__doc__))
             elif callable(member) and not isinstance(member, (staticmethod, classmethod, type)):
+                if inspect.isgeneratorfunction(member):  # would run after the lock is let go
+                    raise TypeError(f"{cls.__name__}.{name} is a generator: return a list")
                 setattr(cls, name, _holding_lock(member))
         return cls
 

@@ -289,10 +289,15 @@ class MemoryStore:
                 self._edges[a] = next(iter(adjacent.values()))
 
     def all_edges(self) -> Iterator[PairEvidence]:
-        for record_id in list(self._edges):
-            for other, evidence in self.edges_of(record_id).items():
-                if record_id < other:
-                    yield evidence
+        # a list, made under the lock: another thread's writes cannot change it midway
+        return iter(
+            [
+                evidence
+                for record_id in list(self._edges)
+                for other, evidence in self.edges_of(record_id).items()
+                if record_id < other
+            ]
+        )
 
     # ----------------------------------------------------------------------------- customers
 
