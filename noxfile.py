@@ -16,7 +16,7 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The test suite (property tests use the ``ci`` Hypothesis profile when CI is set)."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,web]")
     session.run("pytest", *session.posargs)
 
 
@@ -45,7 +45,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def examples(session: nox.Session) -> None:
     """Run every script in examples/ and the demo."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,web]")
     session.run("pytest", "tests/test_examples.py", "tests/test_cli.py")
     session.run("omnicontact", "demo", "examples/data")
 
