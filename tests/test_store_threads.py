@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from _stores import KINDS, assert_consistent, close, new_store, partition_of, sample_contacts
 from omnicontact import Contact, Workspace
@@ -186,3 +188,33 @@ def test_a_failed_transaction_in_one_thread_leaves_the_others_work() -> None:
 
     _run_threads(work, count=4)
     assert set(store.record_ids()) == {r.id for r in records[1::4] + records[2::4] + records[3::4]}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from(["memory", "sqlite"]),
+    people=st.integers(min_value=1, max_value=8),
+    threads=st.integers(min_value=2, max_value=6),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_any_interleaving_gives_the_sequential_customers(
+    kind: str, people: int, threads: int, seed: int
+) -> None:
+    """However the contacts are shared out and shuffled among threads (repeats included),
+    the threads end with the customers, ids included, of one sequential ingest."""
+    contacts = sample_contacts(people)
+    rng = random.Random(seed)
+    shares = [rng.sample(contacts, rng.randint(1, len(contacts))) for _ in range(threads)]
+    shares[0] += [c for c in contacts if not any(c in share for share in shares)]
+    store = new_store(kind)
+    workspace = Workspace(store)
+
+    def work(i: int) -> None:
+        workspace.ingest(shares[i])
+
+    _run_threads(work, count=threads)
+    expected = Workspace()
+    expected.ingest(contacts)
+    assert partition_of(workspace) == partition_of(expected)
+    assert store.count_contacts() == len(contacts)
+    close(store)
