@@ -229,9 +229,9 @@ class Workspace:
         survivorship: SurvivorshipPolicy | None = None,
     ) -> None:
         self._store: CustomerStore = store if store is not None else MemoryStore()
-        self._lock = lock_of(self._store)
         self._clock: Clock = clock or _utc_now
         self._resolver = Resolver(model=model, store=self._store, clock=self._clock)
+        self._lock = lock_of(self._resolver)  # the store's, or the resolver's for other stores
         self._survivorship = survivorship or SurvivorshipPolicy()
 
     @classmethod

@@ -20,9 +20,10 @@ __all__ = ["lock_of", "serialized"]
 C = TypeVar("C", bound=type)
 
 
-def lock_of(store: object) -> threading.RLock:
-    """The lock of one of omnicontact's stores, or a new lock for any other store."""
-    lock = getattr(store, "_lock", None)
+def lock_of(holder: object) -> threading.RLock:
+    """The lock of one of omnicontact's stores or resolvers, or a new lock for any other
+    object (a store of the application's own)."""
+    lock = getattr(holder, "_lock", None)
     return lock if isinstance(lock, type(threading.RLock())) else threading.RLock()
 
 
