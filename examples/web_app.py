@@ -17,6 +17,7 @@ import datetime as dt
 import http.client
 import json
 import os
+import random
 import socket
 import tempfile
 import threading
@@ -70,6 +71,26 @@ def contact_from(event: ContactIn) -> Contact:
         intent=event.intent,
         summary=event.summary,
     )
+
+
+def sample_events(people: int, *, seed: int) -> list[dict[str, Any]]:
+    """Webhook bodies for a load test, shuffled with ``seed``: each person writes by email,
+    calls, links the two on the web and shows a loyalty card in a shop (four events)."""
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+    found = []
+    for i in range(people):
+        email, phone = f"person{i}@example.fr", f"06{45000000 + i * 7919:08d}"
+        at = (start + dt.timedelta(minutes=i)).isoformat()
+        found += [
+            {"channel": "email", "source_id": f"m{i}", "occurred_at": at, "email": email},
+            {"channel": "phone", "source_id": f"c{i}", "occurred_at": at, "phone": phone},
+            {"channel": "web", "source_id": f"w{i}", "occurred_at": at, "email": email,
+             "phone": phone, "intent": "order_status"},
+            {"channel": "branch", "source_id": f"b{i}", "occurred_at": at, "phone": phone,
+             "loyalty_card": f"{70000 + i}", "intent": "mortgage"},
+        ]  # fmt: skip
+    random.Random(seed).shuffle(found)
+    return found
 
 
 def create_app(location: str | None = None) -> FastAPI:

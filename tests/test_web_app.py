@@ -6,7 +6,6 @@ served by uvicorn on a free port of 127.0.0.1 and called with the standard libra
 
 from __future__ import annotations
 
-import random
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,24 +39,6 @@ def web_app() -> Iterator[ModuleType]:
         sys.path.remove(examples)
 
 
-def events() -> list[dict[str, Any]]:
-    """Each person writes by email, calls, links the two on the web, visits a shop."""
-    found = []
-    for i in range(PEOPLE):
-        email, phone, card = f"person{i}@example.fr", f"06{45000000 + i * 7919:08d}", f"{70000 + i}"
-        minute = f"{T0.replace(minute=i % 60, hour=9 + i // 60).isoformat()}"
-        found += [
-            {"channel": "email", "source_id": f"m{i}", "occurred_at": minute, "email": email},
-            {"channel": "phone", "source_id": f"c{i}", "occurred_at": minute, "phone": phone},
-            {"channel": "web", "source_id": f"w{i}", "occurred_at": minute, "email": email,
-             "phone": phone, "intent": "order_status"},
-            {"channel": "branch", "source_id": f"b{i}", "occurred_at": minute, "phone": phone,
-             "loyalty_card": card, "intent": "mortgage"},
-        ]  # fmt: skip
-    random.Random(SEED).shuffle(found)
-    return found
-
-
 def sequential(web_app: ModuleType, sent: list[dict[str, Any]]) -> Workspace:
     """The workspace one thread builds from the same events."""
     workspace = Workspace()
@@ -69,7 +50,7 @@ def sequential(web_app: ModuleType, sent: list[dict[str, Any]]) -> Workspace:
 def hammer(web_app: ModuleType, location: str) -> None:
     """Serve the app on ``location``, send every event from 16 threads at once, and compare
     the customers with a sequential ingest of the same events."""
-    sent = events()
+    sent = web_app.sample_events(PEOPLE, seed=SEED)
     app = web_app.create_app(location)
     with web_app.serving(app) as port, ThreadPoolExecutor(CONCURRENCY) as pool:
         answers = list(pool.map(lambda event: web_app.post(port, "/contacts", event), sent))
@@ -109,6 +90,6 @@ def test_bad_identifier_is_a_422_and_the_app_goes_on(web_app: ModuleType, tmp_pa
         )
         assert status == 422
         assert "email" in answer["error"].lower()
-        status, answer = web_app.post(port, "/contacts", events()[0])
+        status, answer = web_app.post(port, "/contacts", web_app.sample_events(1, seed=SEED)[0])
         assert status == 200
         assert answer["customer_id"]
