@@ -36,6 +36,7 @@ from omnicontact import (
 )
 from omnicontact import testing as oct
 from omnicontact.exceptions import InvalidIdentifierError, OmnicontactError
+from omnicontact.store import SQLiteStore
 
 normalize = Normalizer(default_region="FR", date_order="DMY")
 phone: PhoneNumber = normalize.phone("06 12 34 56 78")
@@ -107,3 +108,17 @@ def test_my_configuration(population: oct.Population, data: st.DataObject) -> No
         oct.check_idempotence(_make_resolver, population.records)
     except oct.InvariantViolationError as error:
         print(error.invariant, error.record_ids)
+
+
+def _batch_job(path: str, records: list[omnicontact.Record]) -> omnicontact.Workspace:
+    """A batch job pauses the collector around its bulk work; a huge store skips the check."""
+    with omnicontact.gc_paused():
+        omnicontact.Resolver().resolve_many(records)
+    return omnicontact.Workspace(SQLiteStore(path, integrity_check=False))
+
+
+segment: object = contact.attributes.get("segment")
+
+
+def _attributes_are_read_only(contact: Contact) -> None:
+    contact.attributes["segment"] = "gold"  # type: ignore[index]  # a read-only mapping
