@@ -26,6 +26,7 @@ import email_validator
 import phonenumbers
 from dateutil import parser as date_parser
 
+from ._address_words import street_words
 from ._text import collapse_spaces, fold
 from .exceptions import InvalidIdentifierError
 
@@ -322,28 +323,6 @@ _CANONICAL_PHONES: dict[str, tuple[str, PhoneType, str | None]] = {}
 
 # ------------------------------------------------------------------------------------- address
 
-_ABBREVIATIONS = {
-    "av": "avenue",
-    "ave": "avenue",
-    "bd": "boulevard",
-    "bld": "boulevard",
-    "blvd": "boulevard",
-    "bvd": "boulevard",
-    "ch": "chemin",
-    "imp": "impasse",
-    "pl": "place",
-    "r": "rue",
-    "rte": "route",
-    "st": "street",
-    "str": "strasse",
-    "rd": "road",
-    "dr": "drive",
-    "ln": "lane",
-    "sq": "square",
-    "fbg": "faubourg",
-    "all": "allee",
-}
-
 
 def _lines(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
@@ -374,13 +353,18 @@ class PostalAddress:
     """A postal address: street lines, postal code, locality and ISO 3166 country code.
 
     Lines and locality keep their letters as written (white space folded); postal code and
-    country are upper-cased. ``key`` folds accents, case and common street abbreviations
-    (``bd`` → ``boulevard``), for matching.
+    country are upper-cased. ``key`` folds accents and case, and expands street words by the
+    rules of the address's country (``bd`` → ``boulevard`` in France, ``St`` → ``street`` in
+    the United States but ``saint`` in France), for matching; an address of no known country
+    gets only the words every country reads alike. The reference page "Street words by
+    country" lists them.
 
     >>> a = PostalAddress.parse(lines=["12 bd Haussmann"], postal_code="75009",
     ...                         locality="Paris", country="fr")
     >>> a.key
     '12 boulevard haussmann|75009|paris|FR'
+    >>> PostalAddress.parse(lines="123 N Main St #4", country="US").street_key
+    '123 north main street # 4'
     """
 
     kind: ClassVar[IdentifierKind] = IdentifierKind.ADDRESS
@@ -432,8 +416,9 @@ class PostalAddress:
 
     @cached_property
     def street_key(self) -> str:
-        words = fold(" ".join(self.lines)).split()
-        return " ".join([_ABBREVIATIONS.get(word, word) for word in words])
+        """The folded street lines with the street words of the address's country expanded
+        (``""`` if none): the key's first part."""
+        return street_words(self.country).key(fold(" ".join(self.lines)))
 
     @property
     def postal_code_key(self) -> str:
@@ -917,7 +902,8 @@ class Normalizer:
         locality: str | None = None,
         country: str | None = None,
     ) -> PostalAddress:
-        """A :class:`PostalAddress`; the country defaults to ``default_region``."""
+        """A :class:`PostalAddress`; the country (whose street words its key expands) defaults
+        to ``default_region``."""
         return PostalAddress.parse(
             lines=lines,
             postal_code=postal_code,
