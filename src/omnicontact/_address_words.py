@@ -24,7 +24,7 @@ a million addresses costs a dictionary look-up per word.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 __all__ = ["ANY_COUNTRY", "COUNTRY_TABLES", "TABLES", "StreetWords", "street_words"]
@@ -334,6 +334,8 @@ _REPETITION = {
 _REPETITION_LETTERS = frozenset({"b", "t", "q"})
 _NUMBER_SUFFIX = re.compile(r"^([0-9]+)([a-z]+)$")
 _UNIT_NUMBER = re.compile(r"^#+(.+)$")
+_PAIR_FIRSTS = frozenset({"n", "s"})
+_PAIR_SECONDS = frozenset({"e", "w"})
 _DIRECTION_PAIRS = {
     ("n", "e"): "northeast",
     ("n", "w"): "northwest",
@@ -350,9 +352,9 @@ class StreetWords:
 
     __slots__ = (
         "_cache",
-        "_context",
         "compounds",
         "direction_pairs",
+        "key",
         "name",
         "repetition",
         "unit_numbers",
@@ -381,10 +383,8 @@ class StreetWords:
         self.direction_pairs = direction_pairs
         """``N.W.`` (``n w`` once folded) is ``northwest`` (US)."""
         self._cache: dict[str, str] = dict(self.words)
-        # the words that call for a look at their neighbours
-        self._context = frozenset(
-            [*(("e", "w") if direction_pairs else ()), *(_REPETITION_LETTERS if repetition else ())]
-        )
+        self.key: Callable[[str], str] = self._make_key()
+        """The street key of folded text (what :func:`omnicontact._text.fold` gives)."""
 
     def __repr__(self) -> str:
         return f"StreetWords({self.name!r})"
@@ -419,33 +419,54 @@ class StreetWords:
             return f"# {match[1]}"
         return word
 
-    def key(self, folded: str) -> str:
-        """The street key of ``folded`` text (what :func:`omnicontact._text.fold` gives)."""
-        words = folded.split()
-        cached = self._cache.get
+    def _make_key(self) -> Callable[[str], str]:
+        """:attr:`key`, with the look-ups it needs bound once (it runs once an address)."""
+        cached = self._cache.get  # the cache is emptied in place, never replaced
+        word = self.word
+        direction_pairs, repetition = self.direction_pairs, self.repetition
+        unit_numbers = self.unit_numbers
+
         # A look-up per word (every key is non-empty); a word never seen is expanded once,
         # a house number (never in a table, and many) is kept as it is without caching.
-        keys = [cached(w) or (w if w.isdigit() else self.word(w)) for w in words]
-        if not self._context.isdisjoint(words):  # a word whose key depends on its neighbour
-            keys = self._in_context(words, keys)
-        text = " ".join(keys)
-        if self.unit_numbers and "# #" in text:
-            while "# #" in text:
-                text = text.replace("# #", "#")
-        return text
+        def plain(folded: str) -> str:
+            return " ".join([cached(w) or (w if w.isdigit() else word(w)) for w in folded.split()])
 
-    def _in_context(self, words: list[str], keys: list[str]) -> list[str]:
-        if self.direction_pairs:
-            for i in range(len(words) - 1, 0, -1):
-                pair = _DIRECTION_PAIRS.get((words[i - 1], words[i]))
-                if pair is not None:
-                    keys[i - 1 : i + 1] = [pair]
-                    words[i - 1 : i + 1] = [pair]
-        if self.repetition:
-            for i in range(1, len(words)):
-                if words[i] in _REPETITION_LETTERS and words[i - 1].isdigit():
-                    keys[i] = _REPETITION[words[i]]
-        return keys
+        def in_context(folded: str) -> str:
+            words = folded.split()
+            keys = [cached(w) or (w if w.isdigit() else word(w)) for w in words]
+            # words whose key depends on their neighbour: checked only when present
+            if (
+                direction_pairs
+                and not _PAIR_FIRSTS.isdisjoint(words)
+                and not _PAIR_SECONDS.isdisjoint(words)
+            ):
+                keys = _join_direction_pairs(words, keys)
+            if repetition and not _REPETITION_LETTERS.isdisjoint(words):
+                for i in range(1, len(words)):
+                    if words[i] in _REPETITION_LETTERS and words[i - 1].isdigit():
+                        keys[i] = _REPETITION[words[i]]
+            text = " ".join(keys)
+            if unit_numbers and "# #" in text:
+                while "# #" in text:
+                    text = text.replace("# #", "#")
+            return text
+
+        return in_context if direction_pairs or repetition or unit_numbers else plain
+
+
+def _join_direction_pairs(words: list[str], keys: list[str]) -> list[str]:
+    """``keys`` with each directional written in two letters (``n w``) made one word."""
+    joined: list[str] = []
+    previous = ""
+    for w, key in zip(words, keys, strict=True):
+        pair = _DIRECTION_PAIRS.get((previous, w))
+        if pair is not None:
+            joined[-1] = pair
+            previous = ""  # "n e w": the pair is made, w stands alone
+        else:
+            joined.append(key)
+            previous = w
+    return joined
 
 
 TABLES: Mapping[str, StreetWords] = MappingProxyType(
