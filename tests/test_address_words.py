@@ -126,9 +126,15 @@ class TestCountryRules:
         ],
     )
     def test_commonwealth_words(self, short: str, full: str) -> None:
-        """GB and AU street types are expanded."""
-        assert street_key(short, "GB") == street_key(full, "GB")
-        assert street_key(short, "AU") == street_key(full, "AU")
+        """GB (also written UK) and AU street types are expanded."""
+        for country in ("GB", "UK", "AU"):
+            assert street_key(short, country) == street_key(full, country)
+
+    def test_close_is_british(self) -> None:
+        """Cl is Close in Great Britain, calle in Spain, and left as written elsewhere."""
+        assert street_key("12 Oak Cl", "UK") == "12 oak close"
+        assert street_key("12 Cl Mayor", "ES") == "12 calle mayor"
+        assert street_key("12 Oak Cl", None) == "12 oak cl"
 
     def test_two_languages_keep_what_both_read_alike(self) -> None:
         """Switzerland expands Str. and r. but leaves pl. (Platz or place) as written."""

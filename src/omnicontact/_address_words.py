@@ -495,12 +495,13 @@ TABLES: Mapping[str, StreetWords] = MappingProxyType(
         ),
     }
 )
-"""Each table by name (a country code, or ``COMMONWEALTH`` for GB, IE, AU and NZ)."""
+"""Each table by name (a country code, or ``COMMONWEALTH`` for GB, UK, IE, AU and NZ)."""
 
 COUNTRY_TABLES: Mapping[str, str] = MappingProxyType(
     {
         **{name: name for name in TABLES if name != "COMMONWEALTH"},
-        **dict.fromkeys(("GB", "IE", "AU", "NZ"), "COMMONWEALTH"),
+        # UK is not the ISO code of the United Kingdom (GB) but is reserved for it and in use
+        **dict.fromkeys(("GB", "UK", "IE", "AU", "NZ"), "COMMONWEALTH"),
         **dict.fromkeys(("LU", "MC"), "FR"),
         "AT": "DE",
         "BR": "PT",
