@@ -219,6 +219,27 @@ ENTRIES = sorted(
     (name, written, key) for name, table in TABLES.items() for written, key in table.words.items()
 )
 COUNTRIES = [*sorted(COUNTRY_TABLES), None, "JP"]
+US_DIRECTIONS = [
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+]
+US_UNITS = ["#"]
+
+
+def _forms(table: str) -> dict[str, list[str]]:
+    """Each key word of ``table`` with the written forms that mean it."""
+    forms: dict[str, list[str]] = {}
+    for written, key in sorted(TABLES[table].words.items()):
+        forms.setdefault(key, []).append(written)
+    return forms
+
+
 NAME_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüéß", min_size=2, max_size=10)
 
 
@@ -240,6 +261,63 @@ class TestProperties:
         else:
             left, right = f"{name} {written} {number}", f"{name} {key} {number}"
         assert street_key(left, country) == street_key(right, country)
+
+    @given(data=st.data(), number=st.integers(1, 9999), unit=st.integers(1, 999))
+    def test_us_addresses_written_short_and_long_share_a_key(
+        self, data: st.DataObject, number: int, unit: int
+    ) -> None:
+        """A US address made of a directional, a name, a suffix and a unit has one key whether
+        each part is abbreviated or written out."""
+        forms = _forms("US")
+        suffixes = [key for key in forms if key not in US_DIRECTIONS and key not in US_UNITS]
+        pre = data.draw(st.sampled_from(["", *US_DIRECTIONS]))
+        post = data.draw(st.sampled_from(["", *US_DIRECTIONS]))
+        suffix = data.draw(st.sampled_from(suffixes))
+        name = data.draw(NAME_WORDS)
+        has_unit = data.draw(st.booleans())
+
+        def write(key: str) -> str:
+            return data.draw(st.sampled_from(forms.get(key, [key]))) if key else ""
+
+        short_unit = data.draw(st.sampled_from([f"#{unit}", f"{write('#')} {unit}"]))
+        full = [str(number), pre, name, suffix, post, f"# {unit}" if has_unit else ""]
+        short = [str(number), write(pre), name, write(suffix), write(post)]
+        short.append(short_unit if has_unit else "")
+        assert street_key(" ".join(short), "US") == street_key(" ".join(full), "US")
+
+    @given(
+        name=st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=3, max_size=12),
+        written=st.sampled_from(["str.", "Str", "straße", "strasse", "STRASSE"]),
+        number=st.integers(1, 999),
+        country=st.sampled_from(["DE", "AT", "CH"]),
+    )
+    def test_german_compounds_written_any_way_share_a_key(
+        self, name: str, written: str, number: int, country: str
+    ) -> None:
+        """A compound street name ending in Str., Straße or Strasse has one key."""
+        assert street_key(f"{name}{written} {number}", country) == street_key(
+            f"{name}strasse {number}", country
+        )
+
+    @given(
+        data=st.data(),
+        number=st.integers(1, 999),
+        name=NAME_WORDS,
+    )
+    def test_french_addresses_written_short_and_long_share_a_key(
+        self, data: st.DataObject, number: int, name: str
+    ) -> None:
+        """A French address with a repetition index and a street type has one key whether each
+        part is abbreviated or written out."""
+        forms = _forms("FR")
+        street_type = data.draw(st.sampled_from(sorted(forms)))
+        index, letter = data.draw(st.sampled_from([("", ""), ("bis", "b"), ("ter", "t")]))
+        glued = data.draw(st.booleans())
+        short_number = f"{number}{letter}" if glued else f"{number} {letter.upper()}"
+        written = data.draw(st.sampled_from(forms[street_type]))
+        short = f"{short_number} {written}. {name}"
+        full = f"{number} {index} {street_type} {name}"
+        assert street_key(short, "FR") == street_key(full, "FR")
 
     @given(
         words=st.lists(
