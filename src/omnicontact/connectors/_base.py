@@ -115,7 +115,9 @@ def _short(value: Any) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 200 else text[:197] + "..."
+    text = text if len(text) <= 200 else text[:197] + "..."
+    # Printable as UTF-8 (a lone surrogate would break the host's log handler).
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def ingest(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import email.errors
 import email.policy
 import email.utils
 import hashlib
@@ -22,6 +23,12 @@ from ._base import IngestReport, ingest
 __all__ = ["EmailConnector"]
 
 _SUMMARY_LENGTH = 280
+
+MAX_HEADER_LENGTH = 32_768
+"""The longest header value read, folded lines included (a longer one fails its message)."""
+
+MAX_HEADERS_LENGTH = 262_144
+"""The most characters of headers one message may carry, all headers together."""
 
 
 def _addresses(value: Iterable[str]) -> frozenset[str]:
@@ -54,6 +61,21 @@ class EmailConnector:
     def to_contacts(self, payload: bytes | str | Path) -> Sequence[Contact]:
         """The contact of one message."""
         message = _parse(payload)
+        try:
+            return self._contacts(message)
+        except RecursionError:
+            # The standard library's header parser recurses into nested comments "((…))".
+            raise InvalidPayloadError(
+                "payload", _first_line(message), "has a header nested too deeply to read"
+            ) from None
+        except (IndexError, AttributeError, TypeError, email.errors.MessageError) as error:
+            # The standard library's header parser fails this way on some malformed headers
+            # ("From:\x00@", "FROM:.:"): a message it cannot read, not a crash of the batch.
+            raise InvalidPayloadError(
+                "payload", _first_line(message), f"has a header that cannot be read ({error!r})"
+            ) from None
+
+    def _contacts(self, message: EmailMessage) -> Sequence[Contact]:
         sender = _one_address(message, "from")
         if sender is None:
             raise InvalidPayloadError("from", message.get("from"), "the message has no sender")
@@ -119,15 +141,46 @@ class EmailConnector:
 
 def _parse(payload: bytes | str | Path) -> EmailMessage:
     if isinstance(payload, Path):
-        payload = payload.read_bytes()
+        try:
+            payload = payload.read_bytes()
+        except OSError as error:
+            raise InvalidPayloadError(
+                "payload", str(payload), f"cannot be read ({error.strerror})"
+            ) from None
     if isinstance(payload, str):
-        payload = payload.encode("utf-8", "surrogateescape")
+        text = payload
+        try:
+            payload = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError as error:
+            raise InvalidPayloadError(
+                "payload",
+                text[:80].encode("utf-8", "replace").decode("utf-8"),
+                f"holds a lone surrogate at character {error.start}, which is not text",
+            ) from None
     if not isinstance(payload, (bytes, bytearray)):
         raise InvalidPayloadError("payload", payload, "must be the bytes or text of a message")
     message = BytesParser(policy=email.policy.default).parsebytes(bytes(payload))
     if not isinstance(message, EmailMessage) or not message.keys():
         raise InvalidPayloadError("payload", payload[:80], "has no message headers")
+    # Reading a header costs more than linear time in its length: refuse long ones unread.
+    total = 0
+    for name, value in message.raw_items():
+        length = len(value) if isinstance(value, str) else 0
+        total += length
+        if length > MAX_HEADER_LENGTH:
+            raise InvalidPayloadError(
+                name.lower(), value[:80], f"is longer than {MAX_HEADER_LENGTH:,} characters"
+            )
+        if total > MAX_HEADERS_LENGTH:
+            raise InvalidPayloadError(
+                "payload", name, f"has more than {MAX_HEADERS_LENGTH:,} characters of headers"
+            )
     return message
+
+
+def _first_line(message: EmailMessage) -> str:
+    name, value = next(iter(message.raw_items()))
+    return f"{name}: {value}"[:80]
 
 
 def _pairs(message: EmailMessage, header: str) -> list[tuple[str, str]]:

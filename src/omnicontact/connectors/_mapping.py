@@ -8,6 +8,7 @@ can be kept in TOML or JSON and loaded with the library's converter.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,6 +22,12 @@ from ..exceptions import InvalidValueError
 __all__ = ["FieldMapping", "IdentifierSpec", "build_contact"]
 
 _MISSING = object()
+
+MAX_TIME_LENGTH = 100
+"""The longest date-time text read (longer text is refused before any parsing)."""
+
+MAX_NESTING = 64
+"""How deep a value copied from a payload may nest lists and objects."""
 
 
 @attrs.frozen
@@ -179,10 +186,21 @@ def _timestamp(
     if isinstance(value, dt.datetime):
         return aware(value, timezone, field=field)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidValueError(field, value, "is not a finite number of epoch seconds")
+        try:
+            return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+        except (OverflowError, ValueError, OSError):
+            raise InvalidValueError(
+                field, value, "is out of range as epoch seconds (years 1 to 9999)"
+            ) from None
     if not isinstance(value, str):
         raise InvalidValueError(field, value, "must be a date-time text or epoch seconds")
     text = value.strip()
+    if len(text) > MAX_TIME_LENGTH:
+        raise InvalidValueError(
+            field, text[:40] + "…", f"is longer than {MAX_TIME_LENGTH} characters: not a date-time"
+        )
     try:
         parsed = date_parser.isoparse(text)
     except ValueError:
@@ -204,8 +222,8 @@ def getter_for_mapping(source: Mapping[str, Any]) -> Getter:
         value = source.get(name)
         if isinstance(value, str):
             value = value.strip()
-            return value or None
-        return value
+            return _checked(name, value) or None
+        return _checked(name, value)
 
     return get
 
@@ -227,7 +245,57 @@ def getter_for_json(document: Any) -> Getter:
                 return None
         if isinstance(node, str):
             node = node.strip()
-            return node or None
-        return node
+            return _checked(path, node) or None
+        return _checked(path, node)
 
     return get
+
+
+def _checked(field: str, value: Any) -> Any:
+    """``value`` once its text is all valid Unicode, its integers can be written out in
+    decimal and it nests at most :data:`MAX_NESTING` levels.
+
+    Undecodable bytes read with ``surrogateescape`` and lone surrogates from JSON escapes
+    (``"\\ud800"``) cannot be stored or hashed as UTF-8; Python refuses to write integers
+    over 4,300 digits; nesting deep enough would exhaust the recursion of whatever walks the
+    value next.
+    """
+    if isinstance(value, str):
+        if not value.isascii():
+            _check_text(field, value)
+        return value
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii():
+                _check_text(field, node)
+        elif isinstance(node, int):
+            if node.bit_length() > _MAX_INT_BITS:
+                raise InvalidValueError(field, "…", "is a number too large to store")
+        elif isinstance(node, (Mapping, list, tuple)):
+            if depth > MAX_NESTING:
+                raise InvalidValueError(
+                    field, "…", f"nests lists or objects more than {MAX_NESTING} levels deep"
+                )
+            items = [*node.keys(), *node.values()] if isinstance(node, Mapping) else node
+            stack.extend((item, depth + 1) for item in items)
+    return value
+
+
+# Python writes integers of at most 4,300 decimal digits (``sys.get_int_max_str_digits``).
+_MAX_INT_BITS = 14_000
+
+
+def _check_text(field: str, text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = text[error.start : error.end]
+        shown = text.encode("utf-8", "replace").decode("utf-8")
+        if all("\udc80" <= char <= "\udcff" for char in bad):
+            undecoded = bytes(ord(char) - 0xDC00 for char in bad)
+            reason = f"holds bytes that are not UTF-8 ({undecoded!r} at character {error.start})"
+        else:
+            reason = f"holds a lone surrogate (U+{ord(bad[0]):04X}), which is not text"
+        raise InvalidValueError(field, shown[:80], reason) from None

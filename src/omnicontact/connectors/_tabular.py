@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import attrs
 
@@ -26,7 +26,10 @@ class CsvConnector:
     """Contacts from a CSV log (shop visits, call logs …), one row a contact.
 
     ``read`` takes a path, a text stream or the text itself and numbers rows by their line
-    in the file (the header is line 1), so a row error points at the line to fix.
+    in the file (the header is line 1), so a row error points at the line to fix. A file
+    is read as UTF-8: a cell holding bytes that are not UTF-8 makes its row an error and the
+    other rows are kept. A text stream that fails to decode ends the read at the row where
+    it failed, reported as an error; the rows before it are kept.
 
     >>> from omnicontact import Normalizer
     >>> calls = CsvConnector(channel="phone", normalizer=Normalizer(default_region="FR"),
@@ -58,18 +61,37 @@ class CsvConnector:
             )
         ]
 
-    def read(self, source: str | Path | IO[str]) -> IngestReport:
-        """Ingest a whole CSV file; every bad row is reported, every good one kept."""
+    def read(self, source: str | Path | IO[str] | IO[bytes]) -> IngestReport:
+        """Ingest a whole CSV file; every bad row is reported, every good one kept.
+
+        ``source`` is a path, the text itself, or a text or binary stream (a binary stream,
+        like a path, is read as UTF-8 with each undecodable row reported on its own).
+        """
         if isinstance(source, Path):
-            with source.open(newline="", encoding="utf-8-sig") as stream:
+            # Undecodable bytes become lone surrogates that the cell check reports, per row.
+            with source.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as stream:
                 return self._read(stream)
         if isinstance(source, str):
             return self._read(io.StringIO(source, newline=""))
-        return self._read(source)
+        if isinstance(source.read(0), bytes):
+            binary = cast("IO[bytes]", source)
+            text = io.TextIOWrapper(
+                binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            )
+            try:
+                return self._read(text)
+            finally:
+                text.detach()  # the caller's stream stays open
+        return self._read(cast("IO[str]", source))
 
     def _read(self, stream: IO[str]) -> IngestReport:
         reader = csv.DictReader(stream, delimiter=self.delimiter)
-        header = reader.fieldnames or []
+        try:
+            header = reader.fieldnames or []
+        except UnicodeDecodeError as undecodable:
+            return IngestReport(
+                errors=(RowError(row=1, field="header", reason=_undecodable(undecodable)),)
+            )
         needed = {self.mapping.occurred_at, *self.mapping.identifiers}
         missing = sorted(name for name in needed if name not in header)
         if missing:
@@ -95,6 +117,16 @@ def _numbered_rows(reader: csv.DictReader[str]) -> Iterable[tuple[int, Any]]:
             line = reader.line_num
     except csv.Error as error:
         yield line + 1, RowError(row=line + 1, field="row", reason=f"is not valid CSV ({error})")
+    except UnicodeDecodeError as error:
+        # The stream cannot go on past bytes it cannot decode: the rows read so far are kept.
+        yield line + 1, RowError(row=line + 1, field="row", reason=_undecodable(error))
+
+
+def _undecodable(error: UnicodeDecodeError) -> str:
+    bad = error.object[error.start : error.end]
+    return (
+        f"the stream is not {error.encoding} text ({error.reason}: {bad!r}); no later row was read"
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -149,8 +181,14 @@ class JsonConnector:
 def _decode(payload: Any) -> Any:
     if isinstance(payload, (str, bytes, bytearray)):
         try:
-            payload = json.loads(payload)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            payload = json.loads(payload, parse_constant=_refuse_constant)
+        except RecursionError:
+            raise InvalidPayloadError(
+                "payload", _preview(payload), "nests lists or objects too deeply to read"
+            ) from None
+        except ValueError as error:
+            # Malformed JSON, bytes that are not UTF-8, NaN or Infinity (not JSON values),
+            # or an integer over Python's 4,300-digit limit.
             raise InvalidPayloadError(
                 "payload", _preview(payload), f"is not JSON ({error})"
             ) from None
@@ -159,6 +197,10 @@ def _decode(payload: Any) -> Any:
     return payload
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def _preview(payload: str | bytes | bytearray) -> str:
     text = payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace")
-    return text[:80]
+    return text[:80].encode("utf-8", "backslashreplace").decode("utf-8")
