@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -568,3 +569,14 @@ class TestShortcutsAgreeWithTheDefinition:
         else:
             assert outcome[0] == "value"
             assert (outcome[1].value, type(outcome[1].value)) == (day, dt.date)
+
+
+class TestDateOfBirthLengthCap:
+    def test_long_text_is_refused_before_parsing(self) -> None:
+        """A megabyte of digits as a date of birth is refused at once, not parsed for 35 s."""
+        started = time.process_time()
+        with pytest.raises(InvalidIdentifierError, match="longer than 64 characters"):
+            DateOfBirth.parse("1" * 1_000_000, order="DMY")
+        assert time.process_time() - started < 0.5
+        long_but_fine = "3 April 1990" + " " * 40
+        assert DateOfBirth.parse(long_but_fine, order="DMY").value == dt.date(1990, 4, 3)

@@ -613,6 +613,8 @@ def _east_asian(word: str) -> bool:
 
 _DATE_DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))
 _EARLIEST_BIRTH = dt.date(1880, 1, 1)
+# The longest date text read: dateutil takes time superlinear in the length of its input.
+_MAX_DATE_LENGTH = 64
 
 
 def _to_date(value: Any) -> dt.date:
@@ -652,7 +654,7 @@ class DateOfBirth:
 
         Every part of the date must be present (``1990`` alone is refused, not guessed), the
         date must exist (``31/02/1990`` is refused) and, when ``today`` is given, must not be
-        after it.
+        after it. Text longer than 64 characters is refused unread.
         """
         value = _parse_date(raw, order) if isinstance(raw, str) else _to_date(raw)
         if today is not None and value > today:
@@ -692,6 +694,10 @@ def _parse_any_date(raw: str, order: DateOrder) -> dt.date:
     text = raw.strip()
     if not text:
         raise InvalidIdentifierError("date_of_birth", raw, "is empty")
+    if len(text) > _MAX_DATE_LENGTH:
+        raise InvalidIdentifierError(
+            "date_of_birth", text[:40] + "…", f"is longer than {_MAX_DATE_LENGTH} characters"
+        )
     if not _FOUR_DIGITS.search(text):
         raise InvalidIdentifierError(
             "date_of_birth", raw, "needs a four-digit year (a two-digit year is a guess)"
