@@ -141,7 +141,8 @@ class DateException:
 def _zone_name(_instance: Any, _attribute: Any, value: Any) -> None:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        # OSError: a name too long for a file name of the zone database.
         raise InvalidValueError("calendar.timezone", value, "is not an IANA time zone") from None
 
 
@@ -155,11 +156,40 @@ def _dates(value: Any) -> frozenset[dt.date]:
     return days
 
 
+MAX_HOLIDAY_RULES = 64
+"""The most recurrence rules one calendar may hold."""
+
+MAX_RULE_LENGTH = 512
+"""The longest recurrence rule text read."""
+
+# A holiday is a whole date: rules that recur within a day only multiply the work of
+# expanding them (``FREQ=SECONDLY`` is 31 million occurrences a year). dateutil reads rule
+# names in any case, hence the flag.
+_SUB_DAILY = re.compile(r"FREQ\s*=\s*(HOURLY|MINUTELY|SECONDLY)|BY(HOUR|MINUTE|SECOND)\s*=", re.I)
+
+
 def _rules(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidValueError("calendar.holiday_rules", value, "must be a list of RRULEs")
     rules = tuple(value)
+    if len(rules) > MAX_HOLIDAY_RULES:
+        raise InvalidValueError(
+            "calendar.holiday_rules", len(rules), f"holds more than {MAX_HOLIDAY_RULES} rules"
+        )
     for rule in rules:
+        if not isinstance(rule, str):
+            raise InvalidValueError("calendar.holiday_rules", rule, "is not an RRULE text")
+        if len(rule) > MAX_RULE_LENGTH:
+            raise InvalidValueError(
+                "calendar.holiday_rules", rule[:40] + "…", f"is over {MAX_RULE_LENGTH} characters"
+            )
+        if _SUB_DAILY.search(rule):
+            raise InvalidValueError(
+                "calendar.holiday_rules",
+                rule,
+                "recurs within a day: a holiday rule is DAILY, WEEKLY, MONTHLY or YEARLY, "
+                "without BYHOUR, BYMINUTE or BYSECOND",
+            )
         try:
             _rule_dates(rule, 2000)
         except (ValueError, TypeError):

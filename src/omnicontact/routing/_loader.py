@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import attrs
 import cattrs
@@ -90,44 +91,147 @@ class _PolicyDoc:
     calendars: dict[str, _CalendarDoc] = attrs.Factory(dict)
 
 
-_CONVERTER = make_converter()
+MAX_CONDITION_DEPTH = 32
+"""How deep ``all``, ``any`` and ``not`` may nest in one rule's condition."""
+
+
+def _strict_converter() -> cattrs.Converter:
+    """The library's converter, made to refuse a value of the wrong type instead of
+    converting it (``str(None)``, ``int(7.9)``, ``list("zz")`` are what cattrs does)."""
+    converter = make_converter()
+
+    def exactly(kind: type[Any], name: str) -> Callable[[Any, Any], Any]:
+        def structure(value: Any, _type: Any) -> Any:
+            if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
+                raise InvalidValueError("value", value, f"must be {name}")
+            return value
+
+        return structure
+
+    def number(value: Any, _type: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidValueError("value", value, "must be a number")
+        try:
+            result = float(value)
+        except OverflowError:
+            result = math.inf
+        if not math.isfinite(result):
+            raise InvalidValueError("value", value, "must be a finite number")
+        return result
+
+    def sequence(kind: Any) -> Callable[[Any, Any], Any]:
+        (item,) = get_args(kind) or (Any,)
+
+        def structure(value: Any, _type: Any) -> list[Any]:
+            if not isinstance(value, list):
+                raise InvalidValueError("value", value, "must be a list")
+            return [converter.structure(element, item) for element in value]
+
+        return structure
+
+    def table(kind: Any) -> Callable[[Any, Any], Any]:
+        key, item = get_args(kind) or (Any, Any)
+
+        def structure(value: Any, _type: Any) -> dict[Any, Any]:
+            if not isinstance(value, Mapping):
+                raise InvalidValueError("value", value, "must be a table/object")
+            return {
+                converter.structure(name, key): converter.structure(element, item)
+                for name, element in value.items()
+            }
+
+        return structure
+
+    converter.register_structure_hook(str, exactly(str, "text"))
+    converter.register_structure_hook(int, exactly(int, "a whole number"))
+    converter.register_structure_hook(bool, exactly(bool, "true or false"))
+    converter.register_structure_hook(float, number)
+    converter.register_structure_hook_factory(_origin_is(list), sequence)
+    converter.register_structure_hook_factory(_origin_is(dict), table)
+    return converter
+
+
+def _origin_is(origin: type[Any]) -> Callable[[Any], bool]:
+    return lambda kind: bool(get_origin(kind) == origin)
+
+
+_CONVERTER = _strict_converter()
+
+
+def _format(error: BaseException, kind: Any) -> str:
+    if isinstance(error, InvalidValueError):
+        return f"{error.reason} (got {_preview(error.value)})"
+    if isinstance(error, KeyError):
+        return "required key missing"
+    return cattrs.v.format_exception(error, kind)
+
+
+def _preview(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a number too large to use"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _structure(data: Any, cls: type[Any], *, file: str | None, rule: str | None, what: str) -> Any:
     try:
         return _CONVERTER.structure(data, cls)
     except cattrs.BaseValidationError as error:
-        details = "; ".join(cattrs.transform_error(error, path=what))
+        details = "; ".join(cattrs.transform_error(error, path=what, format_exception=_format))
         raise PolicyError(details, file=file, rule=rule) from None
     except (InvalidValueError, TypeError, ValueError) as error:
         raise PolicyError(f"{what}: {error}", file=file, rule=rule) from None
 
 
-def _condition(data: Any, path: str) -> Condition:
+def _condition(data: Any, path: str, depth: int = 1) -> Condition:
     if not isinstance(data, Mapping):
-        raise PolicyError(f"{path}: a condition is a table/object, not {data!r}")
+        raise PolicyError(f"{path}: a condition is a table/object, not {_preview(data)}")
+    if depth > MAX_CONDITION_DEPTH:
+        raise PolicyError(f"{path}: conditions are nested more than {MAX_CONDITION_DEPTH} deep")
     keys = set(data)
     if keys == {"all"} or keys == {"any"}:
         key = "all" if "all" in keys else "any"
         items = data[key]
         if not isinstance(items, list):
             raise PolicyError(f"{path}.{key}: must be a list of conditions")
-        parts = [_condition(item, f"{path}.{key}[{i}]") for i, item in enumerate(items)]
+        parts = [_condition(item, f"{path}.{key}[{i}]", depth + 1) for i, item in enumerate(items)]
         return AllOf(parts) if key == "all" else AnyOf(parts)
     if keys == {"not"}:
-        return Not(_condition(data["not"], f"{path}.not"))
+        return Not(_condition(data["not"], f"{path}.not", depth + 1))
     if "fact" in keys:
         extra = keys - {"fact", "op", "value"}
         if extra:
             raise PolicyError(f"{path}: unknown keys {sorted(extra)} (use fact, op, value)")
+        for key in ("fact", "op"):
+            if key in data and not isinstance(data[key], str):
+                raise PolicyError(f"{path}.{key}: must be text (got {_preview(data[key])})")
+        if _too_deep(data.get("value"), MAX_CONDITION_DEPTH):
+            raise PolicyError(f"{path}.value: nested more than {MAX_CONDITION_DEPTH} deep")
         try:
             return Compare(data["fact"], data.get("op", "eq"), data.get("value"))
         except PolicyError as error:
             raise PolicyError(f"{path}: {error.reason}") from None
+        except (InvalidValueError, TypeError) as error:
+            raise PolicyError(f"{path}.value: {error}") from None
     raise PolicyError(
         f"{path}: a condition has 'fact' (with 'op' and 'value'), or exactly one of "
         f"'all', 'any', 'not'; got keys {sorted(keys)}"
     )
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether lists and tables nest more than ``limit`` levels in ``value``."""
+    level = [value]
+    for _ in range(limit + 1):
+        level = [
+            child
+            for node in level
+            if isinstance(node, (list, Mapping))
+            for child in (node.values() if isinstance(node, Mapping) else node)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _calendar(doc: _CalendarDoc, queue: str, file: str | None) -> BusinessCalendar:
@@ -227,6 +331,10 @@ def policy_from_toml(text: str, *, file: str | None = None) -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(f"not valid TOML: {error}", file=file) from None
+    except RecursionError:
+        raise PolicyError("not readable TOML: nested too deeply", file=file) from None
+    except ValueError as error:  # an integer over 4,300 digits
+        raise PolicyError(f"not valid TOML: {error}", file=file) from None
     return policy_from_dict(data, file=file)
 
 
@@ -235,6 +343,10 @@ def policy_from_json(text: str | bytes, *, file: str | None = None) -> Policy:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
+        raise PolicyError(f"not valid JSON: {error}", file=file) from None
+    except RecursionError:
+        raise PolicyError("not readable JSON: nested too deeply", file=file) from None
+    except ValueError as error:  # bytes that are not UTF-8, an integer over 4,300 digits
         raise PolicyError(f"not valid JSON: {error}", file=file) from None
     return policy_from_dict(data, file=file)
 
