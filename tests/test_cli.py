@@ -108,3 +108,14 @@ class TestRoute:
         """A missing policy file is reported on stderr with exit status 2."""
         assert main(["route", "replay", str(tmp_path / "none.toml"), str(tmp_path / "c")]) == 2
         assert "error" in capsys.readouterr().err
+
+
+def test_demo_store_that_is_one_of_its_sources_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--store naming a file of the demo's sources exits 2 and leaves that file as it was."""
+    source = DATA / "sources.toml"
+    before = source.read_bytes()
+    assert main(["demo", str(DATA), "--store", str(source)]) == 2
+    assert "is also an input" in capsys.readouterr().err
+    assert source.read_bytes() == before

@@ -472,3 +472,41 @@ class TestRecordMapping:
             assert set(field.split(",")) <= set(FEBRL_MAPPING.columns)
         else:
             assert record.id == row["rec_id"].strip()
+
+
+class TestOutputSafety:
+    @pytest.mark.parametrize("which", ["input", "config"])
+    def test_output_that_is_an_input_is_refused_even_with_force(
+        self, tmp_path: Path, which: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--output naming the input CSV or the config (by another path) exits 2, file intact."""
+        data = tmp_path / "people.csv"
+        data.write_bytes(PEOPLE.read_bytes())
+        config = tmp_path / "febrl.toml"
+        config.write_bytes(FEBRL.read_bytes())
+        target = data if which == "input" else config
+        before = target.read_bytes()
+        alias = tmp_path / "sub" / ".." / target.name
+        (tmp_path / "sub").mkdir()
+        for output in (target, alias):
+            args = ["resolve", str(data), "--config", str(config), "--output", str(output)]
+            assert main([*args, "--force"]) == 2
+            assert "is also an input" in capsys.readouterr().err
+        link = tmp_path / "link.csv"
+        link.symlink_to(target)
+        args = ["resolve", str(data), "--config", str(config), "--output", str(link), "--force"]
+        assert main(args) == 2
+        assert target.read_bytes() == before
+
+    def test_existing_output_needs_force(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An existing --output is left alone unless --force is given, then replaced."""
+        out = tmp_path / "out.csv"
+        out.write_text("keep me\n")
+        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out), "--quiet"]
+        assert main(args) == 2
+        assert "--force" in capsys.readouterr().err
+        assert out.read_text() == "keep me\n"
+        assert main([*args, "--force"]) == 1  # two bad rows of the sample are skipped
+        assert out.read_text().startswith("record_id,customer_id")

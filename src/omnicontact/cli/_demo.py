@@ -17,7 +17,9 @@ from typing import TextIO
 from .._identifiers import IdentifierKind
 from .._model import Contact
 from .._workspace import AdvisorView, Workspace
+from ..exceptions import InvalidValueError
 from ..store._sqlite import SQLiteStore
+from ._output import output_problem
 from ._sources import SourceReport, load_sources
 
 # Identifiers that point at one customer on their own; names and birth dates do not.
@@ -32,6 +34,11 @@ _LINKING_KINDS = (
 def run_demo(directory: Path, out: TextIO, *, store_path: Path | None = None) -> int:
     """Run the demo on the sources in ``directory``; the store is ``store_path`` or a
     fresh SQLite file in a temporary directory."""
+    if store_path is not None:
+        # The store may exist (ingest again adds nothing), but is never one of the sources.
+        problem = output_problem(store_path, directory.rglob("*"), force=True)
+        if problem is not None:
+            raise InvalidValueError("--store", str(store_path), problem)
     config, reports = load_sources(directory)
     zone = zoneinfo.ZoneInfo(config.get("timezone", "UTC"))
     contacts = [contact for source in reports for contact in source.report.contacts]

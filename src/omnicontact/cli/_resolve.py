@@ -26,6 +26,7 @@ import cattrs
 from .._serialization import make_converter
 from ..exceptions import ConfigurationError, InvalidValueError, OmnicontactError
 from ..identity import MatchModel, Record, RecordMapping, Resolver, estimate
+from ._output import output_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -261,16 +262,22 @@ def run_resolve(
     stderr: IO[str],
     progress: Progress | None = None,
     chunk_size: int = 1000,
+    force: bool = False,
 ) -> int:
-    """Resolve ``input_path`` as ``config_path`` says; return the exit status."""
+    """Resolve ``input_path`` as ``config_path`` says; return the exit status.
+
+    ``output`` is never one of the inputs, and replaces an existing file only with ``force``.
+    """
     progress = progress or Progress(stderr)
+    inputs = (input_path, config_path)
     try:
         config = load_config(config_path)
     except ConfigurationError as error:
         print(f"omnicontact resolve: {error}", file=stderr)
         return EXIT_USAGE
-    if output is not None and not output.parent.is_dir():
-        print(f"omnicontact resolve: {output}: its directory does not exist", file=stderr)
+    problem = None if output is None else output_problem(output, inputs, force=force)
+    if problem is not None:
+        print(f"omnicontact resolve: {output}: {problem}", file=stderr)
         return EXIT_USAGE
     bad: list[_BadRow] = []
 
@@ -355,6 +362,9 @@ def add_resolve_parser(commands: Any) -> None:
         help="where to write record_id,customer_id rows (required unless --explain is given)",
     )
     resolve.add_argument(
+        "--force", action="store_true", help="replace --output if it exists (never an input)"
+    )
+    resolve.add_argument(
         "--explain",
         nargs=2,
         metavar=("A", "B"),
@@ -386,4 +396,5 @@ def run_resolve_command(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
         stdout=stdout,
         stderr=stderr,
         progress=Progress(stderr, interval=args.progress_interval, enabled=not args.quiet),
+        force=args.force,
     )
