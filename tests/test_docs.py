@@ -20,6 +20,7 @@ CHECKED = [
     HOW_TO / "resolve-a-csv.md",
     HOW_TO / "persist-to-sqlite-or-postgresql.md",
     HOW_TO / "property-test-your-identity-configuration.md",
+    HOW_TO / "route-logs.md",
 ]
 PAGES = [ROOT / "README.md", *CHECKED, HOW_TO / "normalize-identifiers.md"]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)

@@ -7,6 +7,7 @@ are private. Errors live in :mod:`omnicontact.exceptions`, connectors in
 
 from __future__ import annotations
 
+import logging as _logging
 from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
 from importlib.metadata import version as _version
 
@@ -80,6 +81,9 @@ try:
     __version__ = _version("omnicontact")
 except _PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
+
+# A library logs to ``omnicontact.*`` loggers and leaves handlers to its host.
+_logging.getLogger("omnicontact").addHandler(_logging.NullHandler())
 
 __all__ = [
     "BUILTIN_CHANNELS",

@@ -9,6 +9,7 @@ across channels, and erases a customer from the store.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import uuid
 import zoneinfo
@@ -293,6 +294,9 @@ class Workspace:
                 raise
             except OmnicontactError as error:
                 failures.append(IngestFailure(contact_id=contact.id, error=str(error)))
+                logging.getLogger("omnicontact.workspace").info(
+                    "contact %s skipped: %s", contact.id, type(error).__name__
+                )
                 continue
             if customer_id is None:
                 duplicates.append(contact.id)

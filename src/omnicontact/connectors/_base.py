@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TypeVar
@@ -17,6 +18,8 @@ if sys.version_info < (3, 11):  # pragma: no cover
 __all__ = ["Connector", "IngestReport", "RowError", "ingest"]
 
 P_contra = TypeVar("P_contra", contravariant=True)
+
+_LOG = logging.getLogger("omnicontact.connectors")
 
 
 class Connector(Protocol[P_contra]):
@@ -107,6 +110,20 @@ class IngestReport:
         )
 
 
+def skipped(error: RowError) -> RowError:
+    """``error``, once logged: its row, field and reason, never its value."""
+    if _LOG.isEnabledFor(logging.INFO):
+        reason = error.reason.replace(error.value, "…") if error.value else error.reason
+        _LOG.info(
+            "row %d skipped: %s: %s",
+            error.row,
+            error.field,
+            reason,
+            extra={"omnicontact_row": error.row, "omnicontact_field": error.field},
+        )
+    return error
+
+
 def _row_error(row: int, error: InvalidValueError) -> RowError:
     return RowError(row=row, field=error.field, reason=error.reason, value=_short(error.value))
 
@@ -140,7 +157,7 @@ def ingest_numbered(connector: Connector[Any], rows: Iterable[tuple[int, Any]]) 
     seen: set[tuple[str, str]] = set()
     for row, payload in rows:
         if isinstance(payload, RowError):
-            errors.append(payload)
+            errors.append(skipped(payload))
             continue
         try:
             produced = list(connector.to_contacts(payload))
@@ -150,23 +167,26 @@ def ingest_numbered(connector: Connector[Any], rows: Iterable[tuple[int, Any]]) 
                         "contact", contact, "the connector did not make a Contact"
                     )
         except InvalidValueError as error:
-            errors.append(_row_error(row, error))
+            errors.append(skipped(_row_error(row, error)))
             continue
         except (KeyError, TypeError, AttributeError) as error:
             # The payload lacks what the connector expects (a custom connector indexing a
             # dict, say): a bad row, not a crash of the whole batch.
             errors.append(
-                RowError(
-                    row=row,
-                    field="payload",
-                    reason=f"{type(error).__name__}: {error}",
-                    value=_short(payload),
+                skipped(
+                    RowError(
+                        row=row,
+                        field="payload",
+                        reason=f"{type(error).__name__}: {error}",
+                        value=_short(payload),
+                    )
                 )
             )
             continue
         for contact in produced:
             if contact.dedupe_key in seen:
                 duplicates.append((row, contact.id))
+                _LOG.debug("row %d: contact %s repeats an event of the batch", row, contact.id)
                 continue
             seen.add(contact.dedupe_key)
             contacts.append(contact)

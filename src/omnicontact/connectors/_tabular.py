@@ -15,7 +15,7 @@ import attrs
 from .._identifiers import Normalizer
 from .._model import Contact
 from ..exceptions import InvalidPayloadError, InvalidValueError
-from ._base import IngestReport, RowError, ingest, ingest_numbered
+from ._base import IngestReport, RowError, ingest, ingest_numbered, skipped
 from ._mapping import FieldMapping, build_contact, getter_for_json, getter_for_mapping
 
 __all__ = ["CsvConnector", "JsonConnector"]
@@ -90,7 +90,7 @@ class CsvConnector:
             header = reader.fieldnames or []
         except UnicodeDecodeError as undecodable:
             return IngestReport(
-                errors=(RowError(row=1, field="header", reason=_undecodable(undecodable)),)
+                errors=(skipped(RowError(row=1, field="header", reason=_undecodable(undecodable))),)
             )
         needed = {self.mapping.occurred_at, *self.mapping.identifiers}
         missing = sorted(name for name in needed if name not in header)
@@ -98,7 +98,7 @@ class CsvConnector:
             error = RowError(
                 row=1, field="header", reason=f"missing column(s) {missing}", value=",".join(header)
             )
-            return IngestReport(errors=(error,))
+            return IngestReport(errors=(skipped(error),))
         return ingest_numbered(self, _numbered_rows(reader))
 
 

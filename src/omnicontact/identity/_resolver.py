@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -50,6 +52,22 @@ from ._record import Record, identifier_slot
 __all__ = ["Resolution", "ResolutionOutcome", "Resolver"]
 
 Clock = Callable[[], dt.datetime]
+
+_LOG = logging.getLogger("omnicontact.identity")
+
+SLOW_OPERATION_SECONDS = 1.0
+"""A resolver operation (one transaction) that takes longer is logged as slow."""
+
+# Changes an operator follows (merges, splits, erasures, judgements …) are logged at INFO;
+# the routine ones that every new record makes, at DEBUG.
+_ROUTINE = frozenset(
+    {
+        EventKind.RECORD_ADDED,
+        EventKind.RECORD_UPDATED,
+        EventKind.CUSTOMER_CREATED,
+        EventKind.CUSTOMER_RENAMED,
+    }
+)
 
 
 _NATIONAL_ID = f"{ExternalId.NATIONAL_ID}:"
@@ -601,11 +619,19 @@ class Resolver:
                 yield
             return
         self._now = self._clock()
+        started = time.perf_counter()
         try:
             with self._store.transaction():
                 yield
         finally:
             self._now = None
+            elapsed = time.perf_counter() - started
+            if elapsed >= SLOW_OPERATION_SECONDS:
+                _LOG.info(
+                    "slow resolver operation: %.2f s",
+                    elapsed,
+                    extra={"omnicontact_seconds": elapsed},
+                )
 
     def _require(self, record_id: str) -> Record:
         record = self._store.get_record(record_id)
@@ -638,6 +664,7 @@ class Resolver:
             detail=detail,
         )
         self._store.append_event(event)
+        _log_event(event)
         return event
 
     def _profile(self, record_id: str) -> Profile:
@@ -974,6 +1001,29 @@ class Resolver:
         assert not created, created
         assert not retired, retired
         return events
+
+
+def _log_event(event: Event) -> None:
+    """Log an audit event: its kind, sequence and ids, never a value (events hold none)."""
+    level = logging.DEBUG if event.kind in _ROUTINE else logging.INFO
+    if not _LOG.isEnabledFor(level):
+        return
+    _LOG.log(
+        level,
+        "%s #%d: customers %s, records %s%s",
+        event.kind.value,
+        event.sequence,
+        ", ".join(event.customer_ids) or "-",
+        ", ".join(event.record_ids[:10]) + (" …" if len(event.record_ids) > 10 else "") or "-",
+        f" ({event.detail})" if event.detail else "",
+        extra={
+            "omnicontact_event": event.kind.value,
+            "omnicontact_sequence": event.sequence,
+            "omnicontact_customer_ids": event.customer_ids,
+            "omnicontact_record_ids": event.record_ids,
+            "omnicontact_cause": event.cause,
+        },
+    )
 
 
 def _merged(first: Sequence[Event], second: Sequence[Event]) -> tuple[Event, ...]:

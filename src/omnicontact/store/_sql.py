@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import logging
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -192,6 +193,9 @@ class SqlStore(abc.ABC):
                     self._run(statement)
                 version = SCHEMA_VERSION
             while version < SCHEMA_VERSION:
+                logging.getLogger("omnicontact.store").info(
+                    "%s: migrating schema version %d to %d", self._where, version, version + 1
+                )
                 for statement in MIGRATIONS[version]:
                     self._run(statement)
                 version += 1
