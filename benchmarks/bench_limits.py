@@ -7,6 +7,7 @@ holiday rule ran for minutes. Run: ``python benchmarks/bench_limits.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 
@@ -37,6 +38,8 @@ def main() -> None:
     normalizer = Normalizer()
     json = JsonConnector(channel="sms", mapping=FieldMapping(occurred_at="t", source_id="id"))
     email = EmailConnector()
+    august = BusinessCalendar(weekly={}, holiday_rules=["FREQ=DAILY;BYMONTH=8"])
+    far = dt.date(9999, 8, 3)
     cases: list[tuple[str, Callable[[], object]]] = [
         ("date of birth, 1 MB of digits", lambda: normalizer.date_of_birth("1" * 1_000_000)),
         ("date of birth, 64 characters", lambda: normalizer.date_of_birth("1 " * 32)),
@@ -51,6 +54,7 @@ def main() -> None:
             "holiday rule FREQ=SECONDLY",
             lambda: BusinessCalendar(weekly={}, holiday_rules=["FREQ=SECONDLY"]),
         ),
+        ("holiday rule DAILY in August, the year 9999", lambda: august.is_holiday(far)),
         (
             "holiday rule never matching (DAILY, 30 February)",
             lambda: BusinessCalendar(

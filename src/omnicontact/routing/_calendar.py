@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 import attrs
-from dateutil.rrule import rrulestr
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
 from ..exceptions import InvalidValueError
 from ._holidays import PUBLIC_HOLIDAY_SETS
@@ -156,7 +156,7 @@ def _dates(value: Any) -> frozenset[dt.date]:
     return days
 
 
-MAX_HOLIDAY_RULES = 64
+MAX_HOLIDAY_RULES = 16
 """The most recurrence rules one calendar may hold."""
 
 MAX_RULE_LENGTH = 512
@@ -177,26 +177,42 @@ def _rules(value: Iterable[str]) -> tuple[str, ...]:
             "calendar.holiday_rules", len(rules), f"holds more than {MAX_HOLIDAY_RULES} rules"
         )
     for rule in rules:
-        if not isinstance(rule, str):
-            raise InvalidValueError("calendar.holiday_rules", rule, "is not an RRULE text")
-        if len(rule) > MAX_RULE_LENGTH:
-            raise InvalidValueError(
-                "calendar.holiday_rules", rule[:40] + "…", f"is over {MAX_RULE_LENGTH} characters"
-            )
-        if _SUB_DAILY.search(rule):
-            raise InvalidValueError(
-                "calendar.holiday_rules",
-                rule,
-                "recurs within a day: a holiday rule is DAILY, WEEKLY, MONTHLY or YEARLY, "
-                "without BYHOUR, BYMINUTE or BYSECOND",
-            )
-        try:
-            _rule_dates(rule, 2000)
-        except (ValueError, TypeError):
-            raise InvalidValueError(
-                "calendar.holiday_rules", rule, "is not an RFC 5545 RRULE"
-            ) from None
+        _check_rule(rule)
     return rules
+
+
+def _check_rule(rule: Any) -> None:
+    """Refuse a holiday rule that is not one plain RRULE falling on some date, cheaply."""
+
+    def refuse(reason: str) -> InvalidValueError:
+        return InvalidValueError("calendar.holiday_rules", rule, reason)
+
+    if not isinstance(rule, str):
+        raise refuse("is not an RRULE text")
+    if len(rule) > MAX_RULE_LENGTH:
+        raise InvalidValueError(
+            "calendar.holiday_rules", rule[:40] + "…", f"is over {MAX_RULE_LENGTH} characters"
+        )
+    if _SUB_DAILY.search(rule):
+        raise refuse(
+            "recurs within a day: a holiday rule is DAILY, WEEKLY, MONTHLY or YEARLY, "
+            "without BYHOUR, BYMINUTE or BYSECOND"
+        )
+    try:
+        recurrence = rrulestr(rule, dtstart=_EPOCH, ignoretz=True)
+    except (ValueError, TypeError, OverflowError):
+        raise refuse("is not an RFC 5545 RRULE") from None
+    if not isinstance(recurrence, rrule) or vars(recurrence).get("_dtstart") != _EPOCH:
+        raise refuse("must be one RRULE, without DTSTART")
+    if vars(recurrence).get("_count") is not None:
+        raise refuse(
+            "has COUNT, which would count from 1970-01-01 (the start every holiday rule is "
+            "read from): use UNTIL"
+        )
+    # Expanding a rule that never matches walks every period up to the year 9999, for each
+    # year asked about: it is refused once, here.
+    if recurrence.after(_EPOCH, inc=True) is None:
+        raise refuse("never falls on a date")
 
 
 def _public(_instance: Any, _attribute: Any, value: Any) -> None:
@@ -218,10 +234,44 @@ def _exceptions(value: Iterable[DateException]) -> tuple[DateException, ...]:
 @lru_cache(maxsize=4096)
 def _rule_dates(rule: str, year: int) -> frozenset[dt.date]:
     """The dates in ``year`` on which the RRULE ``rule`` falls (pure, hence cacheable)."""
-    recurrence = rrulestr(rule, dtstart=_EPOCH, ignoretz=True)
+    recurrence = _started_near(rrulestr(rule, dtstart=_EPOCH, ignoretz=True), year)
     start = dt.datetime(year, 1, 1)
     end = dt.datetime(year, 12, 31, 23, 59, 59)
     return frozenset(moment.date() for moment in recurrence.between(start, end, inc=True))
+
+
+def _started_near(recurrence: Any, year: int) -> Any:
+    """``recurrence`` with its start moved forward by whole periods to the year before
+    ``year``: the same dates from then on, found without walking every period since 1970
+    (the year 9999 took seconds per rule).
+
+    Only a plain rule started at the epoch by us, without COUNT (which counts from the
+    start), is moved: the periods it skips are whole days, weeks, months or years, so the
+    days, weekdays and months that a rule takes from its start are unchanged.
+    """
+    if not isinstance(recurrence, rrule):
+        return recurrence
+    fields = vars(recurrence)
+    if fields.get("_count") is not None or fields.get("_dtstart") != _EPOCH or year < 1972:
+        return recurrence
+    interval = int(fields.get("_interval", 1))
+    frequency = fields.get("_freq")
+    target = dt.datetime(year - 1, 1, 1)
+    if frequency == DAILY:
+        moved = _EPOCH + dt.timedelta(days=(target - _EPOCH).days // interval * interval)
+    elif frequency == WEEKLY:
+        weeks = (target - _EPOCH).days // 7 // interval * interval
+        moved = _EPOCH + dt.timedelta(weeks=weeks)
+    elif frequency == MONTHLY:
+        months = ((target.year - _EPOCH.year) * 12) // interval * interval
+        moved = _EPOCH.replace(year=_EPOCH.year + months // 12, month=months % 12 + 1)
+    elif frequency == YEARLY:
+        moved = _EPOCH.replace(
+            year=_EPOCH.year + (target.year - _EPOCH.year) // interval * interval
+        )
+    else:
+        return recurrence
+    return recurrence.replace(dtstart=moved)
 
 
 @attrs.frozen(kw_only=True)
