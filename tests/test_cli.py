@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,22 @@ def test_demo_store_that_is_one_of_its_sources_is_refused(
     assert main(["demo", str(DATA), "--store", str(source)]) == 2
     assert "is also an input" in capsys.readouterr().err
     assert source.read_bytes() == before
+
+
+def test_demo_sources_that_are_not_utf8_are_bad_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JSON Lines line and a CSV row in Latin-1 are two reported rows; the demo goes on."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (tmp_path / "policy.toml").write_bytes((DATA.parent / "policy.toml").read_bytes())
+    with (data / "sms.jsonl").open("ab") as stream:
+        stream.write(b'{"sid": "bad", "body": "caf\xe9"}\n')
+    with (data / "visits.csv").open("ab") as stream:
+        stream.write(b"V-999,2026-03-07 16:20,Lyon,4000 1234,H\xe9l\xe8ne Martin,visit\n")
+    assert main(["demo", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "skipped sms.jsonl row" in out
+    assert "not JSON" in out
+    assert "skipped visits.csv row" in out
+    assert "not UTF-8" in out

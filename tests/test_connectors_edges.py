@@ -30,7 +30,7 @@ from omnicontact.connectors import (
 )
 from omnicontact.connectors._email import MAX_HEADER_LENGTH, MAX_HEADERS_LENGTH
 from omnicontact.connectors._mapping import MAX_NESTING, MAX_TIME_LENGTH
-from omnicontact.exceptions import InvalidValueError, OmnicontactError
+from omnicontact.exceptions import InvalidPayloadError, InvalidValueError, OmnicontactError
 
 MAPPING = FieldMapping(
     occurred_at="t",
@@ -243,6 +243,12 @@ class TestCsvConnector:
         assert "not UTF-8" in error.reason
         assert "\\xe9" in error.reason
 
+    def test_a_missing_file_is_a_typed_error(self, tmp_path: Path) -> None:
+        """A path that cannot be opened is an InvalidPayloadError naming it."""
+        with pytest.raises(InvalidPayloadError, match="cannot be read") as caught:
+            CSV.read(tmp_path / "missing.csv")
+        assert caught.value.value == str(tmp_path / "missing.csv")
+
     def test_a_text_stream_that_fails_to_decode_keeps_earlier_rows(self) -> None:
         """A text stream that cannot decode: the rows read before are kept, the failure typed."""
         good = csv_bytes(
@@ -309,6 +315,16 @@ class TestEmailConnector:
         with pytest.raises(InvalidValueError, match=f"longer than {MAX_HEADER_LENGTH:,}"):
             EMAIL.to_contacts(folded + GOOD_EMAIL)
         assert time.process_time() - started < 1.0
+
+    def test_an_unreadable_path_is_one_failed_message(self, tmp_path: Path) -> None:
+        """A message path that cannot be read fails that message; the others are kept."""
+        good = tmp_path / "good.eml"
+        good.write_bytes(GOOD_EMAIL)
+        report = EMAIL.read([tmp_path / "missing.eml", good])
+        assert [contact.source_id for contact in report.contacts] == ["good@example.fr"]
+        ((error),) = report.errors
+        assert error.row == 1
+        assert "cannot be read" in error.reason
 
     def test_many_headers_are_capped_together(self) -> None:
         """Headers each under the limit but too many together fail the message."""

@@ -70,7 +70,13 @@ def load_sources(directory: Path) -> tuple[dict[str, Any], list[SourceReport]]:
                     timezone=timezone,
                 ).read(path)
             else:
-                lines = path.read_text(encoding="utf-8").splitlines()
+                # Bytes, so that a line that is not UTF-8 is one bad row, not a failed demo.
+                try:
+                    lines = path.read_bytes().splitlines()
+                except OSError as error:
+                    raise InvalidValueError(
+                        where, str(path), error.strerror or "unreadable"
+                    ) from None
                 report = JsonConnector(
                     channel=source["channel"],
                     mapping=mapping,

@@ -65,11 +65,18 @@ class CsvConnector:
         """Ingest a whole CSV file; every bad row is reported, every good one kept.
 
         ``source`` is a path, the text itself, or a text or binary stream (a binary stream,
-        like a path, is read as UTF-8 with each undecodable row reported on its own).
+        like a path, is read as UTF-8 with each undecodable row reported on its own). A path
+        that cannot be opened is an :class:`~omnicontact.exceptions.InvalidPayloadError`.
         """
         if isinstance(source, Path):
-            # Undecodable bytes become lone surrogates that the cell check reports, per row.
-            with source.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as stream:
+            try:
+                # Undecodable bytes become lone surrogates that the cell check reports, per row.
+                stream = source.open(newline="", encoding="utf-8-sig", errors="surrogateescape")
+            except OSError as error:
+                raise InvalidPayloadError(
+                    "path", str(source), f"cannot be read ({error.strerror})"
+                ) from None
+            with stream:
                 return self._read(stream)
         if isinstance(source, str):
             return self._read(io.StringIO(source, newline=""))
