@@ -11,6 +11,7 @@ import pytest
 
 from omnicontact import Contact, Normalizer, Workspace
 from omnicontact.connectors import CsvConnector, FieldMapping
+from omnicontact.exceptions import StoreError
 from omnicontact.identity import EventKind
 from omnicontact.store import MemoryStore, SQLiteStore
 
@@ -134,6 +135,25 @@ class TestLogging:
         SQLiteStore(path).close()
         messages = [r.getMessage() for r in log.records if r.name == "omnicontact.store"]
         assert any("migrating schema version 2 to 3" in message for message in messages)
+
+    def test_a_failed_integrity_check_is_logged(
+        self, tmp_path: Path, log: pytest.LogCaptureFixture
+    ) -> None:
+        """A store refused as damaged at opening is logged as a warning naming its file."""
+        path = tmp_path / "s.sqlite3"
+        ws = Workspace(SQLiteStore(path), clock=lambda: T0)
+        ws.ingest([contact(f"m{i}", i, N.email(f"person{i}@example.fr")) for i in range(300)])
+        ws.close()
+        data = bytearray(path.read_bytes())
+        for number in range(3, 8):
+            data[number * 4096 : number * 4096 + 100] = b"\xff" * 100
+        path.write_bytes(bytes(data))
+        with pytest.raises(StoreError, match="damaged"):
+            SQLiteStore(path)
+        warnings = [r for r in log.records if r.levelno == logging.WARNING]
+        assert [r.name for r in warnings] == ["omnicontact.store"]
+        assert str(path) in warnings[0].getMessage()
+        assert "person" not in everything_logged(warnings)
 
     def test_a_slow_operation_is_logged(
         self, log: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -38,6 +39,7 @@ def _meaning(error: Exception) -> str:
 
 
 def _cannot_open(path: str, error: Exception) -> StoreError:
+    logging.getLogger("omnicontact.store").warning("%s: cannot open: %s", path, _meaning(error))
     return StoreError(f"{path}: cannot open the SQLite store: {_meaning(error)}")
 
 
@@ -113,6 +115,9 @@ class SQLiteStore(SqlStore):
         if integrity_check:
             problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchmany(5)]
             if problems != ["ok"]:
+                logging.getLogger("omnicontact.store").warning(
+                    "%s: integrity check failed: %s", self.path, "; ".join(map(str, problems))
+                )
                 raise StoreError(
                     f"{self.path}: the file is damaged (corrupt), SQLite's quick_check found: "
                     + "; ".join(str(problem) for problem in problems)
