@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import subprocess
 import sys
@@ -481,3 +482,199 @@ class TestPopulationCorruption:
         assert moved
         phone_records = [r for r in self.POPULATION.records if r.source == "phone"]
         assert any(not r.of_kind("phone") for r in phone_records)
+
+
+REGISTERS = ("census", "tax", "social_security")
+REGISTER_KINDS = {
+    "census": {"name", "date_of_birth", "address", "phone"},
+    "tax": {"name", "external_id", "address"},
+    "social_security": {"name", "date_of_birth", "external_id"},
+}
+PLACEHOLDERS = {"female", "male", "lady", "baby", "unknown", "nfn", "infant"}
+RICH: dict[str, Any] = {
+    "household_percent": 60,
+    "twin_percent": 40,
+    "shared_id_percent": 40,
+    "name_variants": True,
+    "id_errors": 10,
+    "postcode_errors": 20,
+    "sources": REGISTERS,
+}
+
+
+def _facts(population: oct.Population) -> dict[str, dict[str, set[Any]]]:
+    """Per person: the family keys, given initials, dates and national ids their records show."""
+    facts: dict[str, dict[str, set[Any]]] = {}
+    for record in population.records:
+        seen = facts.setdefault(
+            population.truth[record.id],
+            {"family": set(), "initial": set(), "dob": set(), "national_id": set()},
+        )
+        for item in record.identifiers:
+            if isinstance(item, PersonName):
+                seen["family"].add(item.family_key)
+                seen["initial"].add(item.given_key[:1])
+            elif isinstance(item, DateOfBirth):
+                seen["dob"].add(item.value)
+            elif isinstance(item, omnicontact.ExternalId):
+                seen["national_id"].add(item.value)
+    return facts
+
+
+def _given_word(record: omnicontact.Record) -> str | None:
+    name = record.of_kind("name")
+    if not name or name[0].given is None:
+        return None
+    return str(name[0].given_key.split(" ")[0])
+
+
+class TestHouseholdPopulations:
+    """Households, name variants, postcode and id errors, registers with their own fields."""
+
+    @given(oct.populations(max_size=5, **RICH))
+    def test_rich_records_are_valid_documents(self, population: oct.Population) -> None:
+        """Rich records round-trip, come from the asked sources with those sources' fields,
+        and every person has a household."""
+        assert set(population.truth) == {record.id for record in population.records}
+        assert set(population.households) == set(population.truth.values())
+        for record in population.records:
+            assert omnicontact.loads(omnicontact.dumps(record)) == record
+            assert record.source in REGISTERS
+            assert {item.kind.value for item in record.identifiers} <= REGISTER_KINDS[record.source]
+
+    @given(
+        oct.populations(
+            min_size=2,
+            max_size=5,
+            noise=0,
+            household_percent=80,
+            twin_percent=50,
+            shared_id_percent=50,
+            name_variants=True,
+            sources=REGISTERS,
+        )
+    )
+    def test_truth_is_decidable(self, population: oct.Population) -> None:
+        """Housemates share a family name but never a given initial; people sharing a family
+        name and a date of birth are twins in one household."""
+        facts = _facts(population)
+        people = sorted(facts)
+        for a, b in itertools.combinations(people, 2):
+            same_house = population.households[a] == population.households[b]
+            if same_house:
+                assert facts[a]["family"] == facts[b]["family"]
+                assert not facts[a]["initial"] & facts[b]["initial"]
+            elif facts[a]["family"] & facts[b]["family"]:
+                assert not facts[a]["dob"] & facts[b]["dob"]
+
+    @given(
+        oct.populations(
+            min_size=2, max_size=4, noise=0, household_percent=100, twin_percent=100,
+            sources=["census"],
+        )
+    )  # fmt: skip
+    def test_twins_share_a_birth_date_not_a_given_name(self, population: oct.Population) -> None:
+        """With every newcomer a twin of the household's first member, all share one date of
+        birth and family name, and no two share a given initial."""
+        facts = _facts(population)
+        assert set(population.households.values()) == {"p0"}
+        assert len(set().union(*(f["dob"] for f in facts.values()))) <= 1
+        assert len(set().union(*(f["family"] for f in facts.values()))) == 1
+        initials = [initial for f in facts.values() for initial in f["initial"]]
+        assert len(initials) == len(set(initials))
+
+    @given(
+        oct.populations(
+            min_size=2, max_size=4, noise=0, household_percent=100, shared_id_percent=100,
+            sources=["tax"],
+        )
+    )  # fmt: skip
+    def test_a_dependants_form_carries_their_own_or_the_heads_id(
+        self, population: oct.Population
+    ) -> None:
+        """A dependant's records carry their own national id or the first member's, and the
+        given name that tells them apart."""
+        facts = _facts(population)
+        head = facts["p0"]
+        for person, seen in facts.items():
+            if person == "p0":
+                continue
+            assert len(seen["national_id"] - head["national_id"]) <= 1
+            assert not seen["initial"] & head["initial"]
+
+    @given(
+        oct.populations(
+            max_size=4, noise=50, household_percent=60, twin_percent=50, shared_id_percent=50,
+            name_variants=True, sources=REGISTERS,
+        )
+    )  # fmt: skip
+    def test_placeholder_records_keep_their_fields(self, population: oct.Population) -> None:
+        """A record whose given name is a placeholder carries every field of its source, and
+        its person shares no national id with anyone (no dependant files under it)."""
+        facts = _facts(population)
+        for record in population.records:
+            if _given_word(record) not in PLACEHOLDERS:
+                continue
+            assert {i.kind.value for i in record.identifiers} == REGISTER_KINDS[record.source]
+            person = population.truth[record.id]
+            for other, seen in facts.items():
+                if other != person:
+                    assert not seen["national_id"] & facts[person]["national_id"]
+
+    def test_rich_population_shows_every_kind_of_noise(self) -> None:
+        """A large rich population has nicknames, truncations, initials, placeholders, middle
+        initials, misread ids, missing and wrong postcodes, twins and shared ids."""
+        population = oct.synthetic_population(800, seed=3, noise=20, **RICH)
+        words = {_given_word(record) for record in population.records}
+        assert {"bobbie", "peggy", "jp", "maite", "dom", "babs"} & words
+        assert PLACEHOLDERS & words
+        assert any(word and len(word) == 1 for word in words)  # J. is folded to j
+        assert {"ant", "anth", "marg", "eliz", "vict", "rebe", "guil", "seba"} & words
+        givens = [r.of_kind("name")[0].given_key for r in population.records if r.of_kind("name")]
+        assert any(len(given.split(" ")) == 2 and len(given.split(" ")[1]) == 1 for given in givens)
+        ids = [i.value for r in population.records for i in r.of_kind("external_id")]
+        assert any("O" in value or "I" in value for value in ids)
+        addresses = [i for r in population.records for i in r.of_kind("address")]
+        assert any(a.postal_code is None for a in addresses)
+        codes = {"75009", "69003", "13001", "33000", "59000", "44000", "31000", "67000"}
+        assert any(a.postal_code and a.postal_code not in codes for a in addresses)
+        facts = _facts(population)
+        by_house: dict[str, list[str]] = {}
+        for person, house in population.households.items():
+            by_house.setdefault(house, []).append(person)
+        twins = shared = 0
+        for members in by_house.values():
+            for a, b in itertools.combinations(members, 2):
+                twins += bool(facts[a]["dob"] & facts[b]["dob"])
+                shared += bool(facts[a]["national_id"] & facts[b]["national_id"])
+        assert twins
+        assert shared
+
+    def test_rich_synthetic_population_is_reproducible(self) -> None:
+        """The same seed and options give the same records, truth and households."""
+        first = oct.synthetic_population(40, seed=5, **RICH)
+        again = oct.synthetic_population(40, seed=5, **RICH)
+        assert first == again
+        assert (first.truth, first.households) == (again.truth, again.households)
+
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"twin_percent": 101},
+            {"shared_id_percent": -1},
+            {"id_errors": 1.5},
+            {"postcode_errors": True},
+            {"name_variants": 1},
+            {"sources": "census"},
+            {"sources": []},
+            {"sources": ["census", "passport"]},
+        ],
+        ids=repr,
+    )
+    def test_new_options_reject_bad_values(self, kwargs: dict[str, Any]) -> None:
+        """Bad household and noise options raise InvalidArgument, from the strategy when first
+        used and from synthetic_population at once."""
+        with pytest.raises(InvalidArgument):
+            oct.populations(**kwargs).validate()
+        with pytest.raises(InvalidArgument):
+            oct.synthetic_population(3, **kwargs)

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from .._identifiers import ExternalId, Normalizer
+from .._text import fold
 from ..identity import Record
 from ._strategies import identifiers
 
@@ -77,7 +78,56 @@ _NICKNAMES = {
     "Nathalie": "Nat", "François": "Fanfan", "Camille": "Cam", "Amandine": "Mandy",
 }  # fmt: skip
 _CHANNELS = ("web", "phone", "store", "email", "crm")
+_FIELDS = {
+    "web": ("email", "name", "dob", "address", "mobile"),
+    "phone": ("mobile", "name", "dob"),
+    "store": ("loyalty", "name", "mobile", "email"),
+    "email": ("email", "name"),
+    "crm": ("name", "dob", "address", "landline", "email", "national_id", "loyalty"),
+    # Registers, as in multi-source person files: each holds its own set of fields.
+    "census": ("name", "dob", "address", "landline"),
+    "tax": ("name", "national_id", "address"),
+    "social_security": ("name", "dob", "national_id"),
+}
+_MAX_HOUSEHOLD = 6
 _BASE_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+# With ``name_variants``: given names and the ways people write them, English and French
+# (nicknames, hypocoristics, compound names shortened); names without a variant are
+# written in full, or truncated, misread or reduced to an initial like any other.
+_VARIANTS: dict[str, tuple[str, ...]] = {
+    "Barbara": ("Bobbie", "Barb", "Babs"), "Margaret": ("Peggy", "Maggie", "Meg"),
+    "Robert": ("Bob", "Bobby", "Rob"), "William": ("Bill", "Will", "Billy"),
+    "Elizabeth": ("Liz", "Beth", "Betty"), "Katherine": ("Kate", "Kathy", "Kitty"),
+    "Anthony": ("Tony", "Ant"), "John": ("Jack", "Johnny"), "Richard": ("Dick", "Rick"),
+    "Edward": ("Ted", "Ned", "Eddie"), "Patricia": ("Patty", "Trish"),
+    "Jennifer": ("Jen", "Jenny"), "Susan": ("Sue", "Susie"), "Christopher": ("Chris", "Kit"),
+    "Alexander": ("Alex", "Sandy"), "Deborah": ("Debbie", "Deb"), "Dorothy": ("Dot", "Dolly"),
+    "Henry": ("Harry", "Hank"), "Charles": ("Chuck", "Charlie"), "Joseph": ("Joe", "Joey"),
+    "Theodore": ("Teddy", "Theo"), "Rebecca": ("Becky",), "Victoria": ("Vicky", "Tori"),
+    "Michael": ("Mike", "Mick"), "James": ("Jim", "Jimmy"), "Daniel": ("Dan", "Danny"),
+    "Samantha": ("Sam", "Sammy"), "Nicholas": ("Nick",), "Abigail": ("Abby",),
+    "Jean-Pierre": ("JP", "Jean Pierre"), "Marie-Thérèse": ("Maïté", "Marité"),
+    "Dominique": ("Dom", "Domi"), "Jean-Baptiste": ("JB", "Jean Baptiste"),
+    "Jean-Claude": ("JC",), "Anne-Sophie": ("Anne-So",), "Marie-Hélène": ("Marilène",),
+    "François": ("Fanfan",), "Isabelle": ("Isa", "Babette"), "Frédéric": ("Fred", "Fredo"),
+    "Sébastien": ("Seb", "Bastien"), "Nathalie": ("Nat", "Nath"),
+    "Catherine": ("Cathy", "Cathou"), "Christophe": ("Chris", "Tof"),
+    "Emmanuel": ("Manu",), "Véronique": ("Véro",), "Stéphanie": ("Steph", "Fanny"),
+    "Alexandre": ("Alex",), "Joséphine": ("Josie", "Fifine"), "Guillaume": ("Guigui",),
+    "Taylor": (), "Kelsey": (), "Jessie": (), "Dakota": (), "Morgan": (), "Quinn": (),
+    "Olivia": (), "Camille": (), "Hugo": (), "Léa": (), "Manon": (), "Yann": (),
+    "Fatima": (), "Karim": (), "Zoé": (), "Gaël": (), "Ines": (), "Kevin": (),
+    "Laura": (), "Paul": (), "Sarah": (), "Thomas": ("Tom", "Tommy"), "Louis": ("Lou",),
+}  # fmt: skip
+_VARIANT_GIVEN = tuple(_VARIANTS)
+_PLACEHOLDERS = ("Female", "Male", "Lady", "Baby", "Unknown", "NFN", "Infant")
+# Letters read or typed as others: OCR (rn/m, u/v, cl/d) and neighbouring keys.
+_MISREAD = {
+    "m": "rn", "rn": "m", "u": "v", "v": "u", "cl": "d", "d": "cl", "n": "m", "e": "c",
+    "a": "s", "o": "i", "i": "o", "r": "e", "t": "y", "l": "k",
+}  # fmt: skip
+_MISREAD_DIGITS = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z"}
 
 
 class _Source(Protocol):
@@ -120,10 +170,17 @@ def _integers(low: int, high: int) -> st.SearchStrategy[int]:
 
 @attrs.frozen(kw_only=True)
 class Population:
-    """Records with the true person behind each one (``truth``: record id → person id)."""
+    """Records with the true person behind each one.
+
+    ``truth`` maps each record id to its person's id; ``households`` maps each person's id
+    to their household's id (the id of its first member: a person living alone is a
+    household of one). Two records of one household but of different people are the pairs
+    a resolver must keep apart on household evidence (family name, address, phone).
+    """
 
     records: tuple[Record, ...]
     truth: dict[str, str] = attrs.field(hash=False)
+    households: dict[str, str] = attrs.field(factory=dict, hash=False)
 
     def true_partition(self) -> frozenset[frozenset[str]]:
         """The records grouped by true person."""
@@ -131,6 +188,20 @@ class Population:
         for record_id, person in self.truth.items():
             groups.setdefault(person, set()).add(record_id)
         return frozenset(frozenset(group) for group in groups.values())
+
+
+@attrs.frozen(kw_only=True)
+class _Options:
+    max_records_per_person: int
+    noise: int
+    household_percent: int
+    junk: bool
+    twin_percent: int = 0
+    shared_id_percent: int = 0
+    name_variants: bool = False
+    id_errors: int = 0
+    postcode_errors: int = 0
+    sources: tuple[str, ...] = _CHANNELS
 
 
 @attrs.frozen
@@ -148,6 +219,10 @@ class _Person:
     moved_to: tuple[str, str, str] | None
     loyalty: str
     national_id: str
+    household: str = ""
+    middle: str | None = None
+    parent_id: str | None = None
+    """A housemate's national id, which this dependant's forms sometimes carry."""
 
 
 def _typo(source: _Source, text: str) -> str:
@@ -163,6 +238,23 @@ def _typo(source: _Source, text: str) -> str:
     return text[:i] + _pick(source, "aeiourstln") + text[i + 1 :]
 
 
+def _misread(source: _Source, text: str, table: dict[str, str]) -> str:
+    """``text`` with one letter (never the first) read or typed as another: Paul → Pavl."""
+    spots = [(i, old) for old in table for i in _find_all(text, old) if i > 0]
+    if not spots:
+        return text
+    i, old = _pick(source, sorted(spots))
+    return text[:i] + table[old] + text[i + len(old) :]
+
+
+def _find_all(text: str, part: str) -> list[int]:
+    found, start = [], text.find(part)
+    while start >= 0:
+        found.append(start)
+        start = text.find(part, start + 1)
+    return found
+
+
 def _phone(source: _Source, prefix: str) -> str:
     return prefix + "".join(str(source.integer(0, 9)) for _ in range(8))
 
@@ -172,20 +264,67 @@ def _personal_digits(index: int) -> str:
     return f"{(index * 48_271 + 23_456_789) % 10**8:08d}"
 
 
-def _make_person(source: _Source, index: int, household: _Person | None) -> _Person:
-    given = _pick(source, _GIVEN)
-    family = household.family if household else _pick(source, _FAMILY)
+@functools.cache
+def _initials(given: str, name_variants: bool) -> frozenset[str]:
+    """The first letters of every way ``given`` is written (nicknames included), folded."""
+    forms = {given, *(_VARIANTS.get(given, ()) if name_variants else ())}
+    if not name_variants and given in _NICKNAMES:
+        forms.add(_NICKNAMES[given])
+    return frozenset(fold(form)[:1] for form in forms)
+
+
+def _given_pool(options: _Options, housemates: Sequence[_Person]) -> tuple[str, ...]:
+    """The given names a new member of ``housemates``' household may have.
+
+    None shares an initial, and so a written form, with a housemate's given name, nickname
+    or initial: whatever noise a record gets, housemates' names stay told apart.
+    """
+    pool = _VARIANT_GIVEN if options.name_variants else _GIVEN
+    if not housemates:
+        return pool
+    used = frozenset().union(*(_initials(m.given, options.name_variants) for m in housemates))
+    return tuple(g for g in pool if not _initials(g, options.name_variants) & used)
+
+
+def _make_person(
+    source: _Source,
+    index: int,
+    housemates: Sequence[_Person],
+    pool: Sequence[str],
+    options: _Options,
+    births: set[tuple[str, dt.date]],
+) -> _Person:
+    """A person; with ``housemates`` a new member of their household (the first one's)."""
+    head = housemates[0] if housemates else None
+    given = _pick(source, pool)
+    family = head.family if head else _pick(source, _FAMILY)
     year = source.integer(1940, 2005)
     dob = dt.date(year, source.integer(1, 12), source.integer(1, 28))
+    twin = head is not None and options.twin_percent > 0 and source.chance(options.twin_percent)
+    if twin and head is not None:
+        dob = head.dob
+    else:
+        # Only twins share a family name and a date of birth: anyone else differs in one
+        # of them, so truth is decidable even when a record hides the given name.
+        while (fold(family), dob) in births:
+            dob += dt.timedelta(days=1)
+    births.add((fold(family), dob))
+    middle = None
+    if options.name_variants and source.chance(30):
+        own = _initials(given, True)
+        middle = _pick(source, tuple(g for g in pool if not _initials(g, True) & own) or pool)
+    parent_id = None
+    if head is not None and options.shared_id_percent > 0:
+        parent_id = head.national_id if source.chance(options.shared_id_percent) else None
     domain = _pick(source, _DOMAINS)
     local = f"{given}.{family}".lower().replace(" ", "").replace("'", "")
     # E-mail addresses and mobiles are personal: the person's index keeps two people of one
     # name from drawing the same one (in a large population, random numbers would collide
     # and label one customer as two people in the truth).
     email = f"{local}{index}@{domain}"
-    if household:
-        street, postal_code, city = household.street, household.postal_code, household.city
-        landline = household.landline
+    if head:
+        street, postal_code, city = head.street, head.postal_code, head.city
+        landline = head.landline
     else:
         street = f"{source.integer(1, 120)} {_pick(source, _STREETS)}"
         postal_code, city = _pick(source, _CITIES)
@@ -208,27 +347,65 @@ def _make_person(source: _Source, index: int, household: _Person | None) -> _Per
         moved_to=moved_to,
         loyalty=f"L{index:07d}",
         national_id=f"{1 if source.chance(50) else 2}{year % 100:02d}{index:010d}",
+        household=head.household if head else f"p{index}",
+        middle=middle,
+        parent_id=parent_id,
     )
 
 
-def _name_text(source: _Source, person: _Person, noise: int) -> str:
-    given, family = person.given, person.family
-    if given in _NICKNAMES and source.chance(noise):
-        given = _NICKNAMES[given]
+def _given_text(
+    source: _Source, person: _Person, noise: int, variants: bool, linked: bool
+) -> tuple[str, bool]:
+    """How one record writes the given name, and whether it is a placeholder."""
+    given = person.given
+    if not variants:
+        if given in _NICKNAMES and source.chance(noise):
+            return _NICKNAMES[given], False
+        return (_typo(source, given) if source.chance(noise) else given), False
+    # A placeholder hides the given name: never on the record of a twin or of someone
+    # whose national id a housemate's form carries, where the name is what tells them apart.
+    if not linked and source.chance(noise // 3):
+        return _pick(source, _PLACEHOLDERS), True
+    if source.chance(noise):
+        how = source.integer(0, 3)
+        nicknames = _VARIANTS.get(given, ())
+        if how == 0 and nicknames:
+            given = _pick(source, nicknames)
+        elif how <= 1 and len(given) >= 5 and given.isalpha():
+            given = given[: source.integer(3, 4)]  # Ant for Anthony
+        elif how <= 2:
+            given = _misread(source, given, _MISREAD)
+        else:
+            given = f"{given[0]}."
     elif source.chance(noise):
         given = _typo(source, given)
+    if person.middle and source.chance(50):
+        middle = f"{person.middle[0]}." if source.chance(50) else person.middle
+        given = f"{given} {middle}"
+    return given, False
+
+
+def _name_text(
+    source: _Source, person: _Person, noise: int, variants: bool, linked: bool
+) -> tuple[str, bool]:
+    """A record's written name, and whether its given name is a placeholder."""
+    given, hidden = _given_text(source, person, noise, variants, linked)
+    family = person.family
     if source.chance(noise):
-        family = _typo(source, family)
+        if variants and source.chance(50):
+            family = _misread(source, family, _MISREAD)
+        else:
+            family = _typo(source, family)
     style = source.integer(0, 3) if source.chance(noise * 2) else 0
     if style == 1:
-        return f"{family.upper()} {given}"
+        return f"{family.upper()} {given}", hidden
     if style == 2:
-        return f"{family}, {given}"
-    if style == 3:
-        return f"{given[0]}. {family}"
+        return f"{family}, {given}", hidden
+    if style == 3 and not hidden:
+        return f"{given[0]}. {family}", hidden
     if source.chance(noise // 2):  # swapped parts, written as "family given" without clue
-        return f"{family} {given}"
-    return f"{given} {family}"
+        return f"{family} {given}", hidden
+    return f"{given} {family}", hidden
 
 
 def _phone_variant(source: _Source, digits: str, junk: bool) -> str:
@@ -250,35 +427,49 @@ def _phone_variant(source: _Source, digits: str, junk: bool) -> str:
     return digits
 
 
+def _postcode(source: _Source, code: str, percent: int) -> str | None:
+    """The postcode as written: with ``percent`` chance, missing or with one digit wrong."""
+    if not percent or not source.chance(percent):
+        return code
+    if source.chance(50):
+        return None
+    i = source.integer(0, len(code) - 1)
+    digit = str((int(code[i]) + source.integer(1, 9)) % 10)
+    return code[:i] + digit + code[i + 1 :]
+
+
 def _record(
     source: _Source,
     normalizer: Normalizer,
     person: _Person,
     record_id: str,
     channel: str,
-    noise: int,
-    junk: bool,
+    options: _Options,
+    linked: bool,
 ) -> Record:
     identifiers: list[Any] = []
-    missing = noise
+    noise = options.noise
+    name, hidden = _name_text(source, person, noise, options.name_variants, linked)
+    # A record whose given name is a placeholder keeps its personal fields and no junk:
+    # its family name alone would leave it undecidable between housemates.
+    missing = 0 if hidden else noise
+    junk = options.junk and not hidden
 
     def add(make: Any, *args: Any, **kwargs: Any) -> None:
         # A corrupted value that does not parse is a missing value.
         with contextlib.suppress(ValueError):
             identifiers.append(make(*args, **kwargs))
 
-    wants = {
-        "web": ("email", "name", "dob", "address", "mobile"),
-        "phone": ("mobile", "name", "dob"),
-        "store": ("loyalty", "name", "mobile", "email"),
-        "email": ("email", "name"),
-        "crm": ("name", "dob", "address", "landline", "email", "national_id", "loyalty"),
-    }[channel]
-    for field in wants:
-        if field != "name" and source.chance(missing):
+    def written_id(value: str) -> str:
+        if options.id_errors and source.chance(options.id_errors):
+            return _misread(source, value, _MISREAD_DIGITS)  # 0 read as O …
+        return value
+
+    for field in _FIELDS[channel]:
+        if field != "name" and missing and source.chance(missing):
             continue
         if field == "name":
-            add(normalizer.name, _name_text(source, person, noise))
+            add(normalizer.name, name)
         elif field == "dob":
             dob = person.dob
             if source.chance(noise) and dob.day <= 12 and dob.day != dob.month:
@@ -309,13 +500,16 @@ def _record(
             add(
                 normalizer.address,
                 lines=street,
-                postal_code=postal_code,
+                postal_code=_postcode(source, postal_code, options.postcode_errors),
                 locality=city,
             )
         elif field == "loyalty":
-            add(normalizer.external_id, ExternalId.LOYALTY_CARD, person.loyalty)
+            add(normalizer.external_id, ExternalId.LOYALTY_CARD, written_id(person.loyalty))
         elif field == "national_id":
-            add(normalizer.external_id, ExternalId.NATIONAL_ID, person.national_id)
+            value = person.national_id
+            if person.parent_id is not None and source.chance(50):
+                value = person.parent_id  # a dependant's form with the parent's number
+            add(normalizer.external_id, ExternalId.NATIONAL_ID, written_id(value))
     minutes = source.integer(0, 60 * 24 * 365)
     return Record(
         id=record_id,
@@ -325,53 +519,48 @@ def _record(
     )
 
 
-def _generate(
-    source: _Source,
-    *,
-    people: int,
-    max_records_per_person: int,
-    noise: int,
-    household_percent: int,
-    junk: bool,
-) -> Population:
+def _generate(source: _Source, *, people: int, options: _Options) -> Population:
     normalizer = Normalizer(default_region="FR")
     persons: list[_Person] = []
+    members: dict[str, list[_Person]] = {}
+    births: set[tuple[str, dt.date]] = set()
+    linked: set[str] = set()
     for index in range(people):
-        household = None
-        if persons and source.chance(household_percent):
-            household = persons[source.integer(0, len(persons) - 1)]
-        persons.append(_make_person(source, index, household))
+        housemates: list[_Person] = []
+        pool = _given_pool(options, ())
+        if persons and source.chance(options.household_percent):
+            chosen = persons[source.integer(0, len(persons) - 1)]
+            candidates = _given_pool(options, members[chosen.household])
+            # A full household, or one with every initial taken: live alone.
+            if candidates and len(members[chosen.household]) < _MAX_HOUSEHOLD:
+                housemates, pool = members[chosen.household], candidates
+        person = _make_person(source, index, housemates, pool, options, births)
+        persons.append(person)
+        members.setdefault(person.household, []).append(person)
+        if housemates and person.dob == housemates[0].dob:
+            linked.update((person.id, housemates[0].id))  # twins
+        if person.parent_id is not None:
+            linked.update((person.id, housemates[0].id))
     records: list[Record] = []
     truth: dict[str, str] = {}
     for person in persons:
-        for _ in range(source.integer(1, max_records_per_person)):
+        for _ in range(source.integer(1, options.max_records_per_person)):
             record_id = f"r{len(records)}"
-            channel = _pick(source, _CHANNELS)
-            records.append(_record(source, normalizer, person, record_id, channel, noise, junk))
+            channel = _pick(source, options.sources)
+            is_linked = person.id in linked
+            records.append(
+                _record(source, normalizer, person, record_id, channel, options, is_linked)
+            )
             truth[record_id] = person.id
-    return Population(records=tuple(records), truth=truth)
+    households = {person.id: person.household for person in persons}
+    return Population(records=tuple(records), truth=truth, households=households)
 
 
 @st.composite
-def _populations(
-    draw: Any,
-    min_size: int,
-    max_size: int,
-    max_records_per_person: int,
-    noise: int,
-    household_percent: int,
-    junk: bool,
-) -> Population:
+def _populations(draw: Any, min_size: int, max_size: int, options: _Options) -> Population:
     source = _DrawSource(draw)
     people = source.integer(min_size, max_size)
-    return _generate(
-        source,
-        people=people,
-        max_records_per_person=max_records_per_person,
-        noise=noise,
-        household_percent=household_percent,
-        junk=junk,
-    )
+    return _generate(source, people=people, options=options)
 
 
 def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
@@ -404,6 +593,57 @@ def _sizes(
     return low, high
 
 
+def _options(
+    *,
+    max_records_per_person: int,
+    noise: int,
+    household_percent: int,
+    junk: bool,
+    twin_percent: int,
+    shared_id_percent: int,
+    name_variants: bool,
+    id_errors: int,
+    postcode_errors: int,
+    sources: Sequence[str] | None,
+) -> _Options:
+    """The options checked, each bad one reported as :class:`InvalidArgument`."""
+    _check_int("max_records_per_person", max_records_per_person, 1)
+    _check_int("noise", noise, 0, 50)
+    for name, percent in (
+        ("household_percent", household_percent),
+        ("twin_percent", twin_percent),
+        ("shared_id_percent", shared_id_percent),
+        ("id_errors", id_errors),
+        ("postcode_errors", postcode_errors),
+    ):
+        _check_int(name, percent, 0, 100)
+    for name, flag in (("junk", junk), ("name_variants", name_variants)):
+        if not isinstance(flag, bool):
+            raise InvalidArgument(f"{name}={flag!r} must be a bool")
+    chosen: tuple[str, ...] = _CHANNELS
+    if sources is not None:
+        if isinstance(sources, str) or not isinstance(sources, Sequence) or not sources:
+            raise InvalidArgument(f"sources={sources!r} must be a non-empty sequence")
+        chosen = tuple(dict.fromkeys(sources))
+        for name in chosen:
+            if name not in _FIELDS:
+                raise InvalidArgument(
+                    f"sources: {name!r} is not one of {', '.join(sorted(_FIELDS))}"
+                )
+    return _Options(
+        max_records_per_person=max_records_per_person,
+        noise=noise,
+        household_percent=household_percent,
+        junk=junk,
+        twin_percent=twin_percent,
+        shared_id_percent=shared_id_percent,
+        name_variants=name_variants,
+        id_errors=id_errors,
+        postcode_errors=postcode_errors,
+        sources=chosen,
+    )
+
+
 def populations(
     *,
     min_size: int | None = None,
@@ -414,15 +654,50 @@ def populations(
     junk: bool = True,
     min_people: int | None = None,
     max_people: int | None = None,
+    twin_percent: int = 0,
+    shared_id_percent: int = 0,
+    name_variants: bool = False,
+    id_errors: int = 0,
+    postcode_errors: int = 0,
+    sources: Sequence[str] | None = None,
 ) -> st.SearchStrategy[Population]:
     """A strategy for :class:`Population` values of a few people with noisy records.
 
     ``min_size``/``max_size`` bound the number of *people* (default 1 to 6), each seen in
     1 to ``max_records_per_person`` records. ``noise`` is a percentage (0 to 50) steering
     typos, nicknames, swapped names, missing fields and format variants;
-    ``household_percent`` the chance that a person shares a family name, address and
-    landline with an earlier one; ``junk`` lets placeholder e-mails and phones appear.
+    ``household_percent`` the chance that a person joins the household of an earlier one
+    (same family name, address and landline; a given name that shares no written form or
+    initial with a housemate's); ``junk`` lets placeholder e-mails and phones appear.
     ``min_people``/``max_people`` are the older names of ``min_size``/``max_size``.
+
+    Real person files have more, each off unless asked for:
+
+    * ``twin_percent``: the chance that a person joining a household is a twin of its
+      first member (same date of birth);
+    * ``shared_id_percent``: the chance that a person joining a household is a dependant
+      whose forms carry, half the time, the first member's national id;
+    * ``name_variants``: given names from a wider English and French table, written as a
+      nickname (Barbara / Bobbie, Jean-Pierre / JP, Marie-Thérèse / Maïté), truncated
+      (Ant), misread or mistyped (Paul / Pavl, rn / m), as an initial (J.), or replaced by
+      a placeholder (``Female``, ``Baby``, ``NFN`` …); some people have a middle name,
+      written in full or as an initial;
+    * ``id_errors``: the chance that a written national id or loyalty number has a digit
+      misread as a letter (0 / O, 1 / I);
+    * ``postcode_errors``: the chance that an address's postcode is missing or has one
+      digit wrong;
+    * ``sources``: where records come from, each with its own fields: the channels
+      ``web``, ``phone``, ``store``, ``email``, ``crm`` (the default), or registers as in
+      multi-source person files: ``census`` (name, date of birth, address, landline),
+      ``tax`` (name, national id, address), ``social_security`` (name, date of birth,
+      national id).
+
+    Truth stays decidable: two different people share a family name and a date of birth
+    only as twins, and housemates' given names never share an initial; a placeholder never
+    hides the given name of a twin or of someone whose id a housemate's form carries, and a
+    record with a placeholder keeps its other fields. :attr:`Population.households` says
+    who lives with whom. Every noise is a separate yes/no draw that shrinks to "no".
+
     Invalid arguments raise :class:`hypothesis.errors.InvalidArgument` when the strategy
     is first drawn from, as Hypothesis's own strategies do.
 
@@ -430,16 +705,27 @@ def populations(
     >>> @given(populations(max_size=3))
     ... def test_truth_covers_every_record(population):
     ...     assert set(population.truth) == {r.id for r in population.records}
+    >>> households = populations(
+    ...     max_size=4, household_percent=80, twin_percent=50, shared_id_percent=50,
+    ...     name_variants=True, sources=["census", "tax", "social_security"],
+    ... )
     """
 
     def build() -> st.SearchStrategy[Population]:
         low, high = _sizes(min_size, max_size, min_people, max_people)
-        _check_int("max_records_per_person", max_records_per_person, 1)
-        _check_int("noise", noise, 0, 50)
-        _check_int("household_percent", household_percent, 0, 100)
-        if not isinstance(junk, bool):
-            raise InvalidArgument(f"junk={junk!r} must be a bool")
-        return _populations(low, high, max_records_per_person, noise, household_percent, junk)
+        options = _options(
+            max_records_per_person=max_records_per_person,
+            noise=noise,
+            household_percent=household_percent,
+            junk=junk,
+            twin_percent=twin_percent,
+            shared_id_percent=shared_id_percent,
+            name_variants=name_variants,
+            id_errors=id_errors,
+            postcode_errors=postcode_errors,
+            sources=sources,
+        )
+        return _populations(low, high, options)
 
     return st.deferred(build)
 
@@ -452,16 +738,41 @@ def synthetic_population(
     noise: int = 15,
     household_percent: int = 20,
     junk: bool = True,
+    twin_percent: int = 0,
+    shared_id_percent: int = 0,
+    name_variants: bool = False,
+    id_errors: int = 0,
+    postcode_errors: int = 0,
+    sources: Sequence[str] | None = None,
 ) -> Population:
-    """A population drawn from ``random.Random(seed)``: same seed, same records."""
-    return _generate(
-        _RandomSource(random.Random(seed)),
-        people=people,
+    """A population drawn from ``random.Random(seed)``: same seed, same records.
+
+    The options are those of :func:`populations`; bad ones raise
+    :class:`hypothesis.errors.InvalidArgument` at once. For a household-rich, multi-source
+    file like a real person register:
+
+    >>> register = synthetic_population(
+    ...     50, seed=1, max_records_per_person=3, household_percent=35, twin_percent=15,
+    ...     shared_id_percent=15, name_variants=True, id_errors=3, postcode_errors=10,
+    ...     sources=["census", "tax", "social_security"],
+    ... )
+    >>> sorted({record.source for record in register.records})
+    ['census', 'social_security', 'tax']
+    """
+    options = _options(
         max_records_per_person=max_records_per_person,
         noise=noise,
         household_percent=household_percent,
         junk=junk,
+        twin_percent=twin_percent,
+        shared_id_percent=shared_id_percent,
+        name_variants=name_variants,
+        id_errors=id_errors,
+        postcode_errors=postcode_errors,
+        sources=sources,
     )
+    _check_int("people", people, 0)
+    return _generate(_RandomSource(random.Random(seed)), people=people, options=options)
 
 
 _TANGLED_EMAILS = ("ann@mail.fr", "bob@mail.fr", "cat@mail.fr", "test@test.com")
