@@ -508,7 +508,13 @@ def _facts(population: oct.Population) -> dict[str, dict[str, set[Any]]]:
     for record in population.records:
         seen = facts.setdefault(
             population.truth[record.id],
-            {"family": set(), "initial": set(), "dob": set(), "national_id": set()},
+            {
+                "family": set(),
+                "initial": set(),
+                "dob": set(),
+                "national_id": set(),
+                "address": set(),
+            },
         )
         for item in record.identifiers:
             if isinstance(item, PersonName):
@@ -518,6 +524,8 @@ def _facts(population: oct.Population) -> dict[str, dict[str, set[Any]]]:
                 seen["dob"].add(item.value)
             elif isinstance(item, omnicontact.ExternalId):
                 seen["national_id"].add(item.value)
+            elif isinstance(item, omnicontact.PostalAddress):
+                seen["address"].add(item.key)
     return facts
 
 
@@ -556,7 +564,8 @@ class TestHouseholdPopulations:
     )
     def test_truth_is_decidable(self, population: oct.Population) -> None:
         """Housemates share a family name but never a given initial; people sharing a family
-        name and a date of birth are twins in one household."""
+        name and a date of birth are twins in one household; two households never share an
+        address."""
         facts = _facts(population)
         people = sorted(facts)
         for a, b in itertools.combinations(people, 2):
@@ -564,8 +573,10 @@ class TestHouseholdPopulations:
             if same_house:
                 assert facts[a]["family"] == facts[b]["family"]
                 assert not facts[a]["initial"] & facts[b]["initial"]
-            elif facts[a]["family"] & facts[b]["family"]:
-                assert not facts[a]["dob"] & facts[b]["dob"]
+            else:
+                assert not facts[a]["address"] & facts[b]["address"]
+                if facts[a]["family"] & facts[b]["family"]:
+                    assert not facts[a]["dob"] & facts[b]["dob"]
 
     @given(
         oct.populations(

@@ -63,6 +63,14 @@ _STREETS = (
     "place de la République", "chemin des Vignes", "rue Pasteur", "allée des Tilleuls",
     "rue de la Gare", "impasse des Lilas",
 )  # fmt: skip
+# With ``name_variants``: more streets and house numbers, for large files of households.
+_MORE_STREETS = (
+    *_STREETS, "rue Victor Hugo", "avenue Jean Jaurès", "rue de la République", "rue Nationale",
+    "boulevard Gambetta", "rue Voltaire", "avenue de la Liberté", "rue des Écoles",
+    "chemin du Lavoir", "rue de l'Église", "place du Marché", "allée des Chênes",
+    "rue Jules Ferry", "avenue Foch", "rue Saint-Michel", "boulevard Carnot",
+    "rue des Jardins", "impasse du Stade", "rue Émile Zola", "avenue des Peupliers",
+)  # fmt: skip
 _STREET_VARIANTS = {"rue": "r", "avenue": "av", "boulevard": "bd", "place": "pl", "chemin": "ch"}
 _CITIES = (
     ("75009", "Paris"), ("69003", "Lyon"), ("13001", "Marseille"), ("33000", "Bordeaux"),
@@ -90,6 +98,7 @@ _FIELDS = {
     "social_security": ("name", "dob", "national_id"),
 }
 _MAX_HOUSEHOLD = 6
+_ADDRESS_TRIES = 20
 _BASE_TIME = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 
 # With ``name_variants``: given names and the ways people write them, English and French
@@ -121,6 +130,32 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "Laura": (), "Paul": (), "Sarah": (), "Thomas": ("Tom", "Tommy"), "Louis": ("Lou",),
 }  # fmt: skip
 _VARIANT_GIVEN = tuple(_VARIANTS)
+# With ``name_variants``, family names come from a longer list too, so that a large file
+# has the long tail of rare names a real one has.
+_VARIANT_FAMILY = (
+    *_FAMILY, "Brown", "Williams", "Taylor", "Davies", "Evans", "Wilson", "Johnson", "Roberts",
+    "Walker", "Wright", "Robinson", "Thompson", "White", "Hughes", "Edwards", "Green", "Hall",
+    "Wood", "Harris", "Lewis", "Clarke", "Jackson", "Clark", "Turner", "Hill", "Scott",
+    "Cooper", "Morris", "Ward", "Moore", "King", "Watson", "Baker", "Harrison", "Morgan",
+    "Patel", "Young", "Allen", "Mitchell", "James", "Anderson", "Phillips", "Lee", "Bell",
+    "Parker", "Davis", "Kelly", "Murphy", "Walsh", "Byrne", "Ryan", "McCarthy", "Doyle",
+    "Gallagher", "Kennedy", "Lynch", "Quinn", "Fontaine", "Faure", "Andre", "Boyer", "Garnier",
+    "Chevallier", "Francois", "Legros", "Gaillard", "Barbier", "Arnaud", "Martel", "Roussel",
+    "Renaud", "Collet", "Caron", "Aubert", "Giraud", "Brun", "Masson", "Marchand", "Duval",
+    "Denis", "Dumont", "Marie", "Lemaire", "Noel", "Meyer", "Dufour", "Meunier", "Brunet",
+    "Blanchard", "Lucas", "Joly", "Riviere", "Gerard", "Colin", "Vidal", "Picard", "Roger",
+    "Fabre", "Aubry", "Lemoine", "Renard", "Dumas", "Lacroix", "Olivier", "Philippe",
+    "Bourgeois", "Pierre", "Benoit", "Rey", "Leclerc", "Payet", "Rolland", "Leclercq",
+    "Guillaume", "Lecomte", "Lopez", "Jean", "Dupuy", "Guillot", "Hubert", "Berger",
+    "Carpentier", "Sanchez", "Dupuis", "Moulin", "Louis", "Deschamps", "Huet", "Vasseur",
+    "Perez", "Boucher", "Fleury", "Royer", "Klein", "Jacquet", "Adam", "Paris", "Poirier",
+    "Marty", "Aubin", "Guyot", "Carre", "Charles", "Renault", "Charpentier", "Menard",
+    "Maillard", "Baron", "Bertin", "Bailly", "Herve", "Schneider", "Fernandez", "Collin",
+    "Da Silva", "Ferreira", "Pereira", "Costa", "Santos", "Oliveira", "Rodrigues", "Tran",
+    "Pham", "Hoang", "Wagner", "Becker", "Hoffmann", "Schulz", "Koch", "Ricci", "Romano",
+    "Colombo", "Bruno", "Greco", "Nowak", "Wiśniewski", "Mendes", "Ben Ali", "Bouzid",
+    "Mansouri", "Cherif", "Diallo", "Traoré", "Diop", "Ndiaye",
+)  # fmt: skip
 _PLACEHOLDERS = ("Female", "Male", "Lady", "Baby", "Unknown", "NFN", "Infant")
 # Letters read or typed as others: OCR (rn/m, u/v, cl/d) and neighbouring keys.
 _MISREAD = {
@@ -286,6 +321,26 @@ def _given_pool(options: _Options, housemates: Sequence[_Person]) -> tuple[str, 
     return tuple(g for g in pool if not _initials(g, options.name_variants) & used)
 
 
+def _address(
+    source: _Source, options: _Options, taken: set[tuple[str, str, str]]
+) -> tuple[str, str, str]:
+    """A new household's address (street line, postcode, city), not yet anyone's.
+
+    Two households at one address would make namesakes there undecidable. A taken
+    address moves to the next house number (a few tries: once the street plan fills up,
+    as in very large populations, an address is shared).
+    """
+    streets, numbers = (_MORE_STREETS, 400) if options.name_variants else (_STREETS, 120)
+    number, street = source.integer(1, numbers), _pick(source, streets)
+    postal_code, city = _pick(source, _CITIES)
+    for step in range(_ADDRESS_TRIES):
+        address = (f"{(number + step - 1) % numbers + 1} {street}", postal_code, city)
+        if address not in taken:
+            break
+    taken.add(address)
+    return address
+
+
 def _make_person(
     source: _Source,
     index: int,
@@ -293,11 +348,13 @@ def _make_person(
     pool: Sequence[str],
     options: _Options,
     births: set[tuple[str, dt.date]],
+    addresses: set[tuple[str, str, str]],
 ) -> _Person:
     """A person; with ``housemates`` a new member of their household (the first one's)."""
     head = housemates[0] if housemates else None
     given = _pick(source, pool)
-    family = head.family if head else _pick(source, _FAMILY)
+    families = _VARIANT_FAMILY if options.name_variants else _FAMILY
+    family = head.family if head else _pick(source, families)
     year = source.integer(1940, 2005)
     dob = dt.date(year, source.integer(1, 12), source.integer(1, 28))
     twin = head is not None and options.twin_percent > 0 and source.chance(options.twin_percent)
@@ -326,13 +383,9 @@ def _make_person(
         street, postal_code, city = head.street, head.postal_code, head.city
         landline = head.landline
     else:
-        street = f"{source.integer(1, 120)} {_pick(source, _STREETS)}"
-        postal_code, city = _pick(source, _CITIES)
+        street, postal_code, city = _address(source, options, addresses)
         landline = _phone(source, "01")
-    moved_to = None
-    if source.chance(15):
-        new_code, new_city = _pick(source, _CITIES)
-        moved_to = (f"{source.integer(1, 120)} {_pick(source, _STREETS)}", new_code, new_city)
+    moved_to = _address(source, options, addresses) if source.chance(15) else None
     return _Person(
         id=f"p{index}",
         given=given,
@@ -367,18 +420,18 @@ def _given_text(
     if not linked and source.chance(noise // 3):
         return _pick(source, _PLACEHOLDERS), True
     if source.chance(noise):
-        how = source.integer(0, 3)
+        how = source.integer(0, 4)
         nicknames = _VARIANTS.get(given, ())
         if how == 0 and nicknames:
             given = _pick(source, nicknames)
-        elif how <= 1 and len(given) >= 5 and given.isalpha():
+        elif how == 1 and len(given) >= 5 and given.isalpha():
             given = given[: source.integer(3, 4)]  # Ant for Anthony
-        elif how <= 2:
+        elif how == 2:
             given = _misread(source, given, _MISREAD)
-        else:
+        elif how == 3:
             given = f"{given[0]}."
-    elif source.chance(noise):
-        given = _typo(source, given)
+        else:
+            given = _typo(source, given)
     if person.middle and source.chance(50):
         middle = f"{person.middle[0]}." if source.chance(50) else person.middle
         given = f"{given} {middle}"
@@ -524,6 +577,7 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
     persons: list[_Person] = []
     members: dict[str, list[_Person]] = {}
     births: set[tuple[str, dt.date]] = set()
+    addresses: set[tuple[str, str, str]] = set()
     linked: set[str] = set()
     for index in range(people):
         housemates: list[_Person] = []
@@ -534,7 +588,7 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
             # A full household, or one with every initial taken: live alone.
             if candidates and len(members[chosen.household]) < _MAX_HOUSEHOLD:
                 housemates, pool = members[chosen.household], candidates
-        person = _make_person(source, index, housemates, pool, options, births)
+        person = _make_person(source, index, housemates, pool, options, births, addresses)
         persons.append(person)
         members.setdefault(person.household, []).append(person)
         if housemates and person.dob == housemates[0].dob:
@@ -677,11 +731,11 @@ def populations(
       first member (same date of birth);
     * ``shared_id_percent``: the chance that a person joining a household is a dependant
       whose forms carry, half the time, the first member's national id;
-    * ``name_variants``: given names from a wider English and French table, written as a
-      nickname (Barbara / Bobbie, Jean-Pierre / JP, Marie-Thérèse / Maïté), truncated
-      (Ant), misread or mistyped (Paul / Pavl, rn / m), as an initial (J.), or replaced by
-      a placeholder (``Female``, ``Baby``, ``NFN`` …); some people have a middle name,
-      written in full or as an initial;
+    * ``name_variants``: given and family names (and streets) from longer English and
+      French tables; given names written as a nickname (Barbara / Bobbie, Jean-Pierre /
+      JP, Marie-Thérèse / Maïté), truncated (Ant), misread or mistyped (Paul / Pavl,
+      rn / m), as an initial (J.), or replaced by a placeholder (``Female``, ``Baby``,
+      ``NFN`` …); some people have a middle name, written in full or as an initial;
     * ``id_errors``: the chance that a written national id or loyalty number has a digit
       misread as a letter (0 / O, 1 / I);
     * ``postcode_errors``: the chance that an address's postcode is missing or has one
@@ -693,10 +747,12 @@ def populations(
       national id).
 
     Truth stays decidable: two different people share a family name and a date of birth
-    only as twins, and housemates' given names never share an initial; a placeholder never
-    hides the given name of a twin or of someone whose id a housemate's form carries, and a
-    record with a placeholder keeps its other fields. :attr:`Population.households` says
-    who lives with whom. Every noise is a separate yes/no draw that shrinks to "no".
+    only as twins; two households share no address (until the street plan, thousands of
+    addresses, fills up); housemates' given names never share an initial; a placeholder
+    never hides the given name of a twin or of someone whose id a housemate's form
+    carries, and a record with a placeholder keeps its other fields.
+    :attr:`Population.households` says who lives with whom. Every noise is a separate
+    yes/no draw that shrinks to "no".
 
     Invalid arguments raise :class:`hypothesis.errors.InvalidArgument` when the strategy
     is first drawn from, as Hypothesis's own strategies do.
