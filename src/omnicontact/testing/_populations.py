@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import functools
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 import attrs
@@ -168,6 +168,7 @@ _MISREAD_DIGITS = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z"}
 class _Source(Protocol):
     def integer(self, low: int, high: int) -> int: ...
     def chance(self, percent: int) -> bool: ...
+    def group(self, make: Callable[[_Source], T]) -> T: ...
 
 
 def _pick(source: _Source, items: Sequence[T]) -> T:
@@ -184,6 +185,9 @@ class _RandomSource:
     def chance(self, percent: int) -> bool:
         return self._rng.randrange(100) < percent
 
+    def group(self, make: Callable[[_Source], T]) -> T:
+        return make(self)
+
 
 class _DrawSource:
     def __init__(self, draw: Any) -> None:
@@ -195,6 +199,16 @@ class _DrawSource:
     def chance(self, percent: int) -> bool:
         # Shrinks towards 0, that is towards "no": cleaner data.
         return bool(self._draw(_integers(0, 99)) >= 100 - percent)
+
+    def group(self, make: Callable[[_Source], T]) -> T:
+        # One draw of its own per person and per record: the shrinker can drop or simplify
+        # a whole person or record without shifting the choices of the others.
+        return self._draw(_grouped(make))  # type: ignore[no-any-return]
+
+
+@st.composite
+def _grouped(draw: Any, make: Callable[[_Source], T]) -> T:
+    return make(_DrawSource(draw))
 
 
 @functools.lru_cache(maxsize=256)
@@ -291,7 +305,7 @@ def _find_all(text: str, part: str) -> list[int]:
 
 
 def _phone(source: _Source, prefix: str) -> str:
-    return prefix + "".join(str(source.integer(0, 9)) for _ in range(8))
+    return f"{prefix}{source.integer(0, 10**8 - 1):08d}"  # one draw: quick to shrink
 
 
 def _personal_digits(index: int) -> str:
@@ -579,7 +593,9 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
     births: set[tuple[str, dt.date]] = set()
     addresses: set[tuple[str, str, str]] = set()
     linked: set[str] = set()
-    for index in range(people):
+
+    def add_person(source: _Source) -> _Person:
+        index = len(persons)
         housemates: list[_Person] = []
         pool = _given_pool(options, ())
         if persons and source.chance(options.household_percent):
@@ -589,22 +605,34 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
             if candidates and len(members[chosen.household]) < _MAX_HOUSEHOLD:
                 housemates, pool = members[chosen.household], candidates
         person = _make_person(source, index, housemates, pool, options, births, addresses)
+        if housemates and (person.dob == housemates[0].dob or person.parent_id is not None):
+            linked.update((person.id, housemates[0].id))  # twins, or a dependant on the id
+        count = source.integer(1, options.max_records_per_person)
+        sources[person.id] = [_pick(source, options.sources) for _ in range(count)]
+        return person
+
+    # Structure first (people, households, which sources saw them), then each record's
+    # noise: shrinking the noise never changes who is who.
+    sources: dict[str, list[str]] = {}
+    for _ in range(people):
+        person = source.group(add_person)
         persons.append(person)
         members.setdefault(person.household, []).append(person)
-        if housemates and person.dob == housemates[0].dob:
-            linked.update((person.id, housemates[0].id))  # twins
-        if person.parent_id is not None:
-            linked.update((person.id, housemates[0].id))
     records: list[Record] = []
     truth: dict[str, str] = {}
     for person in persons:
-        for _ in range(source.integer(1, options.max_records_per_person)):
+        for channel in sources[person.id]:
             record_id = f"r{len(records)}"
-            channel = _pick(source, options.sources)
-            is_linked = person.id in linked
-            records.append(
-                _record(source, normalizer, person, record_id, channel, options, is_linked)
+            make = functools.partial(
+                _record,
+                normalizer=normalizer,
+                person=person,
+                record_id=record_id,
+                channel=channel,
+                options=options,
+                linked=person.id in linked,
             )
+            records.append(source.group(make))
             truth[record_id] = person.id
     households = {person.id: person.household for person in persons}
     return Population(records=tuple(records), truth=truth, households=households)
