@@ -96,6 +96,20 @@ def _make_resolver() -> omnicontact.Resolver:
 
 populations: st.SearchStrategy[oct.Population] = oct.populations(min_size=1, max_size=3)
 records: st.SearchStrategy[omnicontact.Record] = oct.records(max_size=2)
+households: st.SearchStrategy[oct.Population] = oct.populations(
+    max_size=4,
+    household_percent=70,
+    twin_percent=30,
+    shared_id_percent=30,
+    name_variants=True,
+    id_errors=5,
+    postcode_errors=20,
+    sources=["census", "tax", "social_security"],
+)
+register: oct.Population = oct.synthetic_population(
+    100, seed=1, name_variants=True, sources=("census", "tax")
+)
+household_of: dict[str, str] = register.households
 
 
 @given(populations, st.data())
