@@ -529,6 +529,18 @@ def _facts(population: oct.Population) -> dict[str, dict[str, set[Any]]]:
     return facts
 
 
+def _check_decidable(population: oct.Population) -> None:
+    facts = _facts(population)
+    for a, b in itertools.combinations(sorted(facts), 2):
+        if population.households[a] == population.households[b]:
+            assert facts[a]["family"] == facts[b]["family"]
+            assert not facts[a]["initial"] & facts[b]["initial"]
+        else:
+            assert not facts[a]["address"] & facts[b]["address"]
+            if facts[a]["family"] & facts[b]["family"]:
+                assert not facts[a]["dob"] & facts[b]["dob"]
+
+
 def _given_word(record: omnicontact.Record) -> str | None:
     name = record.of_kind("name")
     if not name or name[0].given is None:
@@ -566,17 +578,12 @@ class TestHouseholdPopulations:
         """Housemates share a family name but never a given initial; people sharing a family
         name and a date of birth are twins in one household; two households never share an
         address."""
-        facts = _facts(population)
-        people = sorted(facts)
-        for a, b in itertools.combinations(people, 2):
-            same_house = population.households[a] == population.households[b]
-            if same_house:
-                assert facts[a]["family"] == facts[b]["family"]
-                assert not facts[a]["initial"] & facts[b]["initial"]
-            else:
-                assert not facts[a]["address"] & facts[b]["address"]
-                if facts[a]["family"] & facts[b]["family"]:
-                    assert not facts[a]["dob"] & facts[b]["dob"]
+        _check_decidable(population)
+
+    @given(oct.populations(min_size=2, max_size=5, noise=0, household_percent=80))
+    def test_truth_is_decidable_with_the_default_options(self, population: oct.Population) -> None:
+        """The default channel populations keep the same guarantees."""
+        _check_decidable(population)
 
     @given(
         oct.populations(
