@@ -26,7 +26,7 @@ from omnicontact.identity._compare import (
     compare_national_ids,
     soundex,
 )
-from omnicontact.identity._names import given_names_compatible
+from omnicontact.identity._names import given_names_compatible, name_variants
 
 # ------------------------------------------------------------------------ reference levels
 
@@ -66,6 +66,10 @@ def reference_name_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
         if JaroWinkler.similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92:
             return 3  # swapped with a typo
         if given_close:
+            # family parts that are clearly different given names: written family name first
+            known = name_variants()
+            if fa in known and fb in known and not given_names_compatible(fa, fb):
+                return 7
             return 5  # given_only
         if _crossed(ga, fb):  # written the other way round: the other parts must agree
             return 4 if given_names_compatible(fa, gb) else 7

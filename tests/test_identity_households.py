@@ -22,7 +22,7 @@ from omnicontact.identity._names import (
     given_names_compatible,
     name_variants,
 )
-from omnicontact.testing import synthetic_population
+from omnicontact.testing import Population, populations, synthetic_population
 
 N = Normalizer(default_region="US", date_order="MDY")
 T = dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)
@@ -69,7 +69,8 @@ class TestGivenNames:
             ("jean pierre", "jp"),  # a compound's initials
             ("jean pierre", "j p"),
             ("marie therese", "maite"),  # a French hypocoristic
-            ("jean pierre", "pierre"),  # one name of a compound
+            ("jean pierre", "jean"),  # the first name of a compound
+            ("j paul", "paul"),  # the name after an initial
             ("paul", "pavl"),  # an OCR slip
             ("jessica", "jessixa"),  # a neighbouring key
             ("katherine", "kathrine"),  # a dropped letter
@@ -94,6 +95,7 @@ class TestGivenNames:
             ("jean", "jeanne"),
             ("daniel", "danielle"),
             ("thomas", "matthew"),
+            ("margaret katherine", "katherine"),  # twins: one's second name, the other's first
         ],
     )
     def test_clearly_different(self, left: str, right: str) -> None:
@@ -193,19 +195,21 @@ class TestHouseholdsStayApart:
         r.judge_records("a", "b", same=True, reason="legal name change")
         assert r.customer_of("a") == r.customer_of("b")
 
-    def test_identical_personal_identifiers_overrule(self) -> None:
-        """Same date of birth and national id: a given name typed beyond recognition."""
-        r = resolve(
-            person("a", "Monique", dob="03/04/1980", ssn="123-45-6789"),
-            person("b", "Nicholas", dob="03/04/1980", ssn="123-45-6789"),
+    def test_identical_personal_identifiers_overrule_only_when_asked(self) -> None:
+        """By default clearly different given names are never one person; a register whose
+        given names get replaced can let the same date of birth and national id overrule."""
+        a = person("a", "Monique", dob="03/04/1980", ssn="123-45-6789")
+        b = person("b", "Nicholas", dob="03/04/1980", ssn="123-45-6789")
+        r = resolve(a, b)
+        assert r.customer_of("a") != r.customer_of("b")
+        overruling = MatchModel(
+            overrule_vetoes={"date_of_birth": ["exact"], "national_id": ["exact"]}
         )
+        r = resolve(a, b, model=overruling)
         assert r.customer_of("a") == r.customer_of("b")
-        absolute = MatchModel(overrule_vetoes={})
-        r = resolve(
-            person("a", "Monique", dob="03/04/1980", ssn="123-45-6789"),
-            person("b", "Nicholas", dob="03/04/1980", ssn="123-45-6789"),
-            model=absolute,
-        )
+        # a number a parent and a child both carry is a household's: it never overrules
+        parent = person("p", "Robin", dob="02/02/1960", ssn="123-45-6789")
+        r = resolve(a, b, parent, model=overruling)
         assert r.customer_of("a") != r.customer_of("b")
 
     def test_name_variants_still_join(self) -> None:
@@ -290,3 +294,39 @@ class TestEstimationOrder:
         shuffled = records[:]
         rng.shuffle(shuffled)
         assert estimate(shuffled, seed=0) == estimate(records, seed=0)
+
+
+class TestGeneratedHouseholds:
+    @given(
+        populations(
+            max_size=5,
+            household_percent=70,
+            twin_percent=30,
+            shared_id_percent=30,
+            name_variants=True,
+            postcode_errors=20,
+            id_errors=5,
+            sources=["census", "tax", "social_security"],
+        )
+    )
+    @settings(max_examples=100, deadline=None)
+    def test_housemates_are_never_one_customer(self, population: Population) -> None:
+        """In any household-rich, multi-source population, no customer holds two housemates."""
+        r = resolve(*population.records)
+        for customer in r.partition():
+            people = {population.truth[record_id] for record_id in customer}
+            homes = [population.households[person] for person in people]
+            assert len(set(homes)) == len(homes), sorted(customer)
+
+    def test_chains_never_join_clearly_different_birth_dates(self) -> None:
+        """A mother and daughter of one spelling-variant name, linked by an address-only form,
+        stay apart: their dates of birth clearly differ and they never match directly."""
+        r = resolve(
+            person("daughter", "Katherine", dob="06/28/1994", ssn="194-00-8723", address=False),
+            person("daughter-form", "Katherine", ssn="194-00-8723"),
+            person("mother", "Catherine", dob="01/02/1962", phone="312 555 0100"),
+        )
+        assert r.customer_of("daughter") == r.customer_of("daughter-form")
+        assert r.customer_of("mother") != r.customer_of("daughter")
+        reasons = {rejection.reason for rejection in r.explain("mother", "daughter").rejections}
+        assert reasons == {"conflict:date_of_birth:different"}

@@ -215,7 +215,8 @@ both parts within a typo; ``variant``: compatible given names (a nickname, a tru
 an initial, a slip) and close family names; ``partial``: a part is missing on one side and
 the parts both have agree, or one record's parts are written the other way round and
 agree; ``given_only``: compatible given names, different family names
-(a change of name); ``partial_mismatch``: a part is missing on one side and the family
+(a change of name; unless both family parts are given names that clearly differ, read as
+names written family name first); ``partial_mismatch``: a part is missing on one side and the family
 names differ (or nothing compares); ``family_only``: the given names clearly differ but the
 family names agree, as written or the other way round (a household: siblings, twins, a
 parent and child); ``different``: the
@@ -265,6 +266,11 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
         if _similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92:
             return 3  # swapped parts with a typo
         if given_close:
+            # Both family parts are given names that clearly differ: most likely two names
+            # written family name first (Martin Margaret / Martin Anthony), a household.
+            groups = name_variants()
+            if fa in groups and fb in groups and not given_names_compatible(fa, fb):
+                return 7
             return 5
         if _crossed(ga, fb):  # one record's parts written the other way round
             return 4 if given_names_compatible(fa, gb) else 7

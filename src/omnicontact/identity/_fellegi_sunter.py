@@ -217,7 +217,10 @@ def _default_rules() -> tuple[DeterministicRule, ...]:
 
 def _default_conflicts() -> dict[str, frozenset[str]]:
     return {
-        "name": frozenset({"partial_mismatch", "family_only", "different"}),
+        # a household's phone or e-mail joins only records whose given names agree
+        "name": frozenset(
+            {"partial", "given_only", "partial_mismatch", "family_only", "different"}
+        ),
         "middle_name": frozenset({"different"}),
         "date_of_birth": frozenset({"different"}),
         "national_id": frozenset({"different"}),
@@ -272,11 +275,15 @@ def _overrule(value: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
     return _check_overrule(value)
 
 
-def _default_overrule() -> dict[str, frozenset[str]]:
-    return {
-        "date_of_birth": frozenset({"exact", "transposed", "one_part"}),
-        "national_id": frozenset({"exact"}),
-    }
+_check_chain_vetoes = _levels_by_field("chain_vetoes")
+
+
+def _chain_vetoes(value: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    return _check_chain_vetoes(value)
+
+
+def _default_chain_vetoes() -> dict[str, frozenset[str]]:
+    return {"date_of_birth": frozenset({"different"}), "national_id": frozenset({"different"})}
 
 
 def _non_positive(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -364,13 +371,15 @@ class MatchModel:
     level never weighs more than ``veto_weight`` bits (whatever :func:`estimate` finds).
 
     ``overrule_vetoes`` maps comparisons to levels: when *every one* of these comparisons
-    falls in one of its levels, a vetoed pair is scored after all. By default: the date of
-    birth within a typo and the same national id, two personal identifiers that members of
-    one household do not share *together* (twins have their own numbers, a dependant
-    carrying a parent's number was born another year), unless the number is shared (held by
-    records of :attr:`GuardPolicy.shared_after_names` different names, such as a parent and
-    two children). A given name mistyped beyond recognition in an otherwise identical record
-    is then still found. Give ``{}`` to make vetoes absolute.
+    falls in one of its levels, a vetoed pair is scored after all. It is empty by default:
+    clearly different given names are never one person on the evidence of values a
+    household can share. For a register whose given names get replaced by errors, give
+    for example ``{"date_of_birth": ["exact"], "national_id": ["exact"]}``: two personal
+    identifiers that members of one household rarely share *together* (twins have their own
+    numbers, a dependant carrying a parent's number was born another year). A national id
+    held by two clearly different people born on clearly different days is a household's
+    and never overrules (see :meth:`household_number`); twins who both carry one number
+    that nobody else holds cannot be told from one person by these two values.
 
     >>> model = MatchModel()
     >>> [c.field for c in model.comparisons]
@@ -389,10 +398,11 @@ class MatchModel:
         factory=_default_conflicts, converter=_conflicts
     )
     vetoes: dict[str, frozenset[str]] = attrs.field(factory=_default_vetoes, converter=_vetoes)
-    overrule_vetoes: dict[str, frozenset[str]] = attrs.field(
-        factory=_default_overrule, converter=_overrule
-    )
+    overrule_vetoes: dict[str, frozenset[str]] = attrs.field(factory=dict, converter=_overrule)
     veto_weight: float = attrs.field(default=-6.0, validator=_non_positive)
+    chain_vetoes: dict[str, frozenset[str]] = attrs.field(
+        factory=_default_chain_vetoes, converter=_chain_vetoes
+    )
     guards: GuardPolicy = attrs.field(factory=GuardPolicy)
     blocking: Blocking = attrs.field(factory=Blocking)
     term_frequencies: dict[str, dict[str, float]] = attrs.field(
@@ -403,6 +413,7 @@ class MatchModel:
     _prior_weight: float = attrs.field(init=False, eq=False, hash=False, repr=False)
     _overrulers: int = attrs.field(init=False, eq=False, hash=False, repr=False)
     _vetoing: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _chain_vetoing: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _dob_agreeing: frozenset[int] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _overruling: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
     _rules_by_kind: dict[IdentifierKind, tuple[DeterministicRule, ...]] = attrs.field(
@@ -440,6 +451,9 @@ class MatchModel:
                     | self.vetoes.get(c.field, frozenset())
                 ),
                 vetoes=frozenset(c.levels.index(name) for name in self.vetoes.get(c.field, ())),
+                chain_vetoes=frozenset(
+                    c.levels.index(name) for name in self.chain_vetoes.get(c.field, ())
+                ),
                 frequencies=_frequency_table(c, self.term_frequencies.get(c.field)),
                 exact=_dates_of if c.field == "date_of_birth" else exact_values_of(c.field),
                 conflict_names=tuple(f"{c.field}:{name}" for name in c.levels),
@@ -448,6 +462,7 @@ class MatchModel:
         )
         object.__setattr__(self, "_tables", tables)
         object.__setattr__(self, "_vetoing", tuple(t for t in tables if t.vetoes))
+        object.__setattr__(self, "_chain_vetoing", tuple(t for t in tables if t.chain_vetoes))
         object.__setattr__(self, "_overruling", tuple(t for t in tables if t.overrules))
         object.__setattr__(self, "_overrulers", len(overrule))
         dob_levels = LEVELS["date_of_birth"]
@@ -503,6 +518,14 @@ class MatchModel:
             if table.compare(left, right) not in table.agreeing:
                 return found
         return found if self._shared_national_id(left, right, shared) else None
+
+    def chain_veto(self, left: Profile, right: Profile) -> str | None:
+        """The ``field:level`` of :attr:`chain_vetoes` the two records fall in, or ``None``."""
+        for table in self._chain_vetoing:
+            level = table.compare(left, right)
+            if level is not None and level in table.chain_vetoes:
+                return table.conflict_names[level]
+        return None
 
     def _score(
         self, left: Profile, right: Profile, shared: Callable[[str], bool], *, keep_all: bool
@@ -721,6 +744,7 @@ class _Scoring:
     weights: tuple[float, ...]
     conflicts: frozenset[int]
     vetoes: frozenset[int]
+    chain_vetoes: frozenset[int]
     overrules: bool
     """Whether this comparison, when it agrees, helps overrule a veto."""
     agreeing: frozenset[int]

@@ -78,10 +78,10 @@ def partition(
 
     ``values(record_id)`` gives the guard-counted value keys of a record by slot; edges and
     judgements naming records outside ``records`` are ignored. ``veto(a, b)`` names the
-    conflict (``name:family_only`` …) that forbids two records from being one customer, or
-    ``None``: no customer ever holds two such records, whether or not blocking compared them,
-    unless a "same" judgement joins them. With ``trace``, the refused joins are returned
-    too (for explanations).
+    conflict (``name:family_only`` …) that forbids two records that do not match each other
+    directly from being one customer, or ``None``: no customer ever holds two such records,
+    whether or not blocking compared them, unless a "same" judgement joins them. With
+    ``trace``, the refused joins are returned too (for explanations).
     """
     nodes = records if isinstance(records, set | frozenset) else set(records)
     limits = guards.max_distinct
@@ -127,6 +127,7 @@ def partition(
     for edge in edges:
         if edge.outcome is Outcome.MATCH and edge.left in nodes and edge.right in nodes:
             ordered.append(match_order(edge))
+            vetoes[(edge.left, edge.right)] = None  # records that match directly: no veto
     ordered.sort()
 
     rejections: list[Rejection] = []
@@ -138,7 +139,6 @@ def partition(
         counts_a, counts_b = counts(root_a), counts(root_b)
         reason = _refusal(group_a, group_b, counts_a, counts_b, cannot, limits, find)
         if reason is None and rank > 0 and veto is not None:  # a person's judgement overrules
-            vetoes[(a, b) if a < b else (b, a)] = None  # a match edge is never vetoed
             reason = _vetoed(group_a, group_b, veto, vetoes, trace=trace)
         if reason is not None:
             if trace:

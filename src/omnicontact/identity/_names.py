@@ -3,15 +3,16 @@
 Two given names are *compatible* when they can name one person: equal, a known variant
 (a nickname or hypocoristic: Bobbie / Barbara, Maïté / Marie-Thérèse), a spelling variant
 that sounds the same (Katherine / Catherine), a truncation (Ant / Anthony), an initial
-(J / John, JP / Jean-Pierre), a typing or OCR slip (Jessica / Jessixa, Paul / Pavl), or
-one name of a compound (Pierre / Jean-Pierre). Two given names that are none of these
-*clearly differ*: that is the evidence that keeps two members of one household apart.
+(J / John, JP / Jean-Pierre), a typing or OCR slip (Jessica / Jessixa, Paul / Pavl), the
+first name of a compound (Jean / Jean-Pierre), or the name after an initial (Paul /
+J. Paul). Two given names that are none of these *clearly differ*: that is the evidence
+that keeps two members of one household apart.
 
 Name variants come from the ``nicknames`` package (a curated data set of English names
 and nicknames) plus :data:`FRENCH_VARIANTS`, a table of French hypocoristics and
-compound first names and their usual short forms, and the few cross-language pairs
-listed there. Placeholder names (``Baby``, ``Unknown``, ``NFN``) are no name at all:
-:data:`PLACEHOLDER_GIVEN_NAMES` and :data:`PLACEHOLDER_FAMILY_NAMES` list them.
+compound first names and their usual short forms. Placeholder names (``Baby``,
+``Unknown``, ``NFN``) are no name at all: :data:`PLACEHOLDER_GIVEN_NAMES` and
+:data:`PLACEHOLDER_FAMILY_NAMES` list them.
 
 Everything here works on folded text (see :func:`omnicontact.fold`): lower case, no
 accents, hyphens and punctuation as single spaces.
@@ -139,25 +140,11 @@ FRENCH_VARIANTS: tuple[tuple[str, ...], ...] = (
     ("marie therese", "maite", "marite"),
     ("anne marie", "annemarie"),
     ("anne sophie", "as"),
-    # the same name across French and English
-    ("guillaume", "william"),
-    ("jacques", "james"),
-    ("pierre", "peter"),
-    ("jean", "john"),
-    ("jeanne", "jane", "joan"),
-    ("etienne", "stephen", "steve"),
-    ("henri", "henry", "harry"),
-    ("louis", "lewis", "louie"),
-    ("michel", "michael", "mike"),
-    ("marie", "mary", "maria"),
-    ("francois", "francis", "frank"),
-    ("antoine", "anthony", "tony"),
-    ("nicolas", "nicholas", "nick"),
-    ("catherine", "katherine", "kate"),
-    ("elisabeth", "elizabeth", "liz"),
-    ("marguerite", "margaret", "maggie"),
 )
-"""Groups of folded French given names that one person goes by (one group a line)."""
+"""Groups of folded French given names that one person goes by (one group a line).
+
+The same name in another language (Guillaume / William) is not listed: in one household
+those are as likely to be two people as one."""
 
 
 @functools.cache
@@ -328,13 +315,14 @@ def _compatible(left: str, right: str) -> bool:
             continue
         if "".join(word[0] for word in other).startswith(initials):
             return True
-    # a compound or a middle name: the first names agree (Jean-Pierre / Jean), or a name
-    # written alone is one of the other's (Pierre / Jean-Pierre)
+    # a compound or a middle name: the first names agree (Jean-Pierre / Jean), or one goes
+    # by the name after an initial (Paul / J. Paul). A name written alone that is another's
+    # second name is not enough: twins are named Margaret Katherine and Katherine.
     if _words_compatible(left_words[0], right_words[0]):
         return True
     for alone, words in ((left_words, right_words), (right_words, left_words)):
-        if len(alone) == 1 and len(alone[0]) > 1:
-            return any(_words_compatible(alone[0], word) for word in words[1:] if len(word) > 1)
+        if len(alone) == 1 and len(words) > 1 and len(words[0]) == 1:
+            return _words_compatible(alone[0], words[1])
     return False
 
 

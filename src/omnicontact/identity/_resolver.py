@@ -883,7 +883,8 @@ class Resolver:
         profile, shared = self._profile, self._is_shared
 
         def veto(left: str, right: str) -> str | None:
-            return model.veto(profile(left), profile(right), shared=shared)
+            mine, theirs = profile(left), profile(right)
+            return model.veto(mine, theirs, shared=shared) or model.chain_veto(mine, theirs)
 
         return partition(
             region,
@@ -891,7 +892,7 @@ class Resolver:
             judgements.values(),
             self._values,
             model.guards,
-            veto=veto if model.vetoes else None,
+            veto=veto if model.vetoes or model.chain_vetoes else None,
             trace=trace,
         )
 

@@ -313,6 +313,13 @@ def _personal_digits(index: int) -> str:
     return f"{(index * 48_271 + 23_456_789) % 10**8:08d}"
 
 
+def _serial(index: int) -> str:
+    """Ten digits that differ for every index below 10**10 (a bijection of the index), and
+    in several places for neighbouring indices: people of one household, drawn one after
+    another, do not get numbers one typo apart."""
+    return f"{(index * 2_654_435_761 + 1_234_567) % 10**10:010d}"
+
+
 @functools.cache
 def _initials(given: str, name_variants: bool) -> frozenset[str]:
     """The first letters of every way ``given`` is written (nicknames included), folded."""
@@ -325,13 +332,15 @@ def _initials(given: str, name_variants: bool) -> frozenset[str]:
 def _given_pool(options: _Options, housemates: Sequence[_Person]) -> tuple[str, ...]:
     """The given names a new member of ``housemates``' household may have.
 
-    None shares an initial, and so a written form, with a housemate's given name, nickname
-    or initial: whatever noise a record gets, housemates' names stay told apart.
+    None shares an initial, and so a written form, with a housemate's given or middle name,
+    nickname or initial: whatever noise a record gets (a name written family name first, a
+    middle name added), housemates' names stay told apart.
     """
     pool = _VARIANT_GIVEN if options.name_variants else _GIVEN
     if not housemates:
         return pool
-    used = frozenset().union(*(_initials(m.given, options.name_variants) for m in housemates))
+    names = [name for m in housemates for name in (m.given, m.middle) if name]
+    used = frozenset().union(*(_initials(name, options.name_variants) for name in names))
     return tuple(g for g in pool if not _initials(g, options.name_variants) & used)
 
 
@@ -375,14 +384,21 @@ def _make_person(
     if twin and head is not None:
         dob = head.dob
     else:
-        # Only twins share a family name and a date of birth: anyone else differs in one
-        # of them, so truth is decidable even when a record hides the given name.
+        # Housemates other than twins are born more than a year apart, and only twins share
+        # a family name and a date of birth: truth stays decidable even when a record hides
+        # the given name behind a placeholder (a date a few days off is a typo's distance).
+        while any(abs((dob - m.dob).days) <= 366 for m in housemates):
+            dob += dt.timedelta(days=400)
         while (fold(family), dob) in births:
             dob += dt.timedelta(days=1)
     births.add((fold(family), dob))
     middle = None
     if options.name_variants and source.chance(30):
-        own = _initials(given, True)
+        # neither the person's own initial (Anne A.) nor a housemate's: a middle name is a
+        # written form of the person's name, which housemates never share
+        own = _initials(given, True).union(
+            *(_initials(name, True) for m in housemates for name in (m.given, m.middle) if name)
+        )
         middle = _pick(source, tuple(g for g in pool if not _initials(g, True) & own) or pool)
     parent_id = None
     if head is not None and options.shared_id_percent > 0:
@@ -413,7 +429,7 @@ def _make_person(
         city=city,
         moved_to=moved_to,
         loyalty=f"L{index:07d}",
-        national_id=f"{1 if source.chance(50) else 2}{year % 100:02d}{index:010d}",
+        national_id=f"{1 if source.chance(50) else 2}{year % 100:02d}{_serial(index)}",
         household=head.household if head else f"p{index}",
         middle=middle,
         parent_id=parent_id,
