@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import StoreError
-from ._sql import SqlStore
+from ._sql import TABLES, SqlStore
 
 __all__ = ["PostgresStore"]
 
@@ -23,6 +23,14 @@ class PostgresStore(SqlStore):
     several processes or servers apply their units of work one after another, each seeing
     what the others committed. Tables are prefixed ``oc_`` and may share the application's
     database.
+
+    Deleting a row leaves its bytes in the table's files as a dead row version (MVCC)
+    until the space is reused; a plain ``VACUUM`` marks it reusable but does not wipe it.
+    :meth:`purge` (which :meth:`Workspace.forget <omnicontact.Workspace.forget>` runs)
+    rewrites every ``oc_`` table with ``VACUUM (FULL)``: it holds an exclusive lock on each
+    table while it copies it, so it takes time in proportion to the store's size. The
+    server's write-ahead log, its archives, replicas and backups keep their copies until
+    they age out: that is the database administrator's retention policy, not the store's.
     """
 
     _placeholder = "%s"
@@ -48,6 +56,10 @@ class PostgresStore(SqlStore):
         from psycopg.pq import TransactionStatus
 
         return bool(self._conn.info.transaction_status != TransactionStatus.IDLE)
+
+    def _purge(self) -> None:
+        for table in TABLES:
+            self._run(f"VACUUM (FULL) {table}")
 
     def _table_exists(self, name: str) -> bool:
         return bool(self._one("SELECT to_regclass(?) IS NOT NULL", (name,))[0])
