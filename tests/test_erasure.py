@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from _stores import KINDS, close, new_store, postgres_dsn, reset_postgres
 from omnicontact import Consent, Contact, ContactPoint, Normalizer, Workspace
 from omnicontact._workspace import identity_record_id
-from omnicontact.identity import Event, EventKind, Resolver
+from omnicontact.identity import Event, EventKind, Record, Resolver
 from omnicontact.identity._erasure import TOMBSTONE_PREFIX
 from omnicontact.identity._graph import customer_id_for
 from omnicontact.store import CustomerStore, PostgresStore, SQLiteStore
@@ -220,6 +220,26 @@ class TestForgetIsExact:
         (opened,) = [e for e in store.case_events() if e.kind.value == "opened"]
         assert opened.contact_ids[0].startswith(TOMBSTONE_PREFIX)
 
+    def test_an_erasure_rolled_back_changes_nothing(self, store: CustomerStore) -> None:
+        """An erasure whose transaction fails leaves the customer, its contacts and both
+        logs exactly as they were (the rewritten entries are undone too)."""
+        ws = Workspace(store, clock=lambda: T0)
+        ws.ingest([*ann_contacts(), *zoe_contacts()])
+        ann = ws.customer_of(ann_contacts()[0].id)
+        events, case_events = list(store.events()), list(store.case_events())
+
+        def forget_then_fail() -> None:
+            with ws.transaction():
+                ws.forget(ann)
+                raise RuntimeError("the application's own step failed")
+
+        with pytest.raises(RuntimeError):
+            forget_then_fail()
+        assert list(store.events()) == events
+        assert list(store.case_events()) == case_events
+        assert ws.customer_of(ann_contacts()[0].id) == ann
+        assert len(ws.timeline(ann)) == len(ann_contacts())
+
     def test_erasing_twice_in_one_transaction_purges_once_and_erases_both(
         self, store: CustomerStore
     ) -> None:
@@ -232,6 +252,27 @@ class TestForgetIsExact:
         assert ws.customer_ids() == []
         assert store.count_contacts() == 0
         assert store.count_records() == 0
+
+
+class TestOddIds:
+    def test_ids_with_wildcards_quotes_and_accents_are_found_and_replaced(
+        self, store: CustomerStore
+    ) -> None:
+        """Record ids holding LIKE wildcards, backslashes, quotes or accents are found in
+        the log and replaced, and a look-alike id of another customer is left alone."""
+        r = Resolver(store=store, clock=lambda: T0)
+        erased = ['a%_\\"é1', "a_b"]
+        kept = ['aX%_\\"é1', "axb"]
+        for ids, email in ((erased, "ann@x.fr"), (kept, "zoe@x.fr")):
+            r.resolve_many(
+                Record(id=i, source="web", observed_at=T0, identifiers=[N.email(email)])
+                for i in ids
+            )
+        customer = r.customer_of(erased[0])
+        r.forget_customer(customer)
+        named = set().union(*(_names(e) for e in store.events()))
+        assert not named & {*erased, customer}
+        assert set(kept) | {r.customer_of(kept[0])} <= named
 
 
 def _names(event: Event) -> set[str]:

@@ -712,8 +712,7 @@ class Workspace:
             )
             self._store.rewrite_case_events(
                 attrs.evolve(event, contact_ids=tuple(replace.get(c, c) for c in event.contact_ids))
-                for event in self._store.case_events()
-                if any(c in replace for c in event.contact_ids)
+                for event in self._store.case_events_naming(replace)
             )
 
 

@@ -447,18 +447,22 @@ class Resolver:
         """
         store = self._store
         records, customers = set(records), set(customers)
-        live = set(store.customer_ids())
-        events = store.events()
-        for event in reversed(events):
-            if event.kind in _PARTITION_KINDS and customers.intersection(event.customer_ids):
-                customers.update(c for c in event.customer_ids if c not in live)
-                records.update(r for r in event.record_ids if store.get_record(r) is None)
+        live: set[str] | None = None
+        found: dict[int, Event] = {}
+        asked: set[str] = set()
+        while wanted := (records | customers) - asked:  # until the walk finds no new id
+            asked |= wanted
+            found.update((event.sequence, event) for event in store.events_naming(wanted))
+            for sequence in sorted(found, reverse=True):
+                event = found[sequence]
+                if event.kind in _PARTITION_KINDS and customers.intersection(event.customer_ids):
+                    if live is None:
+                        live = set(store.customer_ids())
+                    customers.update(c for c in event.customer_ids if c not in live)
+                    records.update(r for r in event.record_ids if store.get_record(r) is None)
         replace = tombstones(records | customers)
         written: dict[int, Event] = {}
-        for event in events:
-            named = (*event.record_ids, *event.customer_ids, *event.created, *event.retired)
-            if not any(name in replace for name in named):
-                continue
+        for event in (found[sequence] for sequence in sorted(found)):
 
             def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
                 return tuple(replace.get(name, name) for name in ids)

@@ -12,7 +12,7 @@ from .._case_events import CaseEvent
 from .._model import Case, Consent, Contact, Preferences
 from .._serialization import dumps
 from ..exceptions import InvalidValueError
-from ..identity._events import Event, Judgement
+from ..identity._events import Event, Judgement, event_names
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
 from ._lock import serialized
@@ -415,6 +415,10 @@ class MemoryStore:
     def next_sequence(self) -> int:
         return len(self._events) + 1
 
+    def events_naming(self, ids: Iterable[str]) -> Sequence[Event]:
+        wanted = frozenset(ids)
+        return tuple(event for event in self._events if not wanted.isdisjoint(event_names(event)))
+
     def rewrite_events(self, events: Iterable[Event]) -> None:
         for event in events:
             self._rewrite(self._events, event.sequence, event)
@@ -523,6 +527,10 @@ class MemoryStore:
 
     def case_events(self, *, since: int = 0) -> Sequence[CaseEvent]:
         return tuple(event for event in self._case_events if event.sequence >= since)
+
+    def case_events_naming(self, contact_ids: Iterable[str]) -> Sequence[CaseEvent]:
+        wanted = frozenset(contact_ids)
+        return tuple(e for e in self._case_events if not wanted.isdisjoint(e.contact_ids))
 
     def rewrite_case_events(self, events: Iterable[CaseEvent]) -> None:
         for event in events:

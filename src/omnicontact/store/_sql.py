@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import json
 import logging
 import sys
 import threading
@@ -25,7 +26,7 @@ from .._case_events import CaseEvent
 from .._model import Case, Consent, Contact, Preferences
 from .._serialization import dumps, loads
 from ..exceptions import StoreError, StoreVersionError
-from ..identity._events import Event, Judgement
+from ..identity._events import Event, Judgement, event_names
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
 from ._lock import serialized
@@ -109,6 +110,10 @@ def _contact(doc: str) -> Contact:
             _CONTACTS.clear()
         _CONTACTS[doc] = contact
     return contact
+
+
+_LIKE_ESCAPES = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
+"""What a text searched with ``LIKE … ESCAPE '\\'`` must escape."""
 
 
 def _lookup(params: Sequence[Any]) -> Sequence[Any]:
@@ -560,6 +565,28 @@ class SqlStore(abc.ABC):
     def next_sequence(self) -> int:
         return int(self._one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM oc_events")[0])
 
+    def events_naming(self, ids: Iterable[str]) -> Sequence[Event]:
+        wanted = frozenset(ids)
+        return tuple(
+            event
+            for event in (loads(doc, Event) for doc in self._docs_naming("oc_events", wanted))
+            if not wanted.isdisjoint(event_names(event))
+        )
+
+    def _docs_naming(self, table: str, ids: Iterable[str]) -> list[str]:
+        """The documents of a log that hold any of ``ids`` as a JSON string, in sequence
+        order: a scan of the text, without decoding every entry."""
+        patterns = [
+            "%" + json.dumps(name, ensure_ascii=False).translate(_LIKE_ESCAPES) + "%"
+            for name in sorted(set(ids))
+        ]
+        found: dict[int, str] = {}
+        for start in range(0, len(patterns), 200):
+            chunk = patterns[start : start + 200]
+            where = " OR ".join(["doc LIKE ? ESCAPE '\\'"] * len(chunk))
+            found.update(self._rows(f"SELECT sequence, doc FROM {table} WHERE {where}", chunk))
+        return [found[sequence] for sequence in sorted(found)]
+
     def rewrite_events(self, events: Iterable[Event]) -> None:
         self._rewrite("oc_events", events)
 
@@ -703,6 +730,16 @@ class SqlStore(abc.ABC):
 
     def next_case_sequence(self) -> int:
         return int(self._one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM oc_case_events")[0])
+
+    def case_events_naming(self, contact_ids: Iterable[str]) -> Sequence[CaseEvent]:
+        wanted = frozenset(contact_ids)
+        return tuple(
+            event
+            for event in (
+                loads(doc, CaseEvent) for doc in self._docs_naming("oc_case_events", wanted)
+            )
+            if not wanted.isdisjoint(event.contact_ids)
+        )
 
     def rewrite_case_events(self, events: Iterable[CaseEvent]) -> None:
         self._rewrite("oc_case_events", events)
