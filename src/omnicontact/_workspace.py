@@ -674,7 +674,7 @@ class Workspace:
         :meth:`transaction` purges once, at its end. The persistence explanation says
         what that costs on each database.
         """
-        with self.transaction():
+        with self._store.transaction():
             live = self._resolver.canonical_id(customer_id)
             members = self._store.members(live)
             erased = set(self._store.contact_ids_of_records(members))
@@ -706,7 +706,9 @@ class Workspace:
             for record_id in sorted(members):
                 self._store.delete_preferences(record_id)
             self._resolver.forget_customer(live, reason=reason)
-            # A consent is about an identifier: it stays while another customer holds it.
+            # A consent is about an identifier: it stays while another customer holds it
+            # (found through the blocking index, which holds every identifier a matching
+            # rule uses; a consent on an identifier outside it goes with the customer).
             self._store.delete_consents(
                 key for key in keys if not self._store.records_with_key(f"id:{key}")
             )
