@@ -7,12 +7,13 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _stores import KINDS, close, new_store, postgres_dsn, reset_postgres
@@ -308,8 +309,73 @@ class TestErasureProperties:
                 assert {n for n in names if not n.startswith(TOMBSTONE_PREFIX)} <= old_names
 
 
+class TestExactErasureOnFile:
+    @settings(max_examples=40)
+    @given(populations(min_people=2, max_people=5), st.data())
+    def test_the_file_holds_no_erased_value_that_no_live_object_holds(
+        self, population: Population, data: st.DataObject
+    ) -> None:
+        """For any population ingested into a SQLite file and any customer erased: every
+        form of the erased contacts' identifiers (key, as typed, as shown) that no live
+        object of the store holds is absent from the database, -wal and -shm files; the
+        other customers keep exactly their contacts."""
+        contacts = [
+            Contact(
+                channel=record.source,
+                direction="inbound",
+                occurred_at=record.observed_at,
+                source_id=record.id,
+                identifiers=record.identifiers,
+            )
+            for record in population.records
+        ]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "s.sqlite3"
+            store = SQLiteStore(path)
+            ws = Workspace(store, clock=lambda: T0)
+            ws.ingest(contacts)
+            customer = data.draw(st.sampled_from(ws.customer_ids()))
+            erased = ws.timeline(customer)
+            others = {c: ws.timeline(c) for c in ws.customer_ids() if c != customer}
+            ws.forget(customer)
+            assert {c: ws.timeline(c) for c in ws.customer_ids()} == others
+            live = _live_text(store).lower()
+            forms = {
+                text
+                for item in erased
+                for identifier in item.identifiers
+                for text in (identifier.key, identifier.raw, str(identifier))
+                if len(text) >= 5 and text.lower() not in live
+            }
+            assert found_in(TestSQLiteFiles.files(path), forms) == set()
+            store.close()
+
+
+def _live_text(store: CustomerStore) -> str:
+    """Everything a store hands out, as text: every contact, record (with its identifiers'
+    keys), case and log entry."""
+    records = [store.get_record(r) for r in store.record_ids()]
+    contacts = [
+        c for customer in store.customer_ids() for c in store.contacts_of_customer(customer)
+    ]
+    cases = {case_id for c in contacts for case_id in store.case_ids_of_contacts([c.id])}
+    return json.dumps(
+        [
+            [attrs.asdict(x) for x in records if x is not None],
+            [attrs.asdict(c) for c in contacts],
+            [i.key for x in [*records, *contacts] if x is not None for i in x.identifiers],
+            [attrs.asdict(store.get_case(c)) for c in sorted(cases)],
+            [attrs.asdict(e) for e in store.events()],
+            [attrs.asdict(e) for e in store.case_events()],
+        ],
+        default=str,
+        ensure_ascii=False,
+    )
+
+
 class TestSQLiteFiles:
-    def files(self, path: Path) -> bytes:
+    @staticmethod
+    def files(path: Path) -> bytes:
         return b"".join(
             Path(f"{path}{suffix}").read_bytes()
             for suffix in ("", "-wal", "-shm")
