@@ -417,6 +417,32 @@ class TestSQLiteFiles:
         assert store._rows("SELECT value FROM oc_state WHERE name = 'scrubbed'") == [(1,)]
         store.close()
 
+    def test_without_secure_delete_every_purge_rebuilds_the_file(self, tmp_path: Path) -> None:
+        """Where SQLite cannot zero deleted content, each purge runs VACUUM, so a value
+        deleted since the last one still leaves the file."""
+        path = tmp_path / "plain.sqlite3"
+        store = SQLiteStore(path)
+        store._secure_delete = False  # as on a SQLite without the setting
+        store._run("PRAGMA secure_delete = OFF")
+        for marker in ("ann@first.example", "ann@second.example"):
+            with store.transaction():
+                store.put_contact(
+                    Contact(
+                        channel="email",
+                        direction="inbound",
+                        occurred_at=T0,
+                        source_id=marker,
+                        identifiers=[N.email(marker)],
+                    )
+                )
+            store._run("PRAGMA wal_checkpoint(TRUNCATE)")
+            store.delete_contact(Contact.derive_id("email", marker))
+            store._run("PRAGMA wal_checkpoint(TRUNCATE)")
+            assert found_in(self.files(path), {marker})
+            store.purge()
+            assert not found_in(self.files(path), {marker})
+        store.close()
+
     def test_purge_waits_for_the_commit_and_a_rollback_purges_nothing(self, tmp_path: Path) -> None:
         """Inside a transaction purge runs once it commits; a rolled-back one purges
         nothing (the -wal still holds the written frames)."""

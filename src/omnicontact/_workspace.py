@@ -673,6 +673,19 @@ class Workspace:
         PostgreSQL table's files. Erasing several customers inside one
         :meth:`transaction` purges once, at its end. The persistence explanation says
         what that costs on each database.
+
+        >>> import datetime as dt
+        >>> from omnicontact import Contact, Normalizer
+        >>> n, t = Normalizer(), dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+        >>> ws = Workspace(clock=lambda: t)
+        >>> report = ws.ingest([Contact(channel="email", direction="inbound", occurred_at=t,
+        ...                             source_id="m1", identifiers=[n.email("ann@example.fr")])])
+        >>> ws.forget(report.customers[report.added[0]], reason="erasure request")
+        >>> ws.customer_ids(), ws.store.count_contacts()
+        ([], 0)
+        >>> erased = [e for e in ws.resolver.events() if e.kind.value == "customer_erased"]
+        >>> erased[0].customer_ids[0][:7]
+        'erased-'
         """
         with self._store.transaction():
             live = self._resolver.canonical_id(customer_id)

@@ -57,6 +57,14 @@ class PostgresStore(SqlStore):
 
         return bool(self._conn.info.transaction_status != TransactionStatus.IDLE)
 
+    def purge(self) -> None:
+        """Leave nothing of deleted rows in the table files: rewrite every ``oc_`` table,
+        its indexes and TOAST with ``VACUUM (FULL)`` (each table locked while it is
+        copied). :meth:`Workspace.forget <omnicontact.Workspace.forget>` calls it; inside a
+        transaction it runs once that transaction commits, and a rollback purges nothing.
+        """
+        super().purge()
+
     def _purge(self) -> None:
         for table in TABLES:
             self._run(f"VACUUM (FULL) {table}")

@@ -147,6 +147,22 @@ class SQLiteStore(SqlStore):
             return True
         return False
 
+    def purge(self) -> None:
+        """Leave nothing of deleted rows in the files: empty the write-ahead log into the
+        database file and truncate it to zero bytes, after rebuilding the file with
+        ``VACUUM`` if it may hold remains written without ``secure_delete``.
+
+        :meth:`Workspace.forget <omnicontact.Workspace.forget>` calls it. Inside a
+        transaction it runs once that transaction commits; a rollback purges nothing. A
+        reader in another connection that outlasts ``timeout`` makes it raise
+        :class:`~omnicontact.exceptions.StoreError`: call it again later.
+
+        >>> store = SQLiteStore(":memory:")
+        >>> store.purge()
+        >>> store.close()
+        """
+        super().purge()
+
     # A row of ``oc_state`` saying that every page the file freed was zeroed: set when a
     # connection with ``secure_delete`` creates the store or rebuilds it with VACUUM.
     _SCRUBBED = "scrubbed"
