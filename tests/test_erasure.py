@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import sqlite3
 import tempfile
@@ -464,6 +465,24 @@ class TestSQLiteFiles:
             assert Path(f"{path}-wal").stat().st_size > 0
         assert Path(f"{path}-wal").stat().st_size == 0
         store.close()
+
+
+class TestLogLines:
+    def test_the_erasure_is_logged_with_tombstones(self, caplog: pytest.LogCaptureFixture) -> None:
+        """The log lines an erasure writes name its tombstones, never the ids it erased."""
+        caplog.set_level(logging.DEBUG, logger="omnicontact")
+        ws = Workspace(clock=lambda: T0)
+        ws.ingest([*ann_contacts(), *zoe_contacts()])
+        ann = ws.customer_of(ann_contacts()[0].id)
+        members = ws.store.members(ann)
+        caplog.clear()
+        ws.forget(ann)
+        lines = [r for r in caplog.records if hasattr(r, "omnicontact_event")]
+        erased = [r for r in lines if r.omnicontact_event == EventKind.CUSTOMER_ERASED.value]
+        assert len(erased) == 1
+        assert erased[0].omnicontact_customer_ids[0].startswith(TOMBSTONE_PREFIX)
+        text = " ".join(r.getMessage() + repr(r.__dict__) for r in lines)
+        assert not {ann, *members} & set(text.replace(",", " ").replace("'", " ").split())
 
 
 class TestMemory:

@@ -158,6 +158,8 @@ class Resolver:
         self._profiles: dict[str, Profile] = {}
         self._shared: dict[str, bool] = {}
         self._now: dt.datetime | None = None
+        # Events an erasure writes, logged once their ids are tombstones (or not at all).
+        self._held: list[Event] | None = None
         # Stores that can be changed behind our back (another process, a rollback) say so.
         listen = getattr(self._store, "add_invalidation_listener", None)
         if callable(listen):
@@ -416,25 +418,32 @@ class Resolver:
         """
         live = self.canonical_id(customer_id)
         members = set(self._store.members(live))
-        with self._operation():
-            event = self._log(
-                EventKind.CUSTOMER_ERASED,
-                reason=reason,
-                record_ids=tuple(sorted(members)),
-                customer_ids=(live,),
-            )
-            judgements = self._drop_judgements_of(members, reason=reason)
-            anchored = {cid for r in members for cid in self._store.ids_anchored_on(r)}
-            applied = self._apply(
-                _Change(delete=members, judgements_removed=judgements), cause=event.sequence
-            )
-            for cid in sorted(anchored | {live}):
-                self._store.forget_customer_id(cid)
-            written = self._redact(members, anchored | {live})
-            purge = getattr(self._store, "purge", None)
-            if callable(purge):
-                purge()
+        held, self._held = self._held, []
+        try:
+            with self._operation():
+                event = self._log(
+                    EventKind.CUSTOMER_ERASED,
+                    reason=reason,
+                    record_ids=tuple(sorted(members)),
+                    customer_ids=(live,),
+                )
+                judgements = self._drop_judgements_of(members, reason=reason)
+                anchored = {cid for r in members for cid in self._store.ids_anchored_on(r)}
+                applied = self._apply(
+                    _Change(delete=members, judgements_removed=judgements), cause=event.sequence
+                )
+                for cid in sorted(anchored | {live}):
+                    self._store.forget_customer_id(cid)
+                written = self._redact(members, anchored | {live})
+                purge = getattr(self._store, "purge", None)
+                if callable(purge):
+                    purge()
+            logged = self._held
+        finally:
+            self._held = held
         forget_cached_values()
+        for item in logged:  # as stored: the log lines name tombstones too
+            _log_event(written.get(item.sequence, item))
         return tuple(written.get(e.sequence, e) for e in (event, *applied.events))
 
     def _redact(self, records: set[str], customers: set[str]) -> dict[int, Event]:
@@ -720,7 +729,10 @@ class Resolver:
             detail=detail,
         )
         self._store.append_event(event)
-        _log_event(event)
+        if self._held is None:
+            _log_event(event)
+        else:
+            self._held.append(event)
         return event
 
     def _profile(self, record_id: str) -> Profile:
