@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _stores import KINDS, close, new_store, postgres_dsn, reset_postgres
-from omnicontact import Consent, Contact, ContactPoint, Normalizer, Workspace
+from omnicontact import Consent, Contact, ContactPoint, Identifier, Normalizer, Workspace
 from omnicontact._workspace import identity_record_id
 from omnicontact.identity import Event, EventKind, Record, Resolver
 from omnicontact.identity._erasure import TOMBSTONE_PREFIX
@@ -254,6 +254,32 @@ class TestForgetIsExact:
         assert ws.customer_ids() == []
         assert store.count_contacts() == 0
         assert store.count_records() == 0
+
+
+class TestHistory:
+    def test_records_removed_before_and_retired_ids_are_erased_too(self) -> None:
+        """A record the customer held and that was removed since, and the id of the
+        customer it was merged into before, are tombstoned; a record that left it for a
+        customer still alive keeps its id."""
+        r = Resolver(clock=lambda: T0)
+
+        def record(record_id: str, hours: int, *identifiers: Identifier) -> Record:
+            when = T0 + dt.timedelta(hours=hours)
+            return Record(id=record_id, source="web", observed_at=when, identifiers=identifiers)
+
+        email, phone = N.email("ann@x.fr"), N.phone("0612345678")
+        r.resolve_many([record("a", 0, email), record("b", 1, phone)])
+        r.resolve(record("link", 2, email, phone))
+        r.resolve(record("early", -1, N.email("ann2@x.fr"), email))  # the id moves to it
+        retired = customer_id_for("a")
+        assert r.canonical_id(retired) == customer_id_for("early")
+        r.remove_record("link")
+        ann, other = r.customer_of("a"), r.customer_of("b")
+        assert ann != other
+        r.forget_customer(ann)
+        named = set().union(*(_names(e) for e in r.events()))
+        assert not named & {"a", "early", "link", ann, retired}
+        assert {"b", other} <= named
 
 
 class TestOddIds:
