@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from _stores import KINDS, close, new_store, postgres_dsn, reset_postgres
 from omnicontact import Consent, Contact, ContactPoint, Identifier, Normalizer, Workspace
 from omnicontact._workspace import identity_record_id
+from omnicontact.exceptions import StoreError
 from omnicontact.identity import Event, EventKind, Record, Resolver
 from omnicontact.identity._erasure import TOMBSTONE_PREFIX
 from omnicontact.identity._graph import customer_id_for
@@ -469,6 +470,29 @@ class TestSQLiteFiles:
             store.purge()
             assert not found_in(self.files(path), {marker})
         store.close()
+
+    def test_a_reader_that_holds_the_log_gets_a_clear_error_and_a_later_purge(
+        self, tmp_path: Path
+    ) -> None:
+        """While another connection reads, the -wal cannot be emptied: forget commits the
+        erasure and raises StoreError saying so; purge() after the reader ends finishes."""
+        path = tmp_path / "crm.sqlite3"
+        ws = Workspace(SQLiteStore(path, timeout=0.2), clock=lambda: T0)
+        ws.ingest([*ann_contacts(), *zoe_contacts()])
+        ann = ws.customer_of(ann_contacts()[0].id)
+        reader = sqlite3.connect(path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM oc_contacts").fetchone()
+        with pytest.raises(StoreError, match="another connection is reading"):
+            ws.forget(ann)
+        assert ann not in ws.customer_ids()
+        assert found_in(self.files(path), ann_forms())  # still in the -wal
+        reader.execute("COMMIT")
+        reader.close()
+        assert isinstance(ws.store, SQLiteStore)
+        ws.store.purge()
+        assert found_in(self.files(path), ann_forms()) == set()
+        ws.close()
 
     def test_purge_waits_for_the_commit_and_a_rollback_purges_nothing(self, tmp_path: Path) -> None:
         """Inside a transaction purge runs once it commits; a rolled-back one purges
