@@ -604,3 +604,30 @@ class TestPostgresFiles:
         survivors = {ZOE_EMAIL, ANN_SECOND_MOBILE, N.phone(HOUSEHOLD_PHONE).key}
         assert found_in(data, survivors) == survivors
         store.close()
+
+    def test_a_role_that_does_not_own_the_tables_gets_an_error(self) -> None:
+        """PostgreSQL skips, with a mere warning, tables a role may not vacuum: purge turns
+        that into a StoreError instead of leaving the remains silently."""
+        import psycopg
+        from psycopg.conninfo import make_conninfo
+
+        dsn = postgres_dsn()
+        reset_postgres(dsn)
+        PostgresStore(dsn).close()
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            try:
+                admin.execute("DROP ROLE IF EXISTS omnicontact_not_owner")
+                admin.execute("CREATE ROLE omnicontact_not_owner LOGIN")
+            except psycopg.Error as error:
+                pytest.skip(f"cannot create a role: {error}")
+            admin.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO omnicontact_not_owner")
+            try:
+                store = PostgresStore(make_conninfo(dsn, user="omnicontact_not_owner"))
+                with pytest.raises(StoreError, match="needs the tables' owner"):
+                    store.purge()
+                store.close()
+            finally:
+                admin.execute(
+                    "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM omnicontact_not_owner"
+                )
+                admin.execute("DROP ROLE omnicontact_not_owner")
