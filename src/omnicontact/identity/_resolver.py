@@ -470,12 +470,12 @@ class Resolver:
                     customers.update(c for c in event.customer_ids if c not in live)
                     records.update(r for r in event.record_ids if store.get_record(r) is None)
         replace = tombstones(records | customers)
+
+        def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(replace.get(name, name) for name in ids)
+
         written: dict[int, Event] = {}
         for event in (found[sequence] for sequence in sorted(found)):
-
-            def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
-                return tuple(replace.get(name, name) for name in ids)
-
             written[event.sequence] = attrs.evolve(
                 event,
                 record_ids=swap(event.record_ids),
