@@ -21,6 +21,7 @@ import attrs
 from ._case_events import CaseEvent, CaseEventKind
 from ._model import (
     Case,
+    CaseContact,
     CaseStatus,
     CaseTransition,
     Consent,
@@ -31,6 +32,7 @@ from ._model import (
     aware,
 )
 from .exceptions import InvalidValueError, OmnicontactError, StoreError, UnknownRecordError
+from .identity._erasure import tombstones
 from .identity._fellegi_sunter import MatchModel, Outcome, PairEvidence
 from .identity._golden import GoldenRecord, SurvivorshipPolicy
 from .identity._record import Record
@@ -656,7 +658,34 @@ class Workspace:
     def forget(self, customer_id: str, *, reason: str = "") -> None:
         """Erase a customer: its contacts, records, consents, preferences and identity facts.
 
-        Cases lose the erased contacts (a case left empty is deleted); the logs keep ids only.
+        Cases lose the erased contacts (a case left empty is deleted; a case that goes on
+        with other customers' contacts loses a subject that came from an erased contact).
+        The logs keep what happened, with random tombstone ids in place of the erased
+        contacts', records' and customer's ids (see :meth:`Resolver.forget_customer
+        <omnicontact.identity.Resolver.forget_customer>`). A consent stays while another
+        customer still holds its identifier (a shared household phone): it is theirs too.
+        Other customers' contacts are left as they are, even where they carry one of the
+        erased customer's values.
+
+        Once the erasure commits, the store purges the remains of deleted rows from its
+        files (:meth:`SQLiteStore.purge <omnicontact.store.SQLiteStore.purge>`): nothing of
+        the customer stays in a SQLite file or its ``-wal`` and ``-shm`` files, nor in a
+        PostgreSQL table's files. Erasing several customers inside one
+        :meth:`transaction` purges once, at its end. The persistence explanation says
+        what that costs on each database.
+
+        >>> import datetime as dt
+        >>> from omnicontact import Contact, Normalizer
+        >>> n, t = Normalizer(), dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+        >>> ws = Workspace(clock=lambda: t)
+        >>> report = ws.ingest([Contact(channel="email", direction="inbound", occurred_at=t,
+        ...                             source_id="m1", identifiers=[n.email("ann@example.fr")])])
+        >>> ws.forget(report.customers[report.added[0]], reason="erasure request")
+        >>> ws.customer_ids(), ws.store.count_contacts()
+        ([], 0)
+        >>> erased = [e for e in ws.resolver.events() if e.kind.value == "customer_erased"]
+        >>> erased[0].customer_ids[0][:7]
+        'erased-'
         """
         with self._store.transaction():
             live = self._resolver.canonical_id(customer_id)
@@ -667,17 +696,20 @@ class Workspace:
                 record = self._store.get_record(record_id)
                 if record is not None:
                     keys.update(identifier.key for identifier in record.identifiers)
+            texts: set[str] = set()  # what an erased contact may have given a case's subject
             for contact_id in erased:
                 contact = self._store.get_contact(contact_id)
                 if contact is not None:
                     keys.update(identifier.key for identifier in contact.identifiers)
+                    texts.update(text for text in (contact.subject, contact.intent) if text)
+            replace = tombstones(erased)
             for case_id in sorted(self._store.case_ids_of_contacts(erased)):
                 case = self._store.get_case(case_id)
                 if case is None:
                     continue
                 left = tuple(e for e in case.contacts if e.contact_id not in erased)
                 if left:
-                    self._store.put_case(attrs.evolve(case, contacts=left))
+                    self._store.put_case(_without(case, left, replace, texts))
                 else:
                     self._store.delete_case(case_id)
                 gone = tuple(sorted(e.contact_id for e in case.contacts if e.contact_id in erased))
@@ -686,5 +718,34 @@ class Workspace:
                 self._store.delete_contact(contact_id)
             for record_id in sorted(members):
                 self._store.delete_preferences(record_id)
-            self._store.delete_consents(keys)
             self._resolver.forget_customer(live, reason=reason)
+            # A consent is about an identifier: it stays while another customer holds it
+            # (found through the blocking index, which holds every identifier a matching
+            # rule uses; a consent on an identifier outside it goes with the customer).
+            self._store.delete_consents(
+                key for key in keys if not self._store.records_with_key(f"id:{key}")
+            )
+            self._store.rewrite_case_events(
+                attrs.evolve(event, contact_ids=tuple(replace.get(c, c) for c in event.contact_ids))
+                for event in self._store.case_events_naming(replace)
+            )
+
+
+def _without(
+    case: Case, left: tuple[CaseContact, ...], replace: dict[str, str], texts: set[str]
+) -> Case:
+    """``case`` keeping the ``left`` contacts, with no trace of the erased ones: tombstones
+    for their ids in its history, no subject taken from one of them."""
+
+    def reason(text: str) -> str:
+        for old, new in replace.items():
+            if old in text:
+                text = text.replace(old, new)
+        return text
+
+    return attrs.evolve(
+        case,
+        contacts=left,
+        subject="" if case.subject in texts else case.subject,
+        history=tuple(attrs.evolve(step, reason=reason(step.reason)) for step in case.history),
+    )

@@ -131,6 +131,16 @@ def _batch_job(path: str, records: list[omnicontact.Record]) -> omnicontact.Work
     return omnicontact.Workspace(SQLiteStore(path, integrity_check=False))
 
 
+def _erase_many(workspace: omnicontact.Workspace, customer_ids: list[str]) -> None:
+    """Erasures in one transaction purge the store's files once, when it commits."""
+    with workspace.transaction():
+        for customer_id in customer_ids:
+            workspace.forget(customer_id, reason="erasure request")
+    store = workspace.store
+    if isinstance(store, SQLiteStore):
+        store.purge()  # again, after a reader kept the -wal file from being emptied
+
+
 segment: object = contact.attributes.get("segment")
 
 

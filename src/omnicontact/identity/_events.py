@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["Event", "EventKind", "Judgement"]
+__all__ = ["Event", "EventKind", "Judgement", "event_names"]
 
 
 class EventKind(str, enum.Enum):
@@ -54,6 +54,11 @@ class Event:
     cause: int | None = None
     detail: str = ""
     """Non-personal detail: an identifier slot (``"email"``), a judgement id, a model note."""
+
+
+def event_names(event: Event) -> frozenset[str]:
+    """Every record and customer id an event names."""
+    return frozenset((*event.record_ids, *event.customer_ids, *event.created, *event.retired))
 
 
 def _ids(value: Iterable[str]) -> frozenset[str]:

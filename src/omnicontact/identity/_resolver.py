@@ -41,6 +41,7 @@ from ..store._lock import lock_of, serialized
 from ..store._memory import MemoryStore
 from ..store._protocol import IdentityStore
 from ._compare import Profile, distinct_people
+from ._erasure import forget_cached_values, tombstones
 from ._events import Event, EventKind, Judgement
 from ._explain import Explanation, PathStep
 from ._fellegi_sunter import MatchModel, Outcome, PairEvidence
@@ -157,6 +158,8 @@ class Resolver:
         self._profiles: dict[str, Profile] = {}
         self._shared: dict[str, bool] = {}
         self._now: dt.datetime | None = None
+        # Events an erasure writes, logged once their ids are tombstones (or not at all).
+        self._held: list[Event] | None = None
         # Stores that can be changed behind our back (another process, a rollback) say so.
         listen = getattr(self._store, "add_invalidation_listener", None)
         if callable(listen):
@@ -400,26 +403,88 @@ class Resolver:
     def forget_customer(self, customer_id: str, *, reason: str = "") -> tuple[Event, ...]:
         """Erase a customer (GDPR): its records, identifiers, evidence and judgements go.
 
-        The records it linked are re-resolved. The log keeps only ids (never values), and
-        the erased customer id no longer resolves.
+        The records it linked are re-resolved, and the erased customer id no longer
+        resolves. The audit log never held values, but record and customer ids are digests
+        of values (anyone with the person's email address could recompute them), so every
+        event about the erased customer is rewritten with random tombstone ids
+        (``erased-…``), the same tombstone for the same id throughout: the log still says
+        that a customer was erased and what happened to it before, about nobody anyone can
+        name. The rewritten ids are the customer's records, its id and the ids it went by
+        before (merged or renamed into it), and the records it once held that were removed
+        since; records and ids in use by other customers are kept. If the store can
+        :meth:`~omnicontact.store.SQLiteStore.purge` the remains of deleted rows from its
+        files, it does so once the transaction commits. The events returned are as stored:
+        rewritten.
         """
         live = self.canonical_id(customer_id)
         members = set(self._store.members(live))
-        with self._operation():
-            event = self._log(
-                EventKind.CUSTOMER_ERASED,
-                reason=reason,
-                record_ids=tuple(sorted(members)),
-                customer_ids=(live,),
+        held, self._held = self._held, []
+        try:
+            with self._operation():
+                event = self._log(
+                    EventKind.CUSTOMER_ERASED,
+                    reason=reason,
+                    record_ids=tuple(sorted(members)),
+                    customer_ids=(live,),
+                )
+                judgements = self._drop_judgements_of(members, reason=reason)
+                anchored = {cid for r in members for cid in self._store.ids_anchored_on(r)}
+                applied = self._apply(
+                    _Change(delete=members, judgements_removed=judgements), cause=event.sequence
+                )
+                for cid in sorted(anchored | {live}):
+                    self._store.forget_customer_id(cid)
+                written = self._redact(members, anchored | {live})
+                purge = getattr(self._store, "purge", None)
+                if callable(purge):
+                    purge()
+            logged = self._held
+        finally:
+            self._held = held
+        forget_cached_values()
+        for item in logged:  # as stored: the log lines name tombstones too
+            _log_event(written.get(item.sequence, item))
+        return tuple(written.get(e.sequence, e) for e in (event, *applied.events))
+
+    def _redact(self, records: set[str], customers: set[str]) -> dict[int, Event]:
+        """Rewrite the events naming erased ``records`` and ``customers`` with tombstones;
+        the rewritten events by sequence number.
+
+        Ids that led to an erased customer are erased with it: walking the log backwards,
+        a partition event naming an erased customer adds the other customer ids it names
+        that no longer live, and the records it names that are no longer stored.
+        """
+        store = self._store
+        records, customers = set(records), set(customers)
+        live: set[str] | None = None
+        found: dict[int, Event] = {}
+        asked: set[str] = set()
+        while wanted := (records | customers) - asked:  # until the walk finds no new id
+            asked |= wanted
+            found.update((event.sequence, event) for event in store.events_naming(wanted))
+            for sequence in sorted(found, reverse=True):
+                event = found[sequence]
+                if event.kind in _PARTITION_KINDS and customers.intersection(event.customer_ids):
+                    if live is None:
+                        live = set(store.customer_ids())
+                    customers.update(c for c in event.customer_ids if c not in live)
+                    records.update(r for r in event.record_ids if store.get_record(r) is None)
+        replace = tombstones(records | customers)
+
+        def swap(ids: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(replace.get(name, name) for name in ids)
+
+        written: dict[int, Event] = {}
+        for event in (found[sequence] for sequence in sorted(found)):
+            written[event.sequence] = attrs.evolve(
+                event,
+                record_ids=swap(event.record_ids),
+                customer_ids=swap(event.customer_ids),
+                created=swap(event.created),
+                retired=swap(event.retired),
             )
-            judgements = self._drop_judgements_of(members, reason=reason)
-            anchored = {cid for r in members for cid in self._store.ids_anchored_on(r)}
-            applied = self._apply(
-                _Change(delete=members, judgements_removed=judgements), cause=event.sequence
-            )
-            for cid in sorted(anchored | {live}):
-                self._store.forget_customer_id(cid)
-        return (event, *applied.events)
+        store.rewrite_events(written.values())
+        return written
 
     # ------------------------------------------------------------------------------- model
 
@@ -664,7 +729,10 @@ class Resolver:
             detail=detail,
         )
         self._store.append_event(event)
-        _log_event(event)
+        if self._held is None:
+            _log_event(event)
+        else:
+            self._held.append(event)
         return event
 
     def _profile(self, record_id: str) -> Profile:
@@ -1047,6 +1115,19 @@ def _merged(first: Sequence[Event], second: Sequence[Event]) -> tuple[Event, ...
     merged.extend(first[i:])
     merged.extend(second[j:])
     return tuple(merged)
+
+
+_PARTITION_KINDS = frozenset(
+    {
+        EventKind.CUSTOMER_CREATED,
+        EventKind.CUSTOMERS_MERGED,
+        EventKind.CUSTOMER_SPLIT,
+        EventKind.CUSTOMER_RENAMED,
+        EventKind.CUSTOMER_DISSOLVED,
+        EventKind.CUSTOMER_ERASED,
+    }
+)
+"""The events whose customer ids are ids one customer went by, or came from."""
 
 
 @attrs.frozen

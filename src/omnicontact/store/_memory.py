@@ -11,7 +11,8 @@ from typing import Any, TypeAlias
 from .._case_events import CaseEvent
 from .._model import Case, Consent, Contact, Preferences
 from .._serialization import dumps
-from ..identity._events import Event, Judgement
+from ..exceptions import InvalidValueError
+from ..identity._events import Event, Judgement, event_names
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
 from ._lock import serialized
@@ -78,7 +79,7 @@ class MemoryStore:
         self._case_events: list[CaseEvent] = []
         self._consents: dict[str, list[Consent]] = {}
         self._preferences: dict[str, tuple[dt.datetime, Preferences]] = {}
-        self._undo: list[tuple[dict[Any, Any], Any, Any]] | None = None
+        self._undo: list[tuple[dict[Any, Any] | list[Any], Any, Any]] | None = None
         self._saved: set[tuple[int, Any]] = set()
         self._fresh = False
         self._log_lengths = (0, 0)
@@ -167,6 +168,17 @@ class MemoryStore:
         if isinstance(old, set | dict | list):
             old = old.copy()
         self._undo.append((mapping, key, old))
+
+    def _rewrite(self, log: list[Any], sequence: int, event: Any) -> None:
+        """Put ``event`` in place of the logged event of its sequence number (event ``n``
+        is the ``n``-th of its log), undone on rollback."""
+        index = sequence - 1
+        if not 0 <= index < len(log) or log[index].sequence != sequence:
+            raise InvalidValueError("event.sequence", sequence, "no logged event has it")
+        if self._undo is not None and not self._fresh and (id(log), index) not in self._saved:
+            self._saved.add((id(log), index))
+            self._undo.append((log, index, log[index]))
+        log[index] = event
 
     # ------------------------------------------------------------------------------ records
 
@@ -403,6 +415,14 @@ class MemoryStore:
     def next_sequence(self) -> int:
         return len(self._events) + 1
 
+    def events_naming(self, ids: Iterable[str]) -> Sequence[Event]:
+        wanted = frozenset(ids)
+        return tuple(event for event in self._events if not wanted.isdisjoint(event_names(event)))
+
+    def rewrite_events(self, events: Iterable[Event]) -> None:
+        for event in events:
+            self._rewrite(self._events, event.sequence, event)
+
     # ------------------------------------------------------------------------------ contacts
 
     def put_contact(self, contact: Contact, *, record_id: str | None = None) -> bool:
@@ -507,6 +527,14 @@ class MemoryStore:
 
     def case_events(self, *, since: int = 0) -> Sequence[CaseEvent]:
         return tuple(event for event in self._case_events if event.sequence >= since)
+
+    def case_events_naming(self, contact_ids: Iterable[str]) -> Sequence[CaseEvent]:
+        wanted = frozenset(contact_ids)
+        return tuple(e for e in self._case_events if not wanted.isdisjoint(e.contact_ids))
+
+    def rewrite_case_events(self, events: Iterable[CaseEvent]) -> None:
+        for event in events:
+            self._rewrite(self._case_events, event.sequence, event)
 
     def next_case_sequence(self) -> int:
         return len(self._case_events) + 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import StoreError
-from ._sql import SqlStore
+from ._sql import TABLES, SqlStore
 
 __all__ = ["PostgresStore"]
 
@@ -23,6 +23,14 @@ class PostgresStore(SqlStore):
     several processes or servers apply their units of work one after another, each seeing
     what the others committed. Tables are prefixed ``oc_`` and may share the application's
     database.
+
+    Deleting a row leaves its bytes in the table's files as a dead row version (MVCC)
+    until the space is reused; a plain ``VACUUM`` marks it reusable but does not wipe it.
+    :meth:`purge` (which :meth:`Workspace.forget <omnicontact.Workspace.forget>` runs)
+    rewrites every ``oc_`` table with ``VACUUM (FULL)``: it holds an exclusive lock on each
+    table while it copies it, so it takes time in proportion to the store's size. The
+    server's write-ahead log, its archives, replicas and backups keep their copies until
+    they age out: that is the database administrator's retention policy, not the store's.
     """
 
     _placeholder = "%s"
@@ -48,6 +56,36 @@ class PostgresStore(SqlStore):
         from psycopg.pq import TransactionStatus
 
         return bool(self._conn.info.transaction_status != TransactionStatus.IDLE)
+
+    def purge(self) -> None:
+        """Leave nothing of deleted rows in the table files: rewrite every ``oc_`` table,
+        its indexes and TOAST with ``VACUUM (FULL)`` (each table locked while it is
+        copied). :meth:`Workspace.forget <omnicontact.Workspace.forget>` calls it; inside a
+        transaction it runs once that transaction commits, and a rollback purges nothing.
+        Only the tables' owner (or a superuser) may run it: for another role it raises
+        :class:`~omnicontact.exceptions.StoreError`, after the erasure has committed.
+        """
+        super().purge()
+
+    def _purge(self) -> None:
+        # PostgreSQL skips a table it may not vacuum with a warning, not an error.
+        skipped: list[str] = []
+
+        def notice(diagnostic: Any) -> None:
+            if diagnostic.severity_nonlocalized == "WARNING":
+                skipped.append(str(diagnostic.message_primary))
+
+        self._conn.add_notice_handler(notice)
+        try:
+            for table in TABLES:
+                self._run(f"VACUUM (FULL) {table}")
+        finally:
+            self._conn.remove_notice_handler(notice)
+        if skipped:
+            raise StoreError(
+                "postgresql: the remains of deleted rows could not be purged, VACUUM (FULL)"
+                " needs the tables' owner: " + "; ".join(skipped)
+            )
 
     def _table_exists(self, name: str) -> bool:
         return bool(self._one("SELECT to_regclass(?) IS NOT NULL", (name,))[0])

@@ -100,6 +100,17 @@ class IdentityStore(Protocol):
     def append_event(self, event: Event) -> None: ...
     def events(self, *, since: int = 0) -> Sequence[Event]: ...
     def next_sequence(self) -> int: ...
+    def events_naming(self, ids: Iterable[str]) -> Sequence[Event]:
+        """The logged events that name any of ``ids`` (as a record, customer, created or
+        retired id), oldest first."""
+
+    def rewrite_events(self, events: Iterable[Event]) -> None:
+        """Put each event in place of the logged event of the same sequence number.
+
+        For erasure only: the audit log is otherwise append-only. The resolver rewrites the
+        events of an erased customer with tombstone ids (see
+        :meth:`~omnicontact.identity.Resolver.forget_customer`).
+        """
 
 
 @runtime_checkable
@@ -140,6 +151,12 @@ class ContactStore(Protocol):
     def append_case_event(self, event: CaseEvent) -> None: ...
     def case_events(self, *, since: int = 0) -> Sequence[CaseEvent]: ...
     def next_case_sequence(self) -> int: ...
+    def case_events_naming(self, contact_ids: Iterable[str]) -> Sequence[CaseEvent]:
+        """The logged case events that name any of ``contact_ids``, oldest first."""
+
+    def rewrite_case_events(self, events: Iterable[CaseEvent]) -> None:
+        """Put each case event in place of the one of the same sequence number (for
+        erasure only, like :meth:`IdentityStore.rewrite_events`)."""
 
     # consents (by identifier key) and preferences (by record id)
     def add_consent(self, consent: Consent) -> None: ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import json
 import logging
 import sys
 import threading
@@ -25,13 +26,13 @@ from .._case_events import CaseEvent
 from .._model import Case, Consent, Contact, Preferences
 from .._serialization import dumps, loads
 from ..exceptions import StoreError, StoreVersionError
-from ..identity._events import Event, Judgement
+from ..identity._events import Event, Judgement, event_names
 from ..identity._fellegi_sunter import PairEvidence
 from ..identity._record import Record
 from ._lock import serialized
 from ._protocol import refuse_contact_nul, refuse_nul
 
-__all__ = ["SCHEMA_VERSION", "SqlStore", "timestamp"]
+__all__ = ["SCHEMA_VERSION", "TABLES", "SqlStore", "timestamp"]
 
 SCHEMA_VERSION = 3
 """The newest store schema this omnicontact writes and reads."""
@@ -73,6 +74,12 @@ SCHEMA: tuple[str, ...] = (
     "INSERT INTO oc_state (name, value) VALUES ('changes', 0)",
 )
 
+TABLES: tuple[str, ...] = (
+    "oc_schema",
+    *(statement.split()[2] for statement in SCHEMA if statement.startswith("CREATE TABLE")),
+)
+"""Every table of a store."""
+
 # MIGRATIONS[n] turns a version-n schema into version n + 1.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 1 → 2: contacts link to an identity record (before, each contact was its own record).
@@ -103,6 +110,10 @@ def _contact(doc: str) -> Contact:
             _CONTACTS.clear()
         _CONTACTS[doc] = contact
     return contact
+
+
+_LIKE_ESCAPES = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
+"""What a text searched with ``LIKE … ESCAPE '\\'`` must escape."""
 
 
 def _lookup(params: Sequence[Any]) -> Sequence[Any]:
@@ -143,6 +154,7 @@ class SqlStore(abc.ABC):
         # updated by our own writes, dropped on rollback or outside change.
         self._edges: dict[str, dict[str, PairEvidence]] = {}
         self._sql_cache: dict[str, str] = {}
+        self._purge_pending = False
         self._ready = False
         self._migrate()
         self._ready = True
@@ -177,6 +189,27 @@ class SqlStore(abc.ABC):
     def close(self) -> None:
         """Close the database connection."""
         self._conn.close()
+
+    def purge(self) -> None:
+        """Remove from the database's files what deleted rows left behind.
+
+        A deleted row's bytes can outlive the ``DELETE``: in SQLite's write-ahead log, and
+        in PostgreSQL's dead row versions until a rewrite. :meth:`Workspace.forget
+        <omnicontact.Workspace.forget>` calls this so an erased customer leaves nothing in
+        the files; what it does and costs differs by database (see each store's
+        documentation). Called inside a transaction, it runs once that
+        transaction commits (several erasures in one transaction are purged once); a
+        transaction that rolls back purges nothing.
+        """
+        with self._lock:
+            if self._depth:
+                self._purge_pending = True
+            else:
+                self._purge()
+
+    @abc.abstractmethod
+    def _purge(self) -> None:
+        """Remove the remains of deleted rows now (no transaction is open)."""
 
     # ------------------------------------------------------------------ schema versions
 
@@ -289,7 +322,9 @@ class SqlStore(abc.ABC):
             self._commit()
             if self._dirty and self._ready:
                 self._seen_changes = changes + 1
+            purge, self._purge_pending = self._purge_pending, False
         except BaseException as error:
+            self._purge_pending = False
             try:
                 self._rollback()
             except StoreError as failed:  # keep the first error: it says what went wrong
@@ -301,6 +336,8 @@ class SqlStore(abc.ABC):
         finally:
             self._depth = 0
             self._dirty = False
+        if purge:
+            self._purge()
 
     def _changes(self) -> int:
         return int(self._one("SELECT value FROM oc_state WHERE name = 'changes'")[0])
@@ -528,6 +565,39 @@ class SqlStore(abc.ABC):
     def next_sequence(self) -> int:
         return int(self._one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM oc_events")[0])
 
+    def events_naming(self, ids: Iterable[str]) -> Sequence[Event]:
+        wanted = frozenset(ids)
+        return tuple(
+            event
+            for event in (loads(doc, Event) for doc in self._docs_naming("oc_events", wanted))
+            if not wanted.isdisjoint(event_names(event))
+        )
+
+    def _docs_naming(self, table: str, ids: Iterable[str]) -> list[str]:
+        """The documents of a log that hold any of ``ids`` as a JSON string, in sequence
+        order: a scan of the text, without decoding every entry."""
+        patterns = [
+            "%" + json.dumps(name, ensure_ascii=False).translate(_LIKE_ESCAPES) + "%"
+            for name in sorted(set(ids))
+        ]
+        found: dict[int, str] = {}
+        for start in range(0, len(patterns), 200):
+            chunk = patterns[start : start + 200]
+            where = " OR ".join(["doc LIKE ? ESCAPE '\\'"] * len(chunk))
+            found.update(self._rows(f"SELECT sequence, doc FROM {table} WHERE {where}", chunk))
+        return [found[sequence] for sequence in sorted(found)]
+
+    def rewrite_events(self, events: Iterable[Event]) -> None:
+        self._rewrite("oc_events", events)
+
+    def _rewrite(self, table: str, events: Iterable[Event | CaseEvent]) -> None:
+        with self.transaction():
+            for event in events:
+                self._write(
+                    f"UPDATE {table} SET doc = ? WHERE sequence = ?",
+                    (dumps(event), event.sequence),
+                )
+
     # ------------------------------------------------------------------------ contacts
 
     def put_contact(self, contact: Contact, *, record_id: str | None = None) -> bool:
@@ -577,7 +647,10 @@ class SqlStore(abc.ABC):
         return _contact(rows[0][0]) if rows else None
 
     def delete_contact(self, contact_id: str) -> None:
-        self._write("DELETE FROM oc_contacts WHERE id = ?", (contact_id,))
+        with self.transaction():
+            for (doc,) in self._rows("SELECT doc FROM oc_contacts WHERE id = ?", (contact_id,)):
+                _CONTACTS.pop(doc, None)  # a deleted contact's values leave memory too
+            self._write("DELETE FROM oc_contacts WHERE id = ?", (contact_id,))
 
     def count_contacts(self) -> int:
         return int(self._one("SELECT COUNT(*) FROM oc_contacts")[0])
@@ -657,6 +730,19 @@ class SqlStore(abc.ABC):
 
     def next_case_sequence(self) -> int:
         return int(self._one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM oc_case_events")[0])
+
+    def case_events_naming(self, contact_ids: Iterable[str]) -> Sequence[CaseEvent]:
+        wanted = frozenset(contact_ids)
+        return tuple(
+            event
+            for event in (
+                loads(doc, CaseEvent) for doc in self._docs_naming("oc_case_events", wanted)
+            )
+            if not wanted.isdisjoint(event.contact_ids)
+        )
+
+    def rewrite_case_events(self, events: Iterable[CaseEvent]) -> None:
+        self._rewrite("oc_case_events", events)
 
     # ------------------------------------------------------------ consents, preferences
 

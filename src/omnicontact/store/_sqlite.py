@@ -72,6 +72,13 @@ class SQLiteStore(SqlStore):
     :class:`~omnicontact.exceptions.StoreError` naming the cause, and left byte for byte as
     it was.
 
+    Deleted rows leave nothing in the file: the store's connection runs with SQLite's
+    ``secure_delete`` on (deleted content is overwritten with zeros), and :meth:`purge`
+    (which :meth:`Workspace.forget <omnicontact.Workspace.forget>` runs) checkpoints the
+    write-ahead log and truncates it to zero bytes. A file that may hold remains written
+    without ``secure_delete`` (made by an older omnicontact, or where SQLite lacks it) is
+    rebuilt with ``VACUUM`` at its first purge, which costs a copy of the whole file.
+
     >>> store = SQLiteStore(":memory:")
     >>> store.count_records(), store.schema_version
     (0, 3)
@@ -93,7 +100,10 @@ class SQLiteStore(SqlStore):
         except sqlite3.Error as error:
             raise _cannot_open(self.path, error) from error
         try:
-            self._check(connection, integrity_check)
+            fresh = not self._check(connection, integrity_check)
+            connection.execute("PRAGMA secure_delete = ON")
+            row = connection.execute("PRAGMA secure_delete").fetchone()
+            self._secure_delete = bool(row and row[0] == 1)
             if self.path != ":memory:":
                 connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
@@ -106,12 +116,15 @@ class SQLiteStore(SqlStore):
             raise
         try:
             super().__init__(connection, where=self.path)
+            if fresh and self._secure_delete:
+                self._mark_scrubbed()  # every page it will ever free is zeroed
         except StoreError:
             connection.close()
             raise
 
-    def _check(self, connection: sqlite3.Connection, integrity_check: bool) -> None:
-        """Refuse a damaged store or one of a newer schema, reading only."""
+    def _check(self, connection: sqlite3.Connection, integrity_check: bool) -> bool:
+        """Refuse a damaged store or one of a newer schema, reading only; whether the file
+        holds a store already."""
         if integrity_check:
             problems = [row[0] for row in connection.execute("PRAGMA quick_check").fetchmany(5)]
             if problems != ["ok"]:
@@ -131,6 +144,52 @@ class SQLiteStore(SqlStore):
             version = int(row[0]) if row and row[0] is not None else 0
             if version > SCHEMA_VERSION:
                 raise StoreVersionError(version, SCHEMA_VERSION, where=self.path)
+            return True
+        return False
+
+    def purge(self) -> None:
+        """Leave nothing of deleted rows in the files: empty the write-ahead log into the
+        database file and truncate it to zero bytes, after rebuilding the file with
+        ``VACUUM`` if it may hold remains written without ``secure_delete``.
+
+        :meth:`Workspace.forget <omnicontact.Workspace.forget>` calls it. Inside a
+        transaction it runs once that transaction commits; a rollback purges nothing. A
+        reader in another connection that outlasts ``timeout`` makes it raise
+        :class:`~omnicontact.exceptions.StoreError`: call it again later.
+
+        >>> store = SQLiteStore(":memory:")
+        >>> store.purge()
+        >>> store.close()
+        """
+        super().purge()
+
+    # A row of ``oc_state`` saying that every page the file freed was zeroed: set when a
+    # connection with ``secure_delete`` creates the store or rebuilds it with VACUUM.
+    _SCRUBBED = "scrubbed"
+
+    def _mark_scrubbed(self) -> None:
+        with self.transaction():
+            self._write(
+                "INSERT INTO oc_state (name, value) VALUES (?, 1)"
+                " ON CONFLICT (name) DO UPDATE SET value = 1",
+                (self._SCRUBBED,),
+            )
+
+    def _purge(self) -> None:
+        """Rebuild the file with VACUUM if it may hold remains (no ``secure_delete``), then
+        copy the write-ahead log into the file and truncate it to zero bytes."""
+        rows = self._rows("SELECT value FROM oc_state WHERE name = ?", (self._SCRUBBED,))
+        if not (self._secure_delete and rows and rows[0][0] == 1):
+            if self._secure_delete:
+                self._mark_scrubbed()
+            self._run("VACUUM")
+        busy = self._one("PRAGMA wal_checkpoint(TRUNCATE)")[0]
+        if busy:
+            raise StoreError(
+                f"{self.path}: the write-ahead log could not be emptied because another"
+                " connection is reading the store: what was deleted is committed, but its"
+                " bytes stay in the -wal file until that reader ends and purge() runs again"
+            )
 
     def _begin(self) -> None:
         self._run("BEGIN IMMEDIATE")
