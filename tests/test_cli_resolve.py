@@ -8,6 +8,7 @@ import pickle
 import random
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,8 +17,15 @@ from omnicontact.cli import main
 from omnicontact.cli._resolve import Progress, load_config
 from omnicontact.exceptions import ConfigurationError, InvalidValueError
 from omnicontact.identity import (
+    BLOCKING_RULES,
+    LEVELS,
     AddressColumns,
+    Blocking,
+    Comparison,
     DateOfBirthColumn,
+    DeterministicRule,
+    GuardPolicy,
+    MatchModel,
     NameColumns,
     Record,
     RecordMapping,
@@ -53,13 +61,24 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _skip_rows(tmp_path: Path) -> Path:
+    """The shipped FEBRL configuration with ``bad_values = "skip_row"``."""
+    text = FEBRL.read_text(encoding="utf-8")
+    assert 'bad_values = "drop_value"' in text
+    return _write(
+        tmp_path / "skip.toml", text.replace('bad_values = "drop_value"', 'bad_values = "skip_row"')
+    )
+
+
 class TestFebrlExample:
     def test_writes_one_row_per_good_record(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """The shipped FEBRL sample resolves to record_id,customer_id rows for its 18 good rows."""
+        """With skip_row, the FEBRL sample resolves to record_id,customer_id rows for its 18
+        good rows."""
         out = tmp_path / "out.csv"
-        status = main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)])
+        config = _skip_rows(tmp_path)
+        status = main(["resolve", str(PEOPLE), "--config", str(config), "--output", str(out)])
         assert status == 1  # two rows were skipped
         rows = _rows(out)
         good_ids = [row["rec_id"] for row in _rows(PEOPLE)][:18]
@@ -80,7 +99,7 @@ class TestFebrlExample:
     ) -> None:
         """Each skipped row is reported on stderr with its line, column and reason, and counted."""
         out = tmp_path / "out.csv"
-        main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)])
+        main(["resolve", str(PEOPLE), "--config", str(_skip_rows(tmp_path)), "--output", str(out)])
         err = capsys.readouterr().err
         assert f"{PEOPLE}:20: date_of_birth: is not a date" in err
         assert "'19871345'" in err
@@ -106,10 +125,10 @@ class TestFebrlExample:
         assert "date_of_birth: different" in out
 
     def test_explain_of_an_unknown_record_is_a_usage_error(
-        self, capsys: pytest.CaptureFixture[str]
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """--explain with an id that no good row holds exits 2 and says so."""
-        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--quiet"]
+        args = ["resolve", str(PEOPLE), "--config", str(_skip_rows(tmp_path)), "--quiet"]
         assert main([*args, "--explain", "rec-1-org", "rec-12-org"]) == 2
         err = capsys.readouterr().err
         assert "--explain" in err
@@ -243,20 +262,15 @@ class TestResolveCommand:
         main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out), "--quiet"])
         err = capsys.readouterr().err
         assert not any(line.startswith(("read:", "resolve:")) for line in err.splitlines())
-        assert "2 bad rows skipped" in err
+        assert "1 bad rows skipped, 1 bad values ignored" in err
 
     def test_drop_value_keeps_the_record_without_the_bad_value(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """With bad_values = "drop_value" a bad date is reported and ignored, the row kept."""
-        config = _write(
-            tmp_path / "c.toml",
-            FEBRL.read_text(encoding="utf-8").replace(
-                'bad_values = "skip_row"', 'bad_values = "drop_value"'
-            ),
-        )
+        """With bad_values = "drop_value" (as the shipped example says) a bad date is reported
+        and ignored, the row kept."""
         out = tmp_path / "out.csv"
-        assert main(["resolve", str(PEOPLE), "--config", str(config), "--output", str(out)]) == 1
+        assert main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)]) == 1
         err = capsys.readouterr().err
         assert f"{PEOPLE}:20: date_of_birth: is not a date" in err
         assert "(value ignored)" in err
@@ -300,7 +314,7 @@ class TestResolveCommand:
         )
         out = tmp_path / "out.csv"
         main(["resolve", str(PEOPLE), "--config", str(config), "--output", str(out)])
-        assert "train: estimated the model from 18 records" in capsys.readouterr().err
+        assert "train: estimated the model from 19 records" in capsys.readouterr().err
 
 
 class TestConfigErrors:
@@ -310,19 +324,45 @@ class TestConfigErrors:
             ('[records]\nrecord_id = "id"\n[records.date_of_birth]\ncolumn = "d"\norder = "X"\n',
              "records.date_of_birth.order", "must be one of 'DMY', 'MDY', 'YMD'"),
             ("[records]\n", "records.record_id", "required key missing"),
-            ('[records]\nrecord_id = "id"\nrecordid = "x"\n', "records", "extra fields found"),
+            ('[records]\nrecord_id = "id"\nrecordid = "x"\n', "records.recordid",
+             "unknown key (did you mean record_id?)"),
+            ('[records]\nrecord_id = "id"\n[model.blocking]\nrulez = ["id"]\n',
+             "model.blocking.rulez", "unknown key (did you mean rules?)"),
+            ('[records]\nrecord_id = "id"\n[model.comparisons.name]\nm = { exactt = 0.5 }\n',
+             "model.comparisons.name.m.exactt", "is not a level of name"),
+            ('[records]\nrecord_id = "id"\n[model.comparisons.nam]\n',
+             "model.comparisons.nam", "is not a comparison"),
+            ('[records]\nrecord_id = "id"\n[model.comparisons.name]\nterm_frequencies = false\n',
+             "model.comparisons.name.term_frequencies",
+             "unknown key (did you mean term_frequency?)"),
+            ('[records]\nrecord_id = "id"\n[model.blocking]\nrules = ["idd"]\n',
+             "model.blocking.rules", "is not a blocking rule"),
+            ('[records]\nrecord_id = "id"\n[model.blocking]\nmax_block_size = 1\n',
+             "model.blocking.max_block_size", "must be an int >= 2"),
+            ('[records]\nrecord_id = "id"\n[[model.rules]]\nkind = "emial"\n',
+             "model.rules.0.kind", "must be one of: email, phone, external_id, social"),
+            ('[records]\nrecord_id = "id"\n[model.conflicts]\nname = ["x"]\n',
+             "model.conflicts.name", "are not levels of name"),
+            ('[records]\nrecord_id = "id"\n[model.guards]\nshared_after_names = 1\n',
+             "model.guards.shared_after_names", "must be >= 2"),
+            ('[records]\nrecord_id = "id"\n[model.max_distinct]\nemail = 3\n',
+             "model.max_distinct", "unknown key (did you mean guards.max_distinct?)"),
+            ('[records]\nrecord_id = "id"\nsource_column = ""\n',
+             "records.source_column", "must be a column name"),
+            ('bad_value = "skip_row"\n[records]\nrecord_id = "id"\n', "bad_value",
+             "unknown key (did you mean bad_values?)"),
             ('[records]\nrecord_id = "id"\n[model]\nmatch_threshold = "high"\n',
              "model.match_threshold", "expected float"),
             ('[records]\nrecord_id = "id"\n[model]\nmatch_threshold = 0.3\n',
              "model.review_threshold", "must not exceed match_threshold"),
             ('[records]\nrecord_id = "id"\nexternal_ids = { ssn = "Not A Name" }\n',
-             "records", "external_ids.ssn"),
-            ('[records]\nrecord_id = "id"\ndefault_region = "XX"\n', "records",
+             "records.external_ids.ssn", "must be a lowercase name"),
+            ('[records]\nrecord_id = "id"\ndefault_region = "XX"\n', "records.default_region",
              "not a supported ISO 3166 region"),
             ('bad_values = "drop"\n[records]\nrecord_id = "id"\n', "bad_values",
              "must be one of 'skip_row', 'drop_value'"),
-            ('[records]\nrecord_id = "id"\n[model.max_distinct]\nemail = 0\n',
-             "guards.max_distinct.email", "must be an int >= 1"),
+            ('[records]\nrecord_id = "id"\n[model.guards.max_distinct]\nemail = 0\n',
+             "model.guards.max_distinct.email", "must be an int >= 1"),
             ('[records]\nrecord_id = "id"\n[records.name]\nfull = "n"\ngiven = "g"\n',
              "records.name", "either a 'full' column or 'given'/'family'"),
         ],
@@ -508,5 +548,135 @@ class TestOutputSafety:
         assert main(args) == 2
         assert "--force" in capsys.readouterr().err
         assert out.read_text() == "keep me\n"
-        assert main([*args, "--force"]) == 1  # two bad rows of the sample are skipped
+        assert main([*args, "--force"]) == 1  # a row of the sample has no id: skipped
         assert out.read_text().startswith("record_id,customer_id")
+
+
+class TestModelTable:
+    def test_every_model_key_maps_onto_the_match_model(self, tmp_path: Path) -> None:
+        """[model] sets the comparisons, levels, term frequencies, thresholds, prior, rules,
+        conflicts, guards and blocking of the MatchModel, each over its default."""
+        config = _write(
+            tmp_path / "c.toml",
+            """
+[records]
+record_id = "id"
+[model]
+estimate = false
+prior = 0.001
+match_threshold = 0.9
+review_threshold = 0.6
+[model.comparisons.address]
+enabled = false
+[model.comparisons.date_of_birth]
+term_frequency = false
+m = { exact = 0.8, different = 0.05 }
+u = { exact = 0.0002 }
+[[model.rules]]
+kind = "email"
+[[model.rules]]
+kind = "external_id"
+namespaces = ["loyalty_card"]
+[model.conflicts]
+name = ["different"]
+[model.guards]
+shared_after_names = 4
+junk_domains = ["mailinator.com"]
+[model.guards.max_distinct]
+phone = 2
+[model.blocking]
+rules = ["id", "dob_postcode"]
+max_block_size = 50
+""",
+        )
+        model = load_config(config).model.build(())
+        default = MatchModel()
+        dob = Comparison.default("date_of_birth")
+        expected = MatchModel(
+            comparisons=[
+                Comparison.default("name"),
+                attrs.evolve(
+                    dob,
+                    m=(0.8, *dob.m[1:-1], 0.05),
+                    u=(0.0002, *dob.u[1:]),
+                    term_frequency=False,
+                ),
+                Comparison.default("national_id"),
+            ],
+            prior=0.001,
+            match_threshold=0.9,
+            review_threshold=0.6,
+            rules=[
+                DeterministicRule(kind="email"),
+                DeterministicRule(kind="external_id", namespaces=["loyalty_card"]),
+            ],
+            conflicts={**default.conflicts, "name": frozenset({"different"})},
+            guards=GuardPolicy(
+                shared_after_names=4,
+                junk_domains=["mailinator.com"],
+                max_distinct={**default.guards.max_distinct, "phone": 2},
+            ),
+            blocking=Blocking(rules=["id", "dob_postcode"], max_block_size=50),
+        )
+        assert model == expected
+
+    def test_an_empty_model_table_is_the_default_model(self, tmp_path: Path) -> None:
+        """Without [model] keys the model is MatchModel() itself."""
+        config = _write(tmp_path / "c.toml", '[records]\nrecord_id = "id"\n')
+        assert load_config(config).model.base_model() == MatchModel()
+
+    def test_comparison_names_follow_the_matcher(self, tmp_path: Path) -> None:
+        """Every comparison and level the matcher defines (LEVELS) can be set from the file."""
+        for name, levels in LEVELS.items():
+            table = ", ".join(f"{level} = 0.5" for level in levels)
+            config = _write(
+                tmp_path / "c.toml",
+                f'[records]\nrecord_id = "id"\n[model.comparisons.{name}]\nm = {{ {table} }}\n',
+            )
+            model = load_config(config).model.base_model()
+            (comparison,) = [c for c in model.comparisons if c.field == name]
+            assert comparison.m == (0.5,) * len(levels)
+
+    def test_blocking_rule_names_follow_the_matcher(self, tmp_path: Path) -> None:
+        """Every blocking rule the matcher defines (BLOCKING_RULES) can be named in the file."""
+        names = ", ".join(f'"{rule}"' for rule in BLOCKING_RULES)
+        config = _write(
+            tmp_path / "c.toml",
+            f'[records]\nrecord_id = "id"\n[model.blocking]\nrules = [{names}]\n',
+        )
+        assert load_config(config).model.base_model().blocking.rules == BLOCKING_RULES
+
+
+class TestSourceColumn:
+    def test_each_row_takes_its_source_from_the_column(self) -> None:
+        """With source_column, a row's cell names its source (in lower case); an empty cell
+        falls back to source."""
+        mapping = RecordMapping(record_id="id", source="crm", source_column="origin")
+        assert mapping.columns == ("id", "origin")
+        sources = [
+            mapping.to_record({"id": str(i), "origin": cell}).source
+            for i, cell in enumerate(["Census", "tax_form", "", None])
+        ]
+        assert sources == ["census", "tax_form", "crm", "crm"]
+
+    def test_a_bad_source_name_names_the_column(self) -> None:
+        """A cell that is not a source name is an error naming the source column."""
+        mapping = RecordMapping(record_id="id", source_column="origin")
+        with pytest.raises(InvalidValueError) as caught:
+            mapping.to_record({"id": "1", "origin": "tax form"})
+        assert caught.value.field == "origin"
+        assert caught.value.value == "tax form"
+
+    def test_the_command_reads_the_source_column(self, tmp_path: Path) -> None:
+        """omnicontact resolve reads a per-row source; a bad one skips its row (exit 1)."""
+        config = _write(
+            tmp_path / "c.toml",
+            CONTACT_CONFIG.replace('record_id = "id"', 'record_id = "id"\nsource_column = "src"'),
+        )
+        data = _write(
+            tmp_path / "in.csv",
+            "id,src,name,email,phone,segment\na,web,Ann,ann@example.fr,,\nb,?,Bob,,,\n",
+        )
+        out = tmp_path / "out.csv"
+        assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 1
+        assert [row["record_id"] for row in _rows(out)] == ["a"]

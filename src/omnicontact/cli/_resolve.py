@@ -14,24 +14,17 @@ unknown record id given to ``--explain``).
 from __future__ import annotations
 
 import csv
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 import attrs
-import cattrs
 
-from .._serialization import make_converter
 from ..exceptions import ConfigurationError, InvalidValueError, OmnicontactError
-from ..identity import MatchModel, Record, RecordMapping, Resolver, estimate
+from ..identity import Record, Resolver
+from ._config import ModelSettings, ResolveConfig, load_config
 from ._output import output_problem
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = [
     "EXIT_OK",
@@ -49,104 +42,6 @@ EXIT_ROWS_SKIPPED = 1
 EXIT_USAGE = 2
 
 Clock = Callable[[], float]
-
-
-@attrs.frozen(kw_only=True)
-class ModelSettings:
-    """How the match model is made.
-
-    ``estimate`` learns the model's parameters from the input itself (no labels; ``seed``
-    fixes the random sample) when it holds at least ``estimate_min_records`` records — fewer
-    cannot teach a model anything reliable, so the defaults are used and a line on stderr
-    says so. ``match_threshold`` and ``review_threshold`` (probabilities) replace the
-    defaults when given; ``max_distinct`` overrides over-merge guard limits per slot
-    (``{"external_id:national_id" = 2}`` tolerates one mistyped national id per customer).
-    """
-
-    estimate: bool = True
-    estimate_min_records: int = 1000
-    seed: int = 0
-    match_threshold: float | None = None
-    review_threshold: float | None = None
-    max_distinct: dict[str, int] = attrs.field(factory=dict)
-
-    def build(self, records: Sequence[Record]) -> MatchModel:
-        """The model for ``records``."""
-        default = MatchModel()
-        limits = {**default.guards.max_distinct, **self.max_distinct}
-        model = MatchModel(
-            guards=attrs.evolve(default.guards, max_distinct=limits),
-            match_threshold=(
-                default.match_threshold if self.match_threshold is None else self.match_threshold
-            ),
-            review_threshold=(
-                default.review_threshold if self.review_threshold is None else self.review_threshold
-            ),
-        )
-        return estimate(records, model, seed=self.seed) if self.estimates(records) else model
-
-    def estimates(self, records: Sequence[Record]) -> bool:
-        """Whether :meth:`build` estimates the model from ``records``."""
-        return self.estimate and len(records) >= self.estimate_min_records
-
-
-@attrs.frozen(kw_only=True)
-class ResolveConfig:
-    """A ``resolve`` configuration file: the record mapping and the model settings.
-
-    ``bad_values`` says what an unreadable identifier does: ``"skip_row"`` (the default)
-    skips its row; ``"drop_value"`` keeps the record without that identifier (for sources
-    whose noise is in the values, such as FEBRL's mistyped dates). Either way each one is
-    reported on stderr and counted.
-    """
-
-    records: RecordMapping
-    bad_values: Literal["skip_row", "drop_value"] = "skip_row"
-    model: ModelSettings = attrs.field(factory=ModelSettings)
-
-
-def load_config(path: Path) -> ResolveConfig:
-    """Read and check a configuration file; errors name the file and the key at fault."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigurationError(f"cannot be read ({error.strerror})", file=str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigurationError(f"is not valid TOML ({error})", file=str(path)) from None
-    converter = make_converter()
-    try:
-        config = converter.structure(data, ResolveConfig)
-    except cattrs.BaseValidationError as error:
-        problems: list[tuple[str | None, str]] = []
-        for message in cattrs.transform_error(error, path="", format_exception=_format):
-            text, at, where = message.rpartition(" @ ")
-            if not at:
-                text, where = where, ""
-            where = where.lstrip(".").replace("][", ".").replace("[", ".").replace("]", "")
-            problems.append((where or None, text))
-        first_key, reason = problems[0]
-        more = [f"{k}: {r}" if k else r for k, r in problems[1:]]
-        if more:
-            reason = f"{reason}; also {'; '.join(more)}"
-        raise ConfigurationError(reason, file=str(path), key=first_key) from None
-    try:
-        config.model.build(())
-    except InvalidValueError as error:
-        raise ConfigurationError(
-            f"{error.reason} (got {error.value!r})", file=str(path), key=error.field
-        ) from None
-    return config
-
-
-def _format(error: BaseException, kind: Any) -> str:
-    if isinstance(error, InvalidValueError):
-        return f"{error.field}: {error.reason} (got {error.value!r})"
-    if isinstance(error, KeyError):
-        return "required key missing"
-    if getattr(kind, "__origin__", None) is Literal:
-        allowed = ", ".join(repr(choice) for choice in kind.__args__)
-        return f"must be one of {allowed}"
-    return cattrs.v.format_exception(error, kind)
 
 
 @attrs.define
