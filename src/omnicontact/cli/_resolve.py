@@ -21,8 +21,13 @@ from typing import IO, Any
 
 import attrs
 
-from ..exceptions import ConfigurationError, InvalidValueError, OmnicontactError
-from ..identity import Record, Resolver
+from ..exceptions import (
+    ConfigurationError,
+    InvalidValueError,
+    OmnicontactError,
+    SerializationError,
+)
+from ..identity import MatchModel, Record, Resolver, load_model, save_model
 from ._config import ModelSettings, ResolveConfig, load_config
 from ._output import output_problem
 
@@ -30,6 +35,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_ROWS_SKIPPED",
     "EXIT_USAGE",
+    "PAIR_COLUMNS",
     "ModelSettings",
     "Progress",
     "ResolveConfig",
@@ -158,22 +164,44 @@ def run_resolve(
     progress: Progress | None = None,
     chunk_size: int = 1000,
     force: bool = False,
+    model_path: Path | None = None,
+    save_model_path: Path | None = None,
+    pairs_path: Path | None = None,
 ) -> int:
     """Resolve ``input_path`` as ``config_path`` says; return the exit status.
 
-    ``output`` is never one of the inputs, and replaces an existing file only with ``force``.
+    ``model_path`` names a model file to score with (instead of building one from the
+    ``[model]`` table); ``save_model_path`` where to save the model used;
+    ``pairs_path`` where to write every candidate pair with its probability. No output is
+    ever one of the inputs, nor two outputs one file, and an existing file is replaced only
+    with ``force``.
     """
     progress = progress or Progress(stderr)
-    inputs = (input_path, config_path)
+    inputs = [input_path, config_path, *([model_path] if model_path is not None else [])]
     try:
         config = load_config(config_path)
     except ConfigurationError as error:
         print(f"omnicontact resolve: {error}", file=stderr)
         return EXIT_USAGE
-    problem = None if output is None else output_problem(output, inputs, force=force)
-    if problem is not None:
-        print(f"omnicontact resolve: {output}: {problem}", file=stderr)
-        return EXIT_USAGE
+    outputs = [path for path in (output, save_model_path, pairs_path) if path is not None]
+    for index, path in enumerate(outputs):
+        problem = output_problem(path, (*inputs, *outputs[:index]), force=force)
+        if problem is not None:
+            print(f"omnicontact resolve: {path}: {problem}", file=stderr)
+            return EXIT_USAGE
+    loaded = None
+    if model_path is not None:
+        try:
+            loaded = load_model(model_path)
+        except OSError as error:
+            print(
+                f"omnicontact resolve: --model: {model_path}: cannot be read ({error.strerror})",
+                file=stderr,
+            )
+            return EXIT_USAGE
+        except SerializationError as error:
+            print(f"omnicontact resolve: --model: {error}", file=stderr)
+            return EXIT_USAGE
     bad: list[_BadRow] = []
 
     def report(row: _BadRow) -> None:
@@ -186,20 +214,9 @@ def run_resolve(
     except InvalidValueError as error:
         print(f"omnicontact resolve: {error.field}: {error.reason}", file=stderr)
         return EXIT_USAGE
-    started = progress.clock()
-    model = config.model.build(records)
-    if config.model.estimates(records):
-        print(
-            f"train: estimated the model from {len(records):,} records "
-            f"({progress.clock() - started:.1f}s)",
-            file=stderr,
-        )
-    elif config.model.estimate:
-        print(
-            f"train: {len(records):,} records are fewer than estimate_min_records "
-            f"({config.model.estimate_min_records:,}): the default model is used",
-            file=stderr,
-        )
+    model = loaded if loaded is not None else _build_model(config, records, progress, stderr)
+    if loaded is not None:
+        print(f"train: the model of {model_path} is used ([model] is not)", file=stderr)
     resolver = Resolver(model=model)
     progress.start("resolve")
     for start in range(0, len(records), chunk_size):
@@ -217,6 +234,21 @@ def run_resolve(
         except OSError as error:
             print(f"omnicontact resolve: {output}: cannot be written ({error})", file=stderr)
             return EXIT_USAGE
+    if save_model_path is not None:
+        try:
+            save_model(model, save_model_path)
+        except OSError as error:
+            print(
+                f"omnicontact resolve: {save_model_path}: cannot be written ({error})", file=stderr
+            )
+            return EXIT_USAGE
+    if pairs_path is not None:
+        try:
+            written = _write_pairs(resolver, pairs_path)
+        except OSError as error:
+            print(f"omnicontact resolve: {pairs_path}: cannot be written ({error})", file=stderr)
+            return EXIT_USAGE
+        print(f"pairs: wrote {written:,} scored candidate pairs to {pairs_path}", file=stderr)
     customers = len(resolver.customers())
     skipped = sum(row.skipped for row in bad)
     print(
@@ -234,6 +266,53 @@ def run_resolve(
             print(f"omnicontact resolve: --explain: {error}{hint}", file=stderr)
             return EXIT_USAGE
     return EXIT_ROWS_SKIPPED if skipped else EXIT_OK
+
+
+def _build_model(
+    config: ResolveConfig, records: list[Record], progress: Progress, stderr: IO[str]
+) -> MatchModel:
+    """The model the ``[model]`` table makes for ``records``, saying how on ``stderr``."""
+    started = progress.clock()
+    model = config.model.build(records)
+    if config.model.estimates(records):
+        print(
+            f"train: estimated the model from {len(records):,} records "
+            f"({progress.clock() - started:.1f}s)",
+            file=stderr,
+        )
+    elif config.model.estimate:
+        print(
+            f"train: {len(records):,} records are fewer than estimate_min_records "
+            f"({config.model.estimate_min_records:,}): the configured model is used",
+            file=stderr,
+        )
+    return model
+
+
+def _write_pairs(resolver: Resolver, path: Path) -> int:
+    """Write every candidate pair, scored, as ``PAIR_COLUMNS`` rows; return how many."""
+    written = 0
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(PAIR_COLUMNS)
+        for pair in resolver.candidate_pairs():
+            writer.writerow(
+                [
+                    pair.left,
+                    pair.right,
+                    repr(pair.probability),
+                    repr(pair.weight),
+                    pair.outcome.value,
+                    pair.rule or "",
+                ]
+            )
+            written += 1
+    return written
+
+
+PAIR_COLUMNS = ("left", "right", "probability", "weight", "outcome", "rule")
+"""The columns of the scored pairs file ``--pairs`` writes (``omnicontact evaluate`` reads
+it)."""
 
 
 def add_resolve_parser(commands: Any) -> None:
@@ -257,7 +336,9 @@ def add_resolve_parser(commands: Any) -> None:
         help="where to write record_id,customer_id rows (required unless --explain is given)",
     )
     resolve.add_argument(
-        "--force", action="store_true", help="replace --output if it exists (never an input)"
+        "--force",
+        action="store_true",
+        help="replace --output, --save-model or --pairs if they exist (never an input)",
     )
     resolve.add_argument(
         "--explain",
@@ -273,6 +354,27 @@ def add_resolve_parser(commands: Any) -> None:
         help="seconds between progress lines on stderr (default 1; 0: after every chunk)",
     )
     resolve.add_argument("--quiet", action="store_true", help="print no progress lines")
+    resolve.add_argument(
+        "--model",
+        type=Path,
+        metavar="MODEL.json",
+        help="score with this saved model (from --save-model) instead of the [model] table",
+    )
+    resolve.add_argument(
+        "--save-model",
+        type=Path,
+        metavar="MODEL.json",
+        help="save the model used (estimated or configured) to this file, for --model",
+    )
+    resolve.add_argument(
+        "--pairs",
+        type=Path,
+        metavar="PAIRS.csv",
+        help=(
+            "write every candidate pair with its match probability, for omnicontact "
+            "evaluate's threshold sweep and blocking recall"
+        ),
+    )
 
 
 def run_resolve_command(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
@@ -292,4 +394,7 @@ def run_resolve_command(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
         stderr=stderr,
         progress=Progress(stderr, interval=args.progress_interval, enabled=not args.quiet),
         force=args.force,
+        model_path=args.model,
+        save_model_path=args.save_model,
+        pairs_path=args.pairs,
     )
