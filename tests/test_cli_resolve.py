@@ -680,3 +680,49 @@ class TestSourceColumn:
         out = tmp_path / "out.csv"
         assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 1
         assert [row["record_id"] for row in _rows(out)] == ["a"]
+
+
+class TestReferencePage:
+    PAGE = Path(__file__).parent.parent / "docs" / "reference" / "resolve-config.md"
+
+    def test_every_key_is_documented(self) -> None:
+        """Each key the configuration file accepts is listed in the reference page."""
+        from omnicontact.cli._config import ComparisonSettings, ModelSettings, ResolveConfig
+
+        text = self.PAGE.read_text(encoding="utf-8")
+        tables = [
+            ResolveConfig,
+            RecordMapping,
+            NameColumns,
+            DateOfBirthColumn,
+            AddressColumns,
+            ModelSettings,
+            ComparisonSettings,
+            DeterministicRule,
+            GuardPolicy,
+            Blocking,
+        ]
+        missing = [
+            f"{table.__name__}.{field.alias}"
+            for table in tables
+            for field in attrs.fields(table)
+            if field.init and f"`{field.alias}`" not in text
+        ]
+        assert missing == []
+
+    def test_every_comparison_level_and_blocking_rule_is_documented(self) -> None:
+        """The page lists the comparisons and levels of LEVELS, and BLOCKING_RULES, as the
+        matcher defines them now."""
+        text = self.PAGE.read_text(encoding="utf-8")
+        for name, levels in LEVELS.items():
+            row = f"| `{name}` | " + ", ".join(f"`{level}`" for level in levels) + " |"
+            assert row in text
+        for rule in BLOCKING_RULES:
+            assert f"| `{rule}` |" in text
+
+    def test_the_how_to_shows_the_shipped_example(self) -> None:
+        """The configuration printed in the how-to is examples/febrl.toml as shipped."""
+        how_to = (self.PAGE.parent.parent / "how-to" / "resolve-a-csv.md").read_text("utf-8")
+        shipped = FEBRL.read_text(encoding="utf-8")
+        body = shipped[shipped.index("# What an unreadable value") :]
+        assert f"```toml\n{body}```" in how_to
