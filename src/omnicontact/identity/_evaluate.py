@@ -281,7 +281,7 @@ def _check_probability(value: Any) -> float:
 def evaluate(
     clusters: Mapping[str, str],
     *,
-    truth: Mapping[str, str] | None = None,
+    truth: Mapping[str, Hashable] | None = None,
     true_pairs: Iterable[tuple[str, str]] | None = None,
     labelled_pairs: Iterable[tuple[str, str, bool]] | None = None,
     pairs: Iterable[PairEvidence] | None = None,
