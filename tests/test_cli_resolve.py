@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import pickle
 import random
 from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _identity_strategies import models
 from omnicontact.cli import main
 from omnicontact.cli._resolve import Progress, load_config
 from omnicontact.exceptions import ConfigurationError, InvalidValueError
@@ -726,3 +728,92 @@ class TestReferencePage:
         shipped = FEBRL.read_text(encoding="utf-8")
         body = shipped[shipped.index("# What an unreadable value") :]
         assert f"```toml\n{body}```" in how_to
+
+
+def _toml(value: object) -> str:
+    """``value`` (dicts, lists, text, numbers, booleans) as a TOML inline value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple, frozenset)):
+        items = sorted(value) if isinstance(value, frozenset) else value
+        return "[" + ", ".join(_toml(item) for item in items) + "]"
+    assert isinstance(value, dict)
+    return "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+
+
+def _model_table(model: MatchModel) -> dict[str, object]:
+    """The [model] table that describes ``model``, estimation off."""
+    present = {c.field: c for c in model.comparisons}
+    comparisons: dict[str, object] = {}
+    for name, levels in LEVELS.items():
+        c = present.get(name)
+        comparisons[name] = (
+            {"enabled": False}
+            if c is None
+            else {
+                "m": dict(zip(levels, c.m, strict=True)),
+                "u": dict(zip(levels, c.u, strict=True)),
+                "term_frequency": c.term_frequency,
+            }
+        )
+    guards = model.guards
+    return {
+        "estimate": False,
+        "prior": model.prior,
+        "match_threshold": model.match_threshold,
+        "review_threshold": model.review_threshold,
+        "comparisons": comparisons,
+        "rules": [
+            {"kind": r.kind.value}
+            if r.namespaces is None
+            else {"kind": r.kind.value, "namespaces": r.namespaces}
+            for r in model.rules
+        ],
+        "conflicts": dict(model.conflicts),
+        "guards": {
+            "max_distinct": guards.max_distinct,
+            "shared_after_names": guards.shared_after_names,
+            "junk_local_parts": guards.junk_local_parts,
+            "junk_domains": guards.junk_domains,
+            "junk_external_values": guards.junk_external_values,
+            "min_phone_digits": guards.min_phone_digits,
+        },
+        "blocking": {
+            "rules": list(model.blocking.rules),
+            "max_block_size": model.blocking.max_block_size,
+        },
+    }
+
+
+class TestConfigSaysWhatTheApiCan:
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(models())
+    def test_any_model_written_as_a_model_table_loads_as_itself(
+        self, tmp_path: Path, model: MatchModel
+    ) -> None:
+        """Any MatchModel (but its estimated term frequencies) can be written as a [model]
+        table that loads back as the same model. Two things the file cannot say do not change
+        how pairs score: the order of the comparisons (the file lists them in LEVELS order),
+        and dropping a default conflict or guard cap rather than emptying it (the file sets
+        them over the defaults)."""
+        default = MatchModel()
+        order = list(LEVELS)
+        expressible = attrs.evolve(
+            model,
+            comparisons=sorted(model.comparisons, key=lambda c: order.index(c.field)),
+            conflicts={**default.conflicts, **model.conflicts},
+            guards=attrs.evolve(
+                model.guards,
+                max_distinct={**default.guards.max_distinct, **model.guards.max_distinct},
+            ),
+            term_frequencies={},
+        )
+        text = '[records]\nrecord_id = "id"\n\n[model]\n' + "".join(
+            f"{key} = {_toml(value)}\n" for key, value in _model_table(expressible).items()
+        )
+        config = _write(tmp_path / "model.toml", text)
+        assert load_config(config).model.build(()) == expressible
