@@ -390,6 +390,14 @@ class TestConfigErrors:
         assert caught.value.key is None
         assert "is not valid TOML" in str(caught.value)
 
+    def test_a_config_that_is_not_utf8_names_the_file(self, tmp_path: Path) -> None:
+        """A configuration file that is not UTF-8 raises ConfigurationError, not a raw
+        UnicodeDecodeError."""
+        config = tmp_path / "latin1.toml"
+        config.write_bytes('[records]\nrecord_id = "né"\n'.encode("latin-1"))
+        with pytest.raises(ConfigurationError, match="is not UTF-8 text"):
+            load_config(config)
+
     def test_configuration_error_survives_pickling(self) -> None:
         """A ConfigurationError crosses process boundaries with its file, key and reason."""
         error = ConfigurationError("must be one of 'DMY'", file="c.toml", key="records.x")

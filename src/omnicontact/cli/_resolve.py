@@ -1,10 +1,13 @@
 """``omnicontact resolve``: resolve a CSV of records into customers.
 
-The configuration file (TOML) has a ``[records]`` table, which becomes a
-:class:`~omnicontact.identity.RecordMapping`, and an optional ``[model]`` table
-(:class:`ModelSettings`). Rows that cannot be read are reported on stderr with their line,
-column and reason, skipped, and counted in the closing summary (with ``bad_values =
-"drop_value"`` an unreadable identifier is reported and dropped, its record kept).
+The configuration file (TOML, read by :mod:`._config`) has a ``[records]`` table, which
+becomes a :class:`~omnicontact.identity.RecordMapping`, and an optional ``[model]`` table
+(:class:`ModelSettings`), which becomes the match model; ``--model`` scores with a model
+saved by ``--save-model`` instead. Rows that cannot be read are reported on stderr with
+their line, column and reason, skipped, and counted in the closing summary (with
+``bad_values = "drop_value"`` an unreadable identifier is reported and dropped, its record
+kept). ``--pairs`` writes every candidate pair with its probability, for
+``omnicontact evaluate``.
 
 Exit status: 0 when every row was resolved; 1 when the output was written but some rows were
 skipped; 2 when nothing could be done (bad arguments, configuration or input file, or an
