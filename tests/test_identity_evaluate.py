@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _stores import KINDS, close, new_store
 from omnicontact.exceptions import InvalidValueError
 from omnicontact.identity import (
     Outcome,
@@ -236,19 +237,32 @@ class TestProperties:
 
 
 class TestCandidatePairs:
-    def test_every_candidate_pair_once_and_the_kept_ones_as_kept(self) -> None:
+    @pytest.mark.parametrize("kind", KINDS)
+    def test_every_candidate_pair_once_and_the_kept_ones_as_kept(self, kind: str) -> None:
         """Resolver.candidate_pairs yields each pair once, left < right, and every pair the
-        resolver kept (matches, possible matches, related) with the evidence it kept."""
+        resolver kept (matches, possible matches, related) with the evidence it kept, in
+        every kind of store."""
         population = synthetic_population(60, seed=3)
-        resolver = Resolver()
-        resolver.resolve_many(population.records)
-        pairs = list(resolver.candidate_pairs())
+        store = new_store(kind)
+        try:
+            resolver = Resolver(store=store)
+            resolver.resolve_many(population.records)
+            pairs = list(resolver.candidate_pairs())
+            kept = list(resolver.store.all_edges())
+        finally:
+            close(store)
         assert all(pair.left < pair.right for pair in pairs)
         assert len({pair.pair for pair in pairs}) == len(pairs)
         by_pair = {pair.pair: pair for pair in pairs}
-        kept = list(resolver.store.all_edges())
         assert kept
-        assert all(by_pair[edge.pair] == edge for edge in kept)
+        for edge in kept:
+            pair = by_pair[edge.pair]
+            assert (pair.outcome, pair.rule, pair.comparisons) == (
+                edge.outcome,
+                edge.rule,
+                edge.comparisons,
+            )
+            assert pair.probability == pytest.approx(edge.probability)
         assert len(pairs) > len(kept)  # the unrelated non-matches are scored too
 
     def test_clusters_at_the_match_threshold_score_as_the_resolver(self) -> None:
