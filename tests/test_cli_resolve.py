@@ -798,6 +798,19 @@ def _model_table(model: MatchModel) -> dict[str, object]:
 
 
 class TestConfigSaysWhatTheApiCan:
+    def test_every_model_and_comparison_field_has_a_key(self) -> None:
+        """Each field of MatchModel and of Comparison has its key in [model] (but the
+        estimated term frequencies, and the comparison's name, which names its table): a field
+        added to the matcher without a key fails here."""
+        from omnicontact.cli._config import ComparisonSettings, ModelSettings
+
+        model_keys = {field.alias for field in attrs.fields(ModelSettings)}
+        comparison_keys = {field.alias for field in attrs.fields(ComparisonSettings)}
+        model_fields = {f.alias for f in attrs.fields(MatchModel) if f.init}
+        comparison_fields = {f.alias for f in attrs.fields(Comparison) if f.init}
+        assert model_fields - {"term_frequencies"} <= model_keys
+        assert comparison_fields - {"field"} <= comparison_keys
+
     @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(models())
     def test_any_model_written_as_a_model_table_loads_as_itself(
