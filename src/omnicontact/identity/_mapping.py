@@ -212,7 +212,11 @@ class RecordMapping:
     def __attrs_post_init__(self) -> None:
         # Checks the region and the source once, when the mapping is made.
         object.__setattr__(self, "_normalizer", Normalizer(default_region=self.default_region))
-        Record(id="probe", source=self.source, observed_at=self.default_observed_at)
+        try:
+            Record(id="probe", source=self.source, observed_at=self.default_observed_at)
+        except InvalidValueError as error:  # named by the mapping's own keys
+            key = "default_observed_at" if "observed_at" in error.field else "source"
+            raise InvalidValueError(key, error.value, error.reason) from None
 
     @property
     def columns(self) -> tuple[str, ...]:
