@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,21 @@ class TestEvaluateCommand:
         args = ["evaluate", str(resolved["out.csv"]), "--truth", str(_truth(tmp_path))]
         assert main([*args, "--pairs", str(resolved["pairs.csv"]), "--chart", str(chart)]) == 0
         assert chart.read_bytes().startswith(b"\x89PNG")
+
+    def test_chart_without_matplotlib_says_which_extra(
+        self,
+        resolved: dict[str, Path],
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Without matplotlib, --chart exits 2 naming the extra to install; the report is
+        still printed."""
+        monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails
+        chart = tmp_path / "chart.png"
+        args = ["evaluate", str(resolved["out.csv"]), "--truth", str(_truth(tmp_path))]
+        assert main([*args, "--pairs", str(resolved["pairs.csv"]), "--chart", str(chart)]) == 2
+        captured = capsys.readouterr()
+        assert "pip install 'omnicontact[chart]'" in captured.err
+        assert "pairwise" in captured.out
+        assert not chart.exists()
