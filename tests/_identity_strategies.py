@@ -45,10 +45,13 @@ def models(draw: st.DrawFn) -> MatchModel:
             max_size=4,
         )
     )
-    conflicts = {
-        field: draw(st.frozensets(st.sampled_from(LEVELS[field])))
-        for field in draw(st.lists(st.sampled_from(list(LEVELS)), unique=True))
-    }
+    conflicts, vetoes, overrule = (
+        {
+            field: draw(st.frozensets(st.sampled_from(LEVELS[field])))
+            for field in draw(st.lists(st.sampled_from(list(LEVELS)), unique=True))
+        }
+        for _ in range(3)
+    )
     guards = GuardPolicy(
         max_distinct=draw(st.dictionaries(names, st.integers(1, 9), max_size=4)),
         shared_after_names=draw(st.integers(2, 9)),
@@ -68,6 +71,9 @@ def models(draw: st.DrawFn) -> MatchModel:
         match_threshold=thresholds[1],
         rules=rules,
         conflicts=conflicts,
+        vetoes=vetoes,
+        overrule_vetoes=overrule,
+        veto_weight=draw(st.floats(min_value=-1000.0, max_value=0.0)),
         guards=guards,
         blocking=Blocking(
             rules=draw(st.lists(st.sampled_from(BLOCKING_RULES), unique=True)),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from omnicontact.cli import main
-from omnicontact.identity import MODEL_FORMAT, load_model
+from omnicontact.identity import MODEL_FORMAT, PairEvidence, load_model
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 PEOPLE = EXAMPLES / "data" / "people.csv"
@@ -59,7 +59,15 @@ class TestResolveFiles:
         with resolved["pairs.csv"].open(newline="", encoding="utf-8") as stream:
             rows = list(csv.DictReader(stream))
         assert rows
-        assert list(rows[0]) == ["left", "right", "probability", "weight", "outcome", "rule"]
+        assert list(rows[0]) == [
+            "left",
+            "right",
+            "probability",
+            "weight",
+            "outcome",
+            "rule",
+            "vetoes",
+        ]
         assert all(row["left"] < row["right"] for row in rows)
         assert all(0.0 <= float(row["probability"]) <= 1.0 for row in rows)
         by_pair = {(row["left"], row["right"]): row for row in rows}
@@ -208,3 +216,35 @@ class TestEvaluateCommand:
         assert "pip install 'omnicontact[chart]'" in captured.err
         assert "pairwise" in captured.out
         assert not chart.exists()
+
+
+class TestPairsFile:
+    def test_read_pairs_gives_back_what_candidate_pairs_scored(
+        self, resolved: dict[str, Path]
+    ) -> None:
+        """The pairs file read back is the resolver's candidate pairs: ids, outcome,
+        probability, weight, rule and vetoes."""
+        from omnicontact.cli._config import load_config
+        from omnicontact.cli._evaluate import read_pairs
+        from omnicontact.identity import Resolver
+
+        config = load_config(FEBRL)
+        with PEOPLE.open(newline="", encoding="utf-8") as stream:
+            rows = [row for row in csv.DictReader(stream, skipinitialspace=True) if row["rec_id"]]
+        records = [config.records.read(row)[0] for row in rows]
+        resolver = Resolver(model=config.model.build(records))
+        resolver.resolve_many(records)
+
+        def fields(pair: PairEvidence) -> tuple[object, ...]:
+            return (
+                pair.pair,
+                pair.outcome,
+                pair.probability,
+                pair.weight,
+                pair.rule,
+                pair.vetoes,
+            )
+
+        expected = [fields(pair) for pair in resolver.candidate_pairs()]
+        assert [fields(pair) for pair in read_pairs(resolved["pairs.csv"])] == expected
+        assert any(pair[5] for pair in expected)  # a vetoed pair is among them

@@ -344,7 +344,11 @@ class TestConfigErrors:
             ('[records]\nrecord_id = "id"\n[[model.rules]]\nkind = "emial"\n',
              "model.rules.0.kind", "must be one of: email, phone, external_id, social"),
             ('[records]\nrecord_id = "id"\n[model.conflicts]\nname = ["x"]\n',
-             "model.conflicts.name", "are not levels of name"),
+             "model.conflicts.name", "unknown levels"),
+            ('[records]\nrecord_id = "id"\n[model.vetoes]\nnam = ["different"]\n',
+             "model.vetoes.nam", "is not a comparison"),
+            ('[records]\nrecord_id = "id"\n[model]\nveto_weight = 3.0\n',
+             "model.veto_weight", "must be a float in [-1000, 0]"),
             ('[records]\nrecord_id = "id"\n[model.guards]\nshared_after_names = 1\n',
              "model.guards.shared_after_names", "must be >= 2"),
             ('[records]\nrecord_id = "id"\n[model.max_distinct]\nemail = 3\n',
@@ -608,14 +612,16 @@ max_block_size = 50
         dob = Comparison.default("date_of_birth")
         expected = MatchModel(
             comparisons=[
-                Comparison.default("name"),
                 attrs.evolve(
                     dob,
                     m=(0.8, *dob.m[1:-1], 0.05),
                     u=(0.0002, *dob.u[1:]),
                     term_frequency=False,
-                ),
-                Comparison.default("national_id"),
+                )
+                if name == "date_of_birth"
+                else Comparison.default(name)
+                for name in LEVELS
+                if name != "address"
             ],
             prior=0.001,
             match_threshold=0.9,
@@ -786,6 +792,9 @@ def _model_table(model: MatchModel) -> dict[str, object]:
             for r in model.rules
         ],
         "conflicts": dict(model.conflicts),
+        "vetoes": dict(model.vetoes),
+        "overrule_vetoes": dict(model.overrule_vetoes),
+        "veto_weight": model.veto_weight,
         "guards": {
             "max_distinct": guards.max_distinct,
             "shared_after_names": guards.shared_after_names,
@@ -823,14 +832,15 @@ class TestConfigSaysWhatTheApiCan:
         """Any MatchModel (but its estimated term frequencies) can be written as a [model]
         table that loads back as the same model. Two things the file cannot say do not change
         how pairs score: the order of the comparisons (the file lists them in LEVELS order),
-        and dropping a default conflict or guard cap rather than emptying it (the file sets
-        them over the defaults)."""
+        and dropping a default conflict, veto or guard cap rather than emptying it (the file
+        sets them over the defaults)."""
         default = MatchModel()
         order = list(LEVELS)
         expressible = attrs.evolve(
             model,
             comparisons=sorted(model.comparisons, key=lambda c: order.index(c.field)),
             conflicts={**default.conflicts, **model.conflicts},
+            vetoes={**default.vetoes, **model.vetoes},
             guards=attrs.evolve(
                 model.guards,
                 max_distinct={**default.guards.max_distinct, **model.guards.max_distinct},

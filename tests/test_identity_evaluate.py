@@ -20,8 +20,15 @@ from omnicontact.identity import (
 from omnicontact.testing import score_partition, synthetic_population
 
 
-def _pair(left: str, right: str, probability: float, rule: str | None = None) -> PairEvidence:
+def _pair(
+    left: str,
+    right: str,
+    probability: float,
+    rule: str | None = None,
+    vetoes: tuple[str, ...] = (),
+) -> PairEvidence:
     return PairEvidence(
+        vetoes=vetoes,
         left=left,
         right=right,
         outcome=Outcome.MATCH if probability >= 0.95 else Outcome.NON_MATCH,
@@ -99,6 +106,18 @@ class TestHandComputed:
         assert middle.pairwise.precision == middle.pairwise.recall == 1.0
         assert high.predicted_pairs == 2  # a-b and d-e
         assert high.pairwise.recall == pytest.approx(2 / 4)
+
+    def test_a_vetoed_pair_is_never_joined_by_the_sweep(self) -> None:
+        """A pair a veto rules out (clearly different given names) stays apart at every
+        threshold, however probable, and whatever rule fired; it is still a candidate pair."""
+        pairs = [
+            _pair("a", "b", 0.999, vetoes=("name:different",)),
+            _pair("d", "e", 0.999, rule="same_phone", vetoes=("name:different",)),
+        ]
+        report = evaluate(CLUSTERS, truth=TRUTH, pairs=pairs, thresholds=[0.0, 0.5])
+        assert [point.predicted_pairs for point in report.sweep] == [0, 0]
+        assert report.blocking is not None
+        assert report.blocking.direct == pytest.approx(2 / 4)
 
     def test_blocking_recall_direct_and_through_chains(self) -> None:
         """True pairs ab, ac, bc, de; candidates a-b, b-c, c-d: direct 2/4 (ab, bc), connected

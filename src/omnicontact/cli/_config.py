@@ -3,7 +3,7 @@
 The file has a ``[records]`` table, which becomes a
 :class:`~omnicontact.identity.RecordMapping`, and an optional ``[model]`` table
 (:class:`ModelSettings`), which becomes a :class:`~omnicontact.identity.MatchModel`: its
-comparisons, thresholds, deterministic rules, conflicts, guard limits and blocking. Both are
+comparisons, thresholds, deterministic rules, conflicts, vetoes, guard limits and blocking. Both are
 read by one :func:`omnicontact.make_converter` converter that refuses unknown keys, so a
 misspelt key is an error naming its path (``model.blocking.rulez``) rather than a setting
 silently ignored. Comparison and level names are those of
@@ -17,7 +17,7 @@ import difflib
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import attrs
 import cattrs
@@ -115,7 +115,9 @@ class ModelSettings:
     ``match_threshold`` and ``review_threshold`` (probabilities); ``comparisons`` (one
     :class:`ComparisonSettings` per comparison name); ``rules`` (the deterministic rules,
     replacing the defaults); ``conflicts`` (per comparison, the levels that veto a rule;
-    a comparison not named keeps its default); ``guards`` (a
+    a comparison not named keeps its default); ``vetoes`` (the same for the levels that rule
+    a match out altogether); ``overrule_vetoes`` (the comparisons and levels that, all
+    agreeing, overrule a veto; replacing the default table); ``veto_weight``; ``guards`` (a
     :class:`~omnicontact.identity.GuardPolicy`, whose ``max_distinct`` caps are merged over
     the default caps); ``blocking`` (a :class:`~omnicontact.identity.Blocking`). With
     estimation, the configured ``m``, ``u`` and prior are where it starts.
@@ -130,6 +132,9 @@ class ModelSettings:
     comparisons: dict[str, ComparisonSettings] = attrs.field(factory=dict)
     rules: tuple[DeterministicRule, ...] | None = None
     conflicts: dict[str, frozenset[str]] = attrs.field(factory=dict)
+    vetoes: dict[str, frozenset[str]] = attrs.field(factory=dict)
+    overrule_vetoes: dict[str, frozenset[str]] | None = None
+    veto_weight: float | None = None
     guards: GuardPolicy = attrs.field(factory=GuardPolicy)
     blocking: Blocking = attrs.field(factory=Blocking)
 
@@ -146,32 +151,28 @@ class ModelSettings:
             settings = self.comparisons.get(name, ComparisonSettings())
             if settings.enabled:
                 comparisons.append(settings.build(name))
-        for name in self.conflicts:
-            if name not in LEVELS:
-                raise InvalidValueError(
-                    f"model.conflicts.{name}", name, f"is not a comparison ({', '.join(LEVELS)})"
-                )
-            unknown = sorted(set(self.conflicts[name]) - set(LEVELS[name]))
-            if unknown:
-                raise InvalidValueError(
-                    f"model.conflicts.{name}",
-                    unknown,
-                    f"are not levels of {name} ({', '.join(LEVELS[name])})",
-                )
-        return MatchModel(
+        for what in ("conflicts", "vetoes", "overrule_vetoes"):
+            for name in getattr(self, what) or {}:
+                if name not in LEVELS:
+                    raise InvalidValueError(
+                        f"model.{what}.{name}", name, f"is not a comparison ({', '.join(LEVELS)})"
+                    )
+        given: dict[str, Any] = {
+            "prior": self.prior,
+            "match_threshold": self.match_threshold,
+            "review_threshold": self.review_threshold,
+            "rules": self.rules,
+            "overrule_vetoes": self.overrule_vetoes,
+            "veto_weight": self.veto_weight,
+        }
+        return attrs.evolve(
+            default,
             comparisons=comparisons,
-            prior=default.prior if self.prior is None else self.prior,
-            match_threshold=(
-                default.match_threshold if self.match_threshold is None else self.match_threshold
-            ),
-            review_threshold=(
-                default.review_threshold if self.review_threshold is None else self.review_threshold
-            ),
-            # (attrs' ``converter=tuple`` makes mypy see a generic parameter: the types agree)
-            rules=cast(Any, default.rules if self.rules is None else self.rules),
             conflicts={**default.conflicts, **self.conflicts},
+            vetoes={**default.vetoes, **self.vetoes},
             guards=self.guards,
             blocking=self.blocking,
+            **{key: value for key, value in given.items() if value is not None},
         )
 
     def build(self, records: Sequence[Record]) -> MatchModel:

@@ -84,6 +84,7 @@ def read_pairs(path: Path) -> list[PairEvidence]:
                     weight=float(row["weight"]),
                     probability=float(row["probability"]),
                     rule=row["rule"] or None,
+                    vetoes=tuple(row["vetoes"].split(";")) if row["vetoes"] else (),
                 )
             )
         except ValueError as error:

@@ -307,13 +307,14 @@ def _write_pairs(resolver: Resolver, path: Path) -> int:
                     repr(pair.weight),
                     pair.outcome.value,
                     pair.rule or "",
+                    ";".join(pair.vetoes),
                 ]
             )
             written += 1
     return written
 
 
-PAIR_COLUMNS = ("left", "right", "probability", "weight", "outcome", "rule")
+PAIR_COLUMNS = ("left", "right", "probability", "weight", "outcome", "rule", "vetoes")
 """The columns of the scored pairs file ``--pairs`` writes (``omnicontact evaluate`` reads
 it)."""
 

@@ -78,7 +78,7 @@ class Scores:
 @attrs.frozen(kw_only=True)
 class ThresholdScores:
     """Pairwise scores of the clusters made by joining every pair at ``threshold``
-    probability or above (or whose deterministic rule fired)."""
+    probability or above (or whose deterministic rule fired), but vetoed pairs."""
 
     threshold: float
     pairwise: Scores
@@ -294,7 +294,8 @@ def evaluate(
     same)`` for a sample of pairs). ``pairs`` are the scored candidate pairs (as
     :meth:`Resolver.candidate_pairs` yields them): with them the report adds the pairwise
     scores at each of ``thresholds`` — clusters made by joining every pair at that
-    probability or above, or whose deterministic rule fired, without the guards the resolver
+    probability or above, or whose deterministic rule fired, but pairs a veto rules out;
+    without the guards, and without the vetoes' hold on chains of pairs, that the resolver
     applies — and blocking recall.
 
     >>> report = evaluate({"a": "c1", "b": "c1", "c": "c2"}, truth={"a": 1, "b": 1, "c": 1})
@@ -355,9 +356,11 @@ def _sweep(
     score: Callable[[_Components], tuple[Scores, int]],
 ) -> tuple[ThresholdScores, ...]:
     """The scores at each threshold of ``levels`` (ascending) of the clusters joining every
-    pair at that probability or above, or whose rule fired: the pairs are added from the
-    most probable down, so each is joined once whatever the number of thresholds."""
-    order = sorted(scored, key=lambda p: 2.0 if p.rule is not None else p.probability)
+    pair at that probability or above, or whose rule fired, but vetoed pairs: the pairs are
+    added from the most probable down, so each is joined once whatever the number of
+    thresholds."""
+    joinable = [pair for pair in scored if not pair.vetoes]  # never one customer
+    order = sorted(joinable, key=lambda p: 2.0 if p.rule is not None else p.probability)
     components = _Components()
     found = []
     for threshold in reversed(levels):
