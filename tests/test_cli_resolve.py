@@ -7,6 +7,7 @@ import io
 import json
 import pickle
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -852,3 +853,24 @@ class TestConfigSaysWhatTheApiCan:
         )
         config = _write(tmp_path / "model.toml", text)
         assert load_config(config).model.build(()) == expressible
+
+
+class TestCompactDates:
+    @given(st.from_regex(r"[0-9]{8}", fullmatch=True))
+    def test_a_compact_date_reads_as_the_general_reader_reads_it(self, raw: str) -> None:
+        """A YMD column reads an 8-digit date (19560409) as DateOfBirth.parse does: the same
+        date and raw text, or the same refusal."""
+        from omnicontact import DateOfBirth
+
+        def outcome(read: Callable[[], object]) -> object:
+            try:
+                found = read()
+            except InvalidValueError as error:
+                return ("refused", error.reason)
+            assert isinstance(found, DateOfBirth)
+            return (found.value, found.raw)
+
+        column = DateOfBirthColumn(column="dob", order="YMD")
+        assert outcome(lambda: column.read({"dob": raw})) == outcome(
+            lambda: DateOfBirth.parse(raw, order="YMD")
+        )

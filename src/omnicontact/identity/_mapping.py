@@ -129,6 +129,16 @@ class DateOfBirthColumn:
         raw = _cell(row, self.column)
         if raw is None:
             return None
+        if self.order == "YMD" and len(raw) == 8 and raw.isdigit():
+            # A compact 19560409 is read as the ISO 1956-04-09 it spells, which is parsed
+            # directly; the general reader (dateutil) took a third of a FEBRL row's time.
+            # A date that does not exist that way goes to the general reader, for its message.
+            try:
+                dob = DateOfBirth.parse(f"{raw[:4]}-{raw[4:6]}-{raw[6:]}", order="YMD")
+            except InvalidValueError:
+                pass
+            else:
+                return attrs.evolve(dob, raw=raw)
         return DateOfBirth.parse(raw, order=self.order)
 
 
