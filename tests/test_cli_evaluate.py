@@ -54,6 +54,25 @@ def resolved(tmp_path: Path) -> dict[str, Path]:
 
 
 class TestResolveFiles:
+    def test_outputs_never_replace_an_input_and_need_force_to_replace_a_file(
+        self, resolved: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--save-model and --pairs follow --output's rules: never the input or the model
+        read, an existing file only with --force."""
+        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--quiet"]
+        model = resolved["model.json"]
+        before = model.read_bytes()
+        out = tmp_path / "new.csv"
+        assert main([*args, "--output", str(out), "--model", str(model), "--force",
+                     "--save-model", str(model)]) == 2  # fmt: skip
+        assert "is also an input" in capsys.readouterr().err
+        assert main([*args, "--output", str(out), "--pairs", str(resolved["pairs.csv"])]) == 2
+        assert "pass --force" in capsys.readouterr().err
+        assert model.read_bytes() == before
+        assert not out.exists()
+        assert main([*args, "--output", str(out), "--pairs", str(resolved["pairs.csv"]),
+                     "--force"]) == 1  # fmt: skip
+
     def test_pairs_file_lists_scored_candidate_pairs(self, resolved: dict[str, Path]) -> None:
         """--pairs writes each candidate pair once with its probability and outcome."""
         with resolved["pairs.csv"].open(newline="", encoding="utf-8") as stream:
@@ -197,6 +216,26 @@ class TestEvaluateCommand:
         chart = tmp_path / "chart.png"
         args = ["evaluate", str(resolved["out.csv"]), "--truth", str(_truth(tmp_path))]
         assert main([*args, "--pairs", str(resolved["pairs.csv"]), "--chart", str(chart)]) == 0
+        assert chart.read_bytes().startswith(b"\x89PNG")
+
+    def test_chart_never_replaces_an_input_and_an_existing_file_needs_force(
+        self, resolved: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--chart naming an input exits 2 even with --force; an existing chart file is
+        replaced only with --force."""
+        pytest.importorskip("matplotlib")
+        truth = _truth(tmp_path)
+        args = ["evaluate", str(resolved["out.csv"]), "--truth", str(truth)]
+        args += ["--pairs", str(resolved["pairs.csv"])]
+        before = truth.read_bytes()
+        assert main([*args, "--chart", str(truth), "--force"]) == 2
+        assert "is also an input" in capsys.readouterr().err
+        assert truth.read_bytes() == before
+        chart = _write(tmp_path / "chart.png", "keep me")
+        assert main([*args, "--chart", str(chart)]) == 2
+        assert "--force" in capsys.readouterr().err
+        assert chart.read_text() == "keep me"
+        assert main([*args, "--chart", str(chart), "--force"]) == 0
         assert chart.read_bytes().startswith(b"\x89PNG")
 
     def test_chart_without_matplotlib_says_which_extra(

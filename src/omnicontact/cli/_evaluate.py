@@ -16,6 +16,7 @@ from typing import IO, Any
 from ..exceptions import InvalidValueError
 from ..identity import AccuracyReport, Outcome, PairEvidence, evaluate
 from ..identity._evaluate import DEFAULT_THRESHOLDS
+from ._output import output_problem
 from ._resolve import EXIT_OK, EXIT_USAGE, PAIR_COLUMNS
 
 __all__ = ["add_evaluate_parser", "read_pairs", "run_evaluate"]
@@ -137,6 +138,12 @@ def run_evaluate(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
     if args.chart is not None and args.pairs is None:
         print("omnicontact evaluate: --chart needs --pairs (the sweep)", file=stderr)
         return EXIT_USAGE
+    if args.chart is not None:
+        inputs = [path for path in (args.clusters, args.truth, args.pairs) if path is not None]
+        problem = output_problem(args.chart, inputs, force=args.force)
+        if problem is not None:
+            print(f"omnicontact evaluate: --chart: {args.chart}: {problem}", file=stderr)
+            return EXIT_USAGE
     try:
         clusters = _mapping(args.clusters, "record_id", "customer_id")
         labels = _labels(args.truth, args.id_column, args.truth_column)
@@ -205,4 +212,7 @@ def add_evaluate_parser(commands: Any) -> None:
         "--chart",
         type=Path,
         help="draw precision and recall against the threshold to this file (needs matplotlib)",
+    )
+    command.add_argument(
+        "--force", action="store_true", help="replace --chart if it exists (never an input)"
     )
