@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import pickle
 import random
+from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _identity_strategies import models
 from omnicontact.cli import main
 from omnicontact.cli._resolve import Progress, load_config
 from omnicontact.exceptions import ConfigurationError, InvalidValueError
 from omnicontact.identity import (
+    BLOCKING_RULES,
+    LEVELS,
     AddressColumns,
+    Blocking,
+    Comparison,
     DateOfBirthColumn,
+    DeterministicRule,
+    GuardPolicy,
+    MatchModel,
     NameColumns,
     Record,
     RecordMapping,
@@ -53,13 +64,24 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _skip_rows(tmp_path: Path) -> Path:
+    """The shipped FEBRL configuration with ``bad_values = "skip_row"``."""
+    text = FEBRL.read_text(encoding="utf-8")
+    assert 'bad_values = "drop_value"' in text
+    return _write(
+        tmp_path / "skip.toml", text.replace('bad_values = "drop_value"', 'bad_values = "skip_row"')
+    )
+
+
 class TestFebrlExample:
     def test_writes_one_row_per_good_record(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """The shipped FEBRL sample resolves to record_id,customer_id rows for its 18 good rows."""
+        """With skip_row, the FEBRL sample resolves to record_id,customer_id rows for its 18
+        good rows."""
         out = tmp_path / "out.csv"
-        status = main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)])
+        config = _skip_rows(tmp_path)
+        status = main(["resolve", str(PEOPLE), "--config", str(config), "--output", str(out)])
         assert status == 1  # two rows were skipped
         rows = _rows(out)
         good_ids = [row["rec_id"] for row in _rows(PEOPLE)][:18]
@@ -80,7 +102,7 @@ class TestFebrlExample:
     ) -> None:
         """Each skipped row is reported on stderr with its line, column and reason, and counted."""
         out = tmp_path / "out.csv"
-        main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)])
+        main(["resolve", str(PEOPLE), "--config", str(_skip_rows(tmp_path)), "--output", str(out)])
         err = capsys.readouterr().err
         assert f"{PEOPLE}:20: date_of_birth: is not a date" in err
         assert "'19871345'" in err
@@ -106,10 +128,10 @@ class TestFebrlExample:
         assert "date_of_birth: different" in out
 
     def test_explain_of_an_unknown_record_is_a_usage_error(
-        self, capsys: pytest.CaptureFixture[str]
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """--explain with an id that no good row holds exits 2 and says so."""
-        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--quiet"]
+        args = ["resolve", str(PEOPLE), "--config", str(_skip_rows(tmp_path)), "--quiet"]
         assert main([*args, "--explain", "rec-1-org", "rec-12-org"]) == 2
         err = capsys.readouterr().err
         assert "--explain" in err
@@ -243,20 +265,15 @@ class TestResolveCommand:
         main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out), "--quiet"])
         err = capsys.readouterr().err
         assert not any(line.startswith(("read:", "resolve:")) for line in err.splitlines())
-        assert "2 bad rows skipped" in err
+        assert "1 bad rows skipped, 1 bad values ignored" in err
 
     def test_drop_value_keeps_the_record_without_the_bad_value(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """With bad_values = "drop_value" a bad date is reported and ignored, the row kept."""
-        config = _write(
-            tmp_path / "c.toml",
-            FEBRL.read_text(encoding="utf-8").replace(
-                'bad_values = "skip_row"', 'bad_values = "drop_value"'
-            ),
-        )
+        """With bad_values = "drop_value" (as the shipped example says) a bad date is reported
+        and ignored, the row kept."""
         out = tmp_path / "out.csv"
-        assert main(["resolve", str(PEOPLE), "--config", str(config), "--output", str(out)]) == 1
+        assert main(["resolve", str(PEOPLE), "--config", str(FEBRL), "--output", str(out)]) == 1
         err = capsys.readouterr().err
         assert f"{PEOPLE}:20: date_of_birth: is not a date" in err
         assert "(value ignored)" in err
@@ -300,7 +317,7 @@ class TestResolveCommand:
         )
         out = tmp_path / "out.csv"
         main(["resolve", str(PEOPLE), "--config", str(config), "--output", str(out)])
-        assert "train: estimated the model from 18 records" in capsys.readouterr().err
+        assert "train: estimated the model from 19 records" in capsys.readouterr().err
 
 
 class TestConfigErrors:
@@ -310,19 +327,53 @@ class TestConfigErrors:
             ('[records]\nrecord_id = "id"\n[records.date_of_birth]\ncolumn = "d"\norder = "X"\n',
              "records.date_of_birth.order", "must be one of 'DMY', 'MDY', 'YMD'"),
             ("[records]\n", "records.record_id", "required key missing"),
-            ('[records]\nrecord_id = "id"\nrecordid = "x"\n', "records", "extra fields found"),
+            ('[records]\nrecord_id = "id"\nrecordid = "x"\n', "records.recordid",
+             "unknown key (did you mean record_id?)"),
+            ('[records]\nrecord_id = "id"\n[model.blocking]\nrulez = ["id"]\n',
+             "model.blocking.rulez", "unknown key (did you mean rules?)"),
+            ('[records]\nrecord_id = "id"\n[model.comparisons.name]\nm = { exactt = 0.5 }\n',
+             "model.comparisons.name.m.exactt", "is not a level of name"),
+            ('[records]\nrecord_id = "id"\n[model.comparisons.nam]\n',
+             "model.comparisons.nam", "is not a comparison"),
+            ('[records]\nrecord_id = "id"\n[model.comparisons.name]\nterm_frequencies = false\n',
+             "model.comparisons.name.term_frequencies",
+             "unknown key (did you mean term_frequency?)"),
+            ('[records]\nrecord_id = "id"\n[model.blocking]\nrules = ["idd"]\n',
+             "model.blocking.rules", "is not a blocking rule"),
+            ('[records]\nrecord_id = "id"\n[model.blocking]\nmax_block_size = 1\n',
+             "model.blocking.max_block_size", "must be an int >= 2"),
+            ('[records]\nrecord_id = "id"\n[[model.rules]]\nkind = "emial"\n',
+             "model.rules.0.kind", "must be one of: email, phone, external_id, social"),
+            ('[records]\nrecord_id = "id"\n[model.conflicts]\nname = ["x"]\n',
+             "model.conflicts.name", "unknown levels"),
+            ('[records]\nrecord_id = "id"\n[model.vetoes]\nnam = ["different"]\n',
+             "model.vetoes.nam", "is not a comparison"),
+            ('[records]\nrecord_id = "id"\n[model]\nveto_weight = 3.0\n',
+             "model.veto_weight", "must be a float in [-1000, 0]"),
+            ('[records]\nrecord_id = "id"\n[model.guards]\nshared_after_names = 1\n',
+             "model.guards.shared_after_names", "must be >= 2"),
+            ('[records]\nrecord_id = "id"\n[model.max_distinct]\nemail = 3\n',
+             "model.max_distinct", "unknown key (did you mean guards.max_distinct?)"),
+            ('[records]\nrecord_id = "id"\ndefault_observed_at = 2026-01-01T00:00:00\n',
+             "records.default_observed_at", "is naive"),
+            ('[records]\nrecord_id = "id"\nsource = "Web Site"\n', "records.source",
+             "must be lowercase"),
+            ('[records]\nrecord_id = "id"\nsource_column = ""\n',
+             "records.source_column", "must be a column name"),
+            ('bad_value = "skip_row"\n[records]\nrecord_id = "id"\n', "bad_value",
+             "unknown key (did you mean bad_values?)"),
             ('[records]\nrecord_id = "id"\n[model]\nmatch_threshold = "high"\n',
              "model.match_threshold", "expected float"),
             ('[records]\nrecord_id = "id"\n[model]\nmatch_threshold = 0.3\n',
              "model.review_threshold", "must not exceed match_threshold"),
             ('[records]\nrecord_id = "id"\nexternal_ids = { ssn = "Not A Name" }\n',
-             "records", "external_ids.ssn"),
-            ('[records]\nrecord_id = "id"\ndefault_region = "XX"\n', "records",
+             "records.external_ids.ssn", "must be a lowercase name"),
+            ('[records]\nrecord_id = "id"\ndefault_region = "XX"\n', "records.default_region",
              "not a supported ISO 3166 region"),
             ('bad_values = "drop"\n[records]\nrecord_id = "id"\n', "bad_values",
              "must be one of 'skip_row', 'drop_value'"),
-            ('[records]\nrecord_id = "id"\n[model.max_distinct]\nemail = 0\n',
-             "guards.max_distinct.email", "must be an int >= 1"),
+            ('[records]\nrecord_id = "id"\n[model.guards.max_distinct]\nemail = 0\n',
+             "model.guards.max_distinct.email", "must be an int >= 1"),
             ('[records]\nrecord_id = "id"\n[records.name]\nfull = "n"\ngiven = "g"\n',
              "records.name", "either a 'full' column or 'given'/'family'"),
         ],
@@ -347,6 +398,14 @@ class TestConfigErrors:
         assert caught.value.file == str(config)
         assert caught.value.key is None
         assert "is not valid TOML" in str(caught.value)
+
+    def test_a_config_that_is_not_utf8_names_the_file(self, tmp_path: Path) -> None:
+        """A configuration file that is not UTF-8 raises ConfigurationError, not a raw
+        UnicodeDecodeError."""
+        config = tmp_path / "latin1.toml"
+        config.write_bytes('[records]\nrecord_id = "né"\n'.encode("latin-1"))
+        with pytest.raises(ConfigurationError, match="is not UTF-8 text"):
+            load_config(config)
 
     def test_configuration_error_survives_pickling(self) -> None:
         """A ConfigurationError crosses process boundaries with its file, key and reason."""
@@ -508,5 +567,310 @@ class TestOutputSafety:
         assert main(args) == 2
         assert "--force" in capsys.readouterr().err
         assert out.read_text() == "keep me\n"
-        assert main([*args, "--force"]) == 1  # two bad rows of the sample are skipped
+        assert main([*args, "--force"]) == 1  # a row of the sample has no id: skipped
         assert out.read_text().startswith("record_id,customer_id")
+
+
+class TestModelTable:
+    def test_every_model_key_maps_onto_the_match_model(self, tmp_path: Path) -> None:
+        """[model] sets the comparisons, levels, term frequencies, thresholds, prior, rules,
+        conflicts, guards and blocking of the MatchModel, each over its default."""
+        config = _write(
+            tmp_path / "c.toml",
+            """
+[records]
+record_id = "id"
+[model]
+estimate = false
+prior = 0.001
+match_threshold = 0.9
+review_threshold = 0.6
+[model.comparisons.address]
+enabled = false
+[model.comparisons.date_of_birth]
+term_frequency = false
+m = { exact = 0.8, different = 0.05 }
+u = { exact = 0.0002 }
+[[model.rules]]
+kind = "email"
+[[model.rules]]
+kind = "external_id"
+namespaces = ["loyalty_card"]
+[model.conflicts]
+name = ["different"]
+[model.guards]
+shared_after_names = 4
+junk_domains = ["mailinator.com"]
+[model.guards.max_distinct]
+phone = 2
+[model.blocking]
+rules = ["id", "dob_postcode"]
+max_block_size = 50
+""",
+        )
+        model = load_config(config).model.build(())
+        default = MatchModel()
+        dob = Comparison.default("date_of_birth")
+        expected = MatchModel(
+            comparisons=[
+                attrs.evolve(
+                    dob,
+                    m=(0.8, *dob.m[1:-1], 0.05),
+                    u=(0.0002, *dob.u[1:]),
+                    term_frequency=False,
+                )
+                if name == "date_of_birth"
+                else Comparison.default(name)
+                for name in LEVELS
+                if name != "address"
+            ],
+            prior=0.001,
+            match_threshold=0.9,
+            review_threshold=0.6,
+            rules=[
+                DeterministicRule(kind="email"),
+                DeterministicRule(kind="external_id", namespaces=["loyalty_card"]),
+            ],
+            conflicts={**default.conflicts, "name": frozenset({"different"})},
+            guards=GuardPolicy(
+                shared_after_names=4,
+                junk_domains=["mailinator.com"],
+                max_distinct={**default.guards.max_distinct, "phone": 2},
+            ),
+            blocking=Blocking(rules=["id", "dob_postcode"], max_block_size=50),
+        )
+        assert model == expected
+
+    def test_an_empty_model_table_is_the_default_model(self, tmp_path: Path) -> None:
+        """Without [model] keys the model is MatchModel() itself."""
+        config = _write(tmp_path / "c.toml", '[records]\nrecord_id = "id"\n')
+        assert load_config(config).model.base_model() == MatchModel()
+
+    def test_comparison_names_follow_the_matcher(self, tmp_path: Path) -> None:
+        """Every comparison and level the matcher defines (LEVELS) can be set from the file."""
+        for name, levels in LEVELS.items():
+            table = ", ".join(f"{level} = 0.5" for level in levels)
+            config = _write(
+                tmp_path / "c.toml",
+                f'[records]\nrecord_id = "id"\n[model.comparisons.{name}]\nm = {{ {table} }}\n',
+            )
+            model = load_config(config).model.base_model()
+            (comparison,) = [c for c in model.comparisons if c.field == name]
+            assert comparison.m == (0.5,) * len(levels)
+
+    def test_blocking_rule_names_follow_the_matcher(self, tmp_path: Path) -> None:
+        """Every blocking rule the matcher defines (BLOCKING_RULES) can be named in the file."""
+        names = ", ".join(f'"{rule}"' for rule in BLOCKING_RULES)
+        config = _write(
+            tmp_path / "c.toml",
+            f'[records]\nrecord_id = "id"\n[model.blocking]\nrules = [{names}]\n',
+        )
+        assert load_config(config).model.base_model().blocking.rules == BLOCKING_RULES
+
+
+class TestSourceColumn:
+    def test_each_row_takes_its_source_from_the_column(self) -> None:
+        """With source_column, a row's cell names its source (in lower case); an empty cell
+        falls back to source."""
+        mapping = RecordMapping(record_id="id", source="crm", source_column="origin")
+        assert mapping.columns == ("id", "origin")
+        sources = [
+            mapping.to_record({"id": str(i), "origin": cell}).source
+            for i, cell in enumerate(["Census", "tax_form", "", None])
+        ]
+        assert sources == ["census", "tax_form", "crm", "crm"]
+
+    def test_a_bad_source_name_names_the_column(self) -> None:
+        """A cell that is not a source name is an error naming the source column."""
+        mapping = RecordMapping(record_id="id", source_column="origin")
+        with pytest.raises(InvalidValueError) as caught:
+            mapping.to_record({"id": "1", "origin": "tax form"})
+        assert caught.value.field == "origin"
+        assert caught.value.value == "tax form"
+
+    def test_the_command_reads_the_source_column(self, tmp_path: Path) -> None:
+        """omnicontact resolve reads a per-row source; a bad one skips its row (exit 1)."""
+        config = _write(
+            tmp_path / "c.toml",
+            CONTACT_CONFIG.replace('record_id = "id"', 'record_id = "id"\nsource_column = "src"'),
+        )
+        data = _write(
+            tmp_path / "in.csv",
+            "id,src,name,email,phone,segment\na,web,Ann,ann@example.fr,,\nb,?,Bob,,,\n",
+        )
+        out = tmp_path / "out.csv"
+        assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 1
+        assert [row["record_id"] for row in _rows(out)] == ["a"]
+
+
+class TestReferencePage:
+    PAGE = Path(__file__).parent.parent / "docs" / "reference" / "resolve-config.md"
+
+    def test_every_key_is_documented(self) -> None:
+        """Each key the configuration file accepts is listed in the reference page."""
+        from omnicontact.cli._config import ComparisonSettings, ModelSettings, ResolveConfig
+
+        text = self.PAGE.read_text(encoding="utf-8")
+        tables = [
+            ResolveConfig,
+            RecordMapping,
+            NameColumns,
+            DateOfBirthColumn,
+            AddressColumns,
+            ModelSettings,
+            ComparisonSettings,
+            DeterministicRule,
+            GuardPolicy,
+            Blocking,
+        ]
+        missing = [
+            f"{table.__name__}.{field.alias}"
+            for table in tables
+            for field in attrs.fields(table)
+            if field.init and f"`{field.alias}`" not in text
+        ]
+        assert missing == []
+
+    def test_every_comparison_level_and_blocking_rule_is_documented(self) -> None:
+        """The page lists the comparisons and levels of LEVELS, and BLOCKING_RULES, as the
+        matcher defines them now."""
+        text = self.PAGE.read_text(encoding="utf-8")
+        for name, levels in LEVELS.items():
+            row = f"| `{name}` | " + ", ".join(f"`{level}`" for level in levels) + " |"
+            assert row in text
+        for rule in BLOCKING_RULES:
+            assert f"| `{rule}` |" in text
+
+    def test_the_how_to_shows_the_shipped_example(self) -> None:
+        """The configuration printed in the how-to is examples/febrl.toml as shipped."""
+        how_to = (self.PAGE.parent.parent / "how-to" / "resolve-a-csv.md").read_text("utf-8")
+        shipped = FEBRL.read_text(encoding="utf-8")
+        body = shipped[shipped.index("# What an unreadable value") :]
+        assert f"```toml\n{body}```" in how_to
+
+
+def _toml(value: object) -> str:
+    """``value`` (dicts, lists, text, numbers, booleans) as a TOML inline value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple, frozenset)):
+        items = sorted(value) if isinstance(value, frozenset) else value
+        return "[" + ", ".join(_toml(item) for item in items) + "]"
+    assert isinstance(value, dict)
+    return "{ " + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + " }"
+
+
+def _model_table(model: MatchModel) -> dict[str, object]:
+    """The [model] table that describes ``model``, estimation off."""
+    present = {c.field: c for c in model.comparisons}
+    comparisons: dict[str, object] = {}
+    for name, levels in LEVELS.items():
+        c = present.get(name)
+        comparisons[name] = (
+            {"enabled": False}
+            if c is None
+            else {
+                "m": dict(zip(levels, c.m, strict=True)),
+                "u": dict(zip(levels, c.u, strict=True)),
+                "term_frequency": c.term_frequency,
+            }
+        )
+    guards = model.guards
+    return {
+        "estimate": False,
+        "prior": model.prior,
+        "match_threshold": model.match_threshold,
+        "review_threshold": model.review_threshold,
+        "comparisons": comparisons,
+        "rules": [
+            {"kind": r.kind.value}
+            if r.namespaces is None
+            else {"kind": r.kind.value, "namespaces": r.namespaces}
+            for r in model.rules
+        ],
+        "conflicts": dict(model.conflicts),
+        "vetoes": dict(model.vetoes),
+        "overrule_vetoes": dict(model.overrule_vetoes),
+        "veto_weight": model.veto_weight,
+        "guards": {
+            "max_distinct": guards.max_distinct,
+            "shared_after_names": guards.shared_after_names,
+            "junk_local_parts": guards.junk_local_parts,
+            "junk_domains": guards.junk_domains,
+            "junk_external_values": guards.junk_external_values,
+            "min_phone_digits": guards.min_phone_digits,
+        },
+        "blocking": {
+            "rules": list(model.blocking.rules),
+            "max_block_size": model.blocking.max_block_size,
+        },
+    }
+
+
+class TestConfigSaysWhatTheApiCan:
+    def test_every_model_and_comparison_field_has_a_key(self) -> None:
+        """Each field of MatchModel and of Comparison has its key in [model] (but the
+        estimated term frequencies, and the comparison's name, which names its table): a field
+        added to the matcher without a key fails here."""
+        from omnicontact.cli._config import ComparisonSettings, ModelSettings
+
+        model_keys = {field.alias for field in attrs.fields(ModelSettings)}
+        comparison_keys = {field.alias for field in attrs.fields(ComparisonSettings)}
+        model_fields = {f.alias for f in attrs.fields(MatchModel) if f.init}
+        comparison_fields = {f.alias for f in attrs.fields(Comparison) if f.init}
+        assert model_fields - {"term_frequencies"} <= model_keys
+        assert comparison_fields - {"field"} <= comparison_keys
+
+    @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(models())
+    def test_any_model_written_as_a_model_table_loads_as_itself(
+        self, tmp_path: Path, model: MatchModel
+    ) -> None:
+        """Any MatchModel (but its estimated term frequencies) can be written as a [model]
+        table that loads back as the same model. Two things the file cannot say do not change
+        how pairs score: the order of the comparisons (the file lists them in LEVELS order),
+        and dropping a default conflict, veto or guard cap rather than emptying it (the file
+        sets them over the defaults)."""
+        default = MatchModel()
+        order = list(LEVELS)
+        expressible = attrs.evolve(
+            model,
+            comparisons=sorted(model.comparisons, key=lambda c: order.index(c.field)),
+            conflicts={**default.conflicts, **model.conflicts},
+            vetoes={**default.vetoes, **model.vetoes},
+            guards=attrs.evolve(
+                model.guards,
+                max_distinct={**default.guards.max_distinct, **model.guards.max_distinct},
+            ),
+            term_frequencies={},
+        )
+        text = '[records]\nrecord_id = "id"\n\n[model]\n' + "".join(
+            f"{key} = {_toml(value)}\n" for key, value in _model_table(expressible).items()
+        )
+        config = _write(tmp_path / "model.toml", text)
+        assert load_config(config).model.build(()) == expressible
+
+
+class TestCompactDates:
+    @given(st.from_regex(r"[0-9]{8}", fullmatch=True))
+    def test_a_compact_date_reads_as_the_general_reader_reads_it(self, raw: str) -> None:
+        """A YMD column reads an 8-digit date (19560409) as DateOfBirth.parse does: the same
+        date and raw text, or the same refusal."""
+        from omnicontact import DateOfBirth
+
+        def outcome(read: Callable[[], object]) -> object:
+            try:
+                found = read()
+            except InvalidValueError as error:
+                return ("refused", error.reason)
+            assert isinstance(found, DateOfBirth)
+            return (found.value, found.raw)
+
+        column = DateOfBirthColumn(column="dob", order="YMD")
+        assert outcome(lambda: column.read({"dob": raw})) == outcome(
+            lambda: DateOfBirth.parse(raw, order="YMD")
+        )

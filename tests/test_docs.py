@@ -18,6 +18,7 @@ CHECKED = [
     HOW_TO / "outbound-consent-french-pack.md",
     HOW_TO / "replay-a-policy-change.md",
     HOW_TO / "resolve-a-csv.md",
+    HOW_TO / "measure-accuracy.md",
     HOW_TO / "persist-to-sqlite-or-postgresql.md",
     HOW_TO / "property-test-your-identity-configuration.md",
     HOW_TO / "route-logs.md",

@@ -146,3 +146,18 @@ segment: object = contact.attributes.get("segment")
 
 def _attributes_are_read_only(contact: Contact) -> None:
     contact.attributes["segment"] = "gold"  # type: ignore[index]  # a read-only mapping
+
+
+def _keep_and_measure(path: str) -> float:
+    """A model saved on the backfill scores production; its clusters are measured."""
+    from omnicontact.identity import AccuracyReport, evaluate, load_model, save_model
+
+    save_model(omnicontact.MatchModel(), path)
+    resolver = omnicontact.Resolver(model=load_model(path))
+    clusters: dict[str, str] = {"r1": resolver.canonical_id("cus_1")}
+    report: AccuracyReport = evaluate(
+        clusters, truth={"r1": "p1"}, pairs=resolver.candidate_pairs(), thresholds=[0.5, 0.9]
+    )
+    sweep_f1: list[float] = [point.pairwise.f1 for point in report.sweep]
+    bcubed = report.bcubed.f1 if report.bcubed is not None else 0.0
+    return report.pairwise.f1 + bcubed + sum(sweep_f1)

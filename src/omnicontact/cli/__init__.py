@@ -11,6 +11,7 @@ from .. import __version__
 from .._gc import gc_paused
 from ..exceptions import OmnicontactError
 from ._demo import run_demo
+from ._evaluate import add_evaluate_parser, run_evaluate
 from ._resolve import add_resolve_parser, run_resolve_command
 
 __all__ = ["main"]
@@ -47,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     route.add_argument("args", nargs=argparse.REMAINDER)
     add_resolve_parser(commands)
+    add_evaluate_parser(commands)
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["route"]:
         # The routing command has its own parser (``python -m omnicontact.routing``).
@@ -58,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "resolve":
         with gc_paused():
             return run_resolve_command(args, sys.stdout, sys.stderr)
+    if args.command == "evaluate":
+        return run_evaluate(args, sys.stdout, sys.stderr)
     try:
         with gc_paused():
             return run_demo(args.directory, sys.stdout, store_path=args.store)

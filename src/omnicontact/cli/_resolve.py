@@ -1,10 +1,13 @@
 """``omnicontact resolve``: resolve a CSV of records into customers.
 
-The configuration file (TOML) has a ``[records]`` table, which becomes a
-:class:`~omnicontact.identity.RecordMapping`, and an optional ``[model]`` table
-(:class:`ModelSettings`). Rows that cannot be read are reported on stderr with their line,
-column and reason, skipped, and counted in the closing summary (with ``bad_values =
-"drop_value"`` an unreadable identifier is reported and dropped, its record kept).
+The configuration file (TOML, read by :mod:`._config`) has a ``[records]`` table, which
+becomes a :class:`~omnicontact.identity.RecordMapping`, and an optional ``[model]`` table
+(:class:`ModelSettings`), which becomes the match model; ``--model`` scores with a model
+saved by ``--save-model`` instead. Rows that cannot be read are reported on stderr with
+their line, column and reason, skipped, and counted in the closing summary (with
+``bad_values = "drop_value"`` an unreadable identifier is reported and dropped, its record
+kept). ``--pairs`` writes every candidate pair with its probability, for
+``omnicontact evaluate``.
 
 Exit status: 0 when every row was resolved; 1 when the output was written but some rows were
 skipped; 2 when nothing could be done (bad arguments, configuration or input file, or an
@@ -14,29 +17,28 @@ unknown record id given to ``--explain``).
 from __future__ import annotations
 
 import csv
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 import attrs
-import cattrs
 
-from .._serialization import make_converter
-from ..exceptions import ConfigurationError, InvalidValueError, OmnicontactError
-from ..identity import MatchModel, Record, RecordMapping, Resolver, estimate
+from ..exceptions import (
+    ConfigurationError,
+    InvalidValueError,
+    OmnicontactError,
+    SerializationError,
+)
+from ..identity import MatchModel, Record, Resolver, load_model, save_model
+from ._config import ModelSettings, ResolveConfig, load_config
 from ._output import output_problem
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = [
     "EXIT_OK",
     "EXIT_ROWS_SKIPPED",
     "EXIT_USAGE",
+    "PAIR_COLUMNS",
     "ModelSettings",
     "Progress",
     "ResolveConfig",
@@ -49,104 +51,6 @@ EXIT_ROWS_SKIPPED = 1
 EXIT_USAGE = 2
 
 Clock = Callable[[], float]
-
-
-@attrs.frozen(kw_only=True)
-class ModelSettings:
-    """How the match model is made.
-
-    ``estimate`` learns the model's parameters from the input itself (no labels; ``seed``
-    fixes the random sample) when it holds at least ``estimate_min_records`` records — fewer
-    cannot teach a model anything reliable, so the defaults are used and a line on stderr
-    says so. ``match_threshold`` and ``review_threshold`` (probabilities) replace the
-    defaults when given; ``max_distinct`` overrides over-merge guard limits per slot
-    (``{"external_id:national_id" = 2}`` tolerates one mistyped national id per customer).
-    """
-
-    estimate: bool = True
-    estimate_min_records: int = 1000
-    seed: int = 0
-    match_threshold: float | None = None
-    review_threshold: float | None = None
-    max_distinct: dict[str, int] = attrs.field(factory=dict)
-
-    def build(self, records: Sequence[Record]) -> MatchModel:
-        """The model for ``records``."""
-        default = MatchModel()
-        limits = {**default.guards.max_distinct, **self.max_distinct}
-        model = MatchModel(
-            guards=attrs.evolve(default.guards, max_distinct=limits),
-            match_threshold=(
-                default.match_threshold if self.match_threshold is None else self.match_threshold
-            ),
-            review_threshold=(
-                default.review_threshold if self.review_threshold is None else self.review_threshold
-            ),
-        )
-        return estimate(records, model, seed=self.seed) if self.estimates(records) else model
-
-    def estimates(self, records: Sequence[Record]) -> bool:
-        """Whether :meth:`build` estimates the model from ``records``."""
-        return self.estimate and len(records) >= self.estimate_min_records
-
-
-@attrs.frozen(kw_only=True)
-class ResolveConfig:
-    """A ``resolve`` configuration file: the record mapping and the model settings.
-
-    ``bad_values`` says what an unreadable identifier does: ``"skip_row"`` (the default)
-    skips its row; ``"drop_value"`` keeps the record without that identifier (for sources
-    whose noise is in the values, such as FEBRL's mistyped dates). Either way each one is
-    reported on stderr and counted.
-    """
-
-    records: RecordMapping
-    bad_values: Literal["skip_row", "drop_value"] = "skip_row"
-    model: ModelSettings = attrs.field(factory=ModelSettings)
-
-
-def load_config(path: Path) -> ResolveConfig:
-    """Read and check a configuration file; errors name the file and the key at fault."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigurationError(f"cannot be read ({error.strerror})", file=str(path)) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigurationError(f"is not valid TOML ({error})", file=str(path)) from None
-    converter = make_converter()
-    try:
-        config = converter.structure(data, ResolveConfig)
-    except cattrs.BaseValidationError as error:
-        problems: list[tuple[str | None, str]] = []
-        for message in cattrs.transform_error(error, path="", format_exception=_format):
-            text, at, where = message.rpartition(" @ ")
-            if not at:
-                text, where = where, ""
-            where = where.lstrip(".").replace("][", ".").replace("[", ".").replace("]", "")
-            problems.append((where or None, text))
-        first_key, reason = problems[0]
-        more = [f"{k}: {r}" if k else r for k, r in problems[1:]]
-        if more:
-            reason = f"{reason}; also {'; '.join(more)}"
-        raise ConfigurationError(reason, file=str(path), key=first_key) from None
-    try:
-        config.model.build(())
-    except InvalidValueError as error:
-        raise ConfigurationError(
-            f"{error.reason} (got {error.value!r})", file=str(path), key=error.field
-        ) from None
-    return config
-
-
-def _format(error: BaseException, kind: Any) -> str:
-    if isinstance(error, InvalidValueError):
-        return f"{error.field}: {error.reason} (got {error.value!r})"
-    if isinstance(error, KeyError):
-        return "required key missing"
-    if getattr(kind, "__origin__", None) is Literal:
-        allowed = ", ".join(repr(choice) for choice in kind.__args__)
-        return f"must be one of {allowed}"
-    return cattrs.v.format_exception(error, kind)
 
 
 @attrs.define
@@ -263,22 +167,44 @@ def run_resolve(
     progress: Progress | None = None,
     chunk_size: int = 1000,
     force: bool = False,
+    model_path: Path | None = None,
+    save_model_path: Path | None = None,
+    pairs_path: Path | None = None,
 ) -> int:
     """Resolve ``input_path`` as ``config_path`` says; return the exit status.
 
-    ``output`` is never one of the inputs, and replaces an existing file only with ``force``.
+    ``model_path`` names a model file to score with (instead of building one from the
+    ``[model]`` table); ``save_model_path`` where to save the model used;
+    ``pairs_path`` where to write every candidate pair with its probability. No output is
+    ever one of the inputs, nor two outputs one file, and an existing file is replaced only
+    with ``force``.
     """
     progress = progress or Progress(stderr)
-    inputs = (input_path, config_path)
+    inputs = [input_path, config_path, *([model_path] if model_path is not None else [])]
     try:
         config = load_config(config_path)
     except ConfigurationError as error:
         print(f"omnicontact resolve: {error}", file=stderr)
         return EXIT_USAGE
-    problem = None if output is None else output_problem(output, inputs, force=force)
-    if problem is not None:
-        print(f"omnicontact resolve: {output}: {problem}", file=stderr)
-        return EXIT_USAGE
+    outputs = [path for path in (output, save_model_path, pairs_path) if path is not None]
+    for index, path in enumerate(outputs):
+        problem = output_problem(path, (*inputs, *outputs[:index]), force=force)
+        if problem is not None:
+            print(f"omnicontact resolve: {path}: {problem}", file=stderr)
+            return EXIT_USAGE
+    loaded = None
+    if model_path is not None:
+        try:
+            loaded = load_model(model_path)
+        except OSError as error:
+            print(
+                f"omnicontact resolve: --model: {model_path}: cannot be read ({error.strerror})",
+                file=stderr,
+            )
+            return EXIT_USAGE
+        except SerializationError as error:
+            print(f"omnicontact resolve: --model: {error}", file=stderr)
+            return EXIT_USAGE
     bad: list[_BadRow] = []
 
     def report(row: _BadRow) -> None:
@@ -291,20 +217,9 @@ def run_resolve(
     except InvalidValueError as error:
         print(f"omnicontact resolve: {error.field}: {error.reason}", file=stderr)
         return EXIT_USAGE
-    started = progress.clock()
-    model = config.model.build(records)
-    if config.model.estimates(records):
-        print(
-            f"train: estimated the model from {len(records):,} records "
-            f"({progress.clock() - started:.1f}s)",
-            file=stderr,
-        )
-    elif config.model.estimate:
-        print(
-            f"train: {len(records):,} records are fewer than estimate_min_records "
-            f"({config.model.estimate_min_records:,}): the default model is used",
-            file=stderr,
-        )
+    model = loaded if loaded is not None else _build_model(config, records, progress, stderr)
+    if loaded is not None:
+        print(f"train: the model of {model_path} is used ([model] is not)", file=stderr)
     resolver = Resolver(model=model)
     progress.start("resolve")
     for start in range(0, len(records), chunk_size):
@@ -322,6 +237,21 @@ def run_resolve(
         except OSError as error:
             print(f"omnicontact resolve: {output}: cannot be written ({error})", file=stderr)
             return EXIT_USAGE
+    if save_model_path is not None:
+        try:
+            save_model(model, save_model_path)
+        except OSError as error:
+            print(
+                f"omnicontact resolve: {save_model_path}: cannot be written ({error})", file=stderr
+            )
+            return EXIT_USAGE
+    if pairs_path is not None:
+        try:
+            written = _write_pairs(resolver, pairs_path)
+        except OSError as error:
+            print(f"omnicontact resolve: {pairs_path}: cannot be written ({error})", file=stderr)
+            return EXIT_USAGE
+        print(f"pairs: wrote {written:,} scored candidate pairs to {pairs_path}", file=stderr)
     customers = len(resolver.customers())
     skipped = sum(row.skipped for row in bad)
     print(
@@ -339,6 +269,54 @@ def run_resolve(
             print(f"omnicontact resolve: --explain: {error}{hint}", file=stderr)
             return EXIT_USAGE
     return EXIT_ROWS_SKIPPED if skipped else EXIT_OK
+
+
+def _build_model(
+    config: ResolveConfig, records: list[Record], progress: Progress, stderr: IO[str]
+) -> MatchModel:
+    """The model the ``[model]`` table makes for ``records``, saying how on ``stderr``."""
+    started = progress.clock()
+    model = config.model.build(records)
+    if config.model.estimates(records):
+        print(
+            f"train: estimated the model from {len(records):,} records "
+            f"({progress.clock() - started:.1f}s)",
+            file=stderr,
+        )
+    elif config.model.estimate:
+        print(
+            f"train: {len(records):,} records are fewer than estimate_min_records "
+            f"({config.model.estimate_min_records:,}): the configured model is used",
+            file=stderr,
+        )
+    return model
+
+
+def _write_pairs(resolver: Resolver, path: Path) -> int:
+    """Write every candidate pair, scored, as ``PAIR_COLUMNS`` rows; return how many."""
+    written = 0
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(PAIR_COLUMNS)
+        for pair in resolver.candidate_pairs():
+            writer.writerow(
+                [
+                    pair.left,
+                    pair.right,
+                    repr(pair.probability),
+                    repr(pair.weight),
+                    pair.outcome.value,
+                    pair.rule or "",
+                    ";".join(pair.vetoes),
+                ]
+            )
+            written += 1
+    return written
+
+
+PAIR_COLUMNS = ("left", "right", "probability", "weight", "outcome", "rule", "vetoes")
+"""The columns of the scored pairs file ``--pairs`` writes (``omnicontact evaluate`` reads
+it)."""
 
 
 def add_resolve_parser(commands: Any) -> None:
@@ -362,7 +340,9 @@ def add_resolve_parser(commands: Any) -> None:
         help="where to write record_id,customer_id rows (required unless --explain is given)",
     )
     resolve.add_argument(
-        "--force", action="store_true", help="replace --output if it exists (never an input)"
+        "--force",
+        action="store_true",
+        help="replace --output, --save-model or --pairs if they exist (never an input)",
     )
     resolve.add_argument(
         "--explain",
@@ -378,6 +358,27 @@ def add_resolve_parser(commands: Any) -> None:
         help="seconds between progress lines on stderr (default 1; 0: after every chunk)",
     )
     resolve.add_argument("--quiet", action="store_true", help="print no progress lines")
+    resolve.add_argument(
+        "--model",
+        type=Path,
+        metavar="MODEL.json",
+        help="score with this saved model (from --save-model) instead of the [model] table",
+    )
+    resolve.add_argument(
+        "--save-model",
+        type=Path,
+        metavar="MODEL.json",
+        help="save the model used (estimated or configured) to this file, for --model",
+    )
+    resolve.add_argument(
+        "--pairs",
+        type=Path,
+        metavar="PAIRS.csv",
+        help=(
+            "write every candidate pair with its match probability, for omnicontact "
+            "evaluate's threshold sweep and blocking recall"
+        ),
+    )
 
 
 def run_resolve_command(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
@@ -397,4 +398,7 @@ def run_resolve_command(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
         stderr=stderr,
         progress=Progress(stderr, interval=args.progress_interval, enabled=not args.quiet),
         force=args.force,
+        model_path=args.model,
+        save_model_path=args.save_model,
+        pairs_path=args.pairs,
     )

@@ -4,7 +4,9 @@
 Fellegi–Sunter scoring (:class:`MatchModel`, :func:`estimate`), keeps the partition a
 function of (records, judgements, model), guards against over-merging
 (:class:`GuardPolicy`), and explains, audits, unmerges and erases. :class:`RecordMapping`
-says which column of a table holds which identifier.
+says which column of a table holds which identifier. :func:`save_model` and
+:func:`load_model` keep a model estimated on a backfill for production, and
+:func:`evaluate` measures a clustering against the user's own labels.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from .._serialization import register_document_type
 from ._blocking import BLOCKING_RULES, Blocking
 from ._compare import LEVELS
+from ._evaluate import AccuracyReport, BlockingRecall, Scores, ThresholdScores, evaluate
 from ._events import Event, EventKind, Judgement
 from ._explain import Explanation, PathStep
 from ._fellegi_sunter import (
@@ -27,6 +30,7 @@ from ._golden import GoldenRecord, GoldenValue, Survivorship, SurvivorshipPolicy
 from ._graph import Rejection, customer_id_for
 from ._guards import GuardPolicy
 from ._mapping import AddressColumns, DateOfBirthColumn, NameColumns, RecordMapping
+from ._model_file import MODEL_FORMAT, load_model, save_model
 from ._record import Record, identifier_slot
 from ._resolver import Resolution, ResolutionOutcome, Resolver
 
@@ -36,8 +40,11 @@ for _document_type in (Record, Judgement, Event, PairEvidence):
 __all__ = [
     "BLOCKING_RULES",
     "LEVELS",
+    "MODEL_FORMAT",
+    "AccuracyReport",
     "AddressColumns",
     "Blocking",
+    "BlockingRecall",
     "Comparison",
     "ComparisonResult",
     "DateOfBirthColumn",
@@ -60,9 +67,14 @@ __all__ = [
     "Resolution",
     "ResolutionOutcome",
     "Resolver",
+    "Scores",
     "Survivorship",
     "SurvivorshipPolicy",
+    "ThresholdScores",
     "customer_id_for",
     "estimate",
+    "evaluate",
     "identifier_slot",
+    "load_model",
+    "save_model",
 ]

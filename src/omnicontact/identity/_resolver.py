@@ -576,6 +576,29 @@ class Resolver:
             key=lambda e: (-e.probability, e.pair),
         )
 
+    def candidate_pairs(self) -> list[PairEvidence]:
+        """Every pair of records blocking makes a candidate, each once (``left < right``,
+        sorted), scored by the model: the resolver keeps only matches, possible matches and
+        related pairs; this scores the others too.
+
+        For measuring accuracy (:func:`evaluate`): the pairs' probabilities give a
+        threshold sweep, and the pairs themselves blocking recall. Scoring every candidate
+        pair again takes about as long as resolving the records did, and the list holds one
+        :class:`PairEvidence` per pair.
+        """
+        store = self._store
+        limit = self._model.blocking.max_block_size
+        pairs = []
+        for record_id in sorted(store.record_ids()):
+            profile = self._profile(record_id)
+            candidates = store.records_with_any_key(self._keys(profile), limit)
+            for other in sorted(candidates):
+                if other > record_id:
+                    pairs.append(
+                        self._model.evaluate(profile, self._profile(other), shared=self._is_shared)
+                    )
+        return pairs
+
     def related(self, customer_id: str) -> dict[str, tuple[str, ...]]:
         """Customers that share a value with this one without being it (a household phone).
 

@@ -15,7 +15,6 @@ the invariant and the records involved when the guarantee does not hold. Called 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
@@ -23,6 +22,7 @@ from hypothesis import strategies as st
 
 from ..exceptions import InvalidValueError, InvariantViolationError
 from ..identity import GuardPolicy, MatchModel, Record, Resolver, identifier_slot
+from ..identity._evaluate import partition_scores
 from ._populations import Population
 
 __all__ = [
@@ -384,48 +384,20 @@ class Accuracy:
     predicted_pairs: int
 
 
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def _pairs(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
-    for group in groups:
-        found.update(itertools.combinations(sorted(group), 2))
-    return found
-
-
 def score_partition(predicted: Iterable[Iterable[str]], truth: Mapping[str, str]) -> Accuracy:
     """Score a partition of record ids against ``truth`` (record id → true person id)."""
-    clusters = [frozenset(g) & truth.keys() for g in predicted]
-    clusters = [c for c in clusters if c]
-    placed = set().union(*clusters) if clusters else set()
-    clusters += [frozenset({rid}) for rid in truth if rid not in placed]
-    people: dict[str, set[str]] = {}
-    for record_id, person in truth.items():
-        people.setdefault(person, set()).add(record_id)
-    got, true = _pairs(clusters), _pairs(people.values())
-    hit = len(got & true)
-    pp = hit / len(got) if got else 1.0
-    pr = hit / len(true) if true else 1.0
-    bp = br = 0.0
-    for cluster in clusters:
-        for record_id in cluster:
-            overlap = len(cluster & people[truth[record_id]])
-            bp += overlap / len(cluster)
-            br += overlap / len(people[truth[record_id]])
-    n = len(truth)
-    bp, br = (bp / n, br / n) if n else (1.0, 1.0)
+    clusters = {record_id: index for index, group in enumerate(predicted) for record_id in group}
+    pairwise, bcubed, predicted_pairs, true_pairs = partition_scores(clusters, truth)
     return Accuracy(
-        pairwise_precision=pp,
-        pairwise_recall=pr,
-        pairwise_f1=_f1(pp, pr),
-        bcubed_precision=bp,
-        bcubed_recall=br,
-        bcubed_f1=_f1(bp, br),
-        records=n,
-        true_pairs=len(true),
-        predicted_pairs=len(got),
+        pairwise_precision=pairwise.precision,
+        pairwise_recall=pairwise.recall,
+        pairwise_f1=pairwise.f1,
+        bcubed_precision=bcubed.precision,
+        bcubed_recall=bcubed.recall,
+        bcubed_f1=bcubed.f1,
+        records=len(truth),
+        true_pairs=true_pairs,
+        predicted_pairs=predicted_pairs,
     )
 
 
