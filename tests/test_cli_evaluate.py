@@ -30,16 +30,27 @@ def _truth(tmp_path: Path) -> Path:
     return _write(tmp_path / "truth.csv", "\n".join(lines) + "\n")
 
 
-@pytest.fixture
-def resolved(tmp_path: Path) -> dict[str, Path]:
-    """The FEBRL sample resolved with the shipped config, its scored pairs and model saved."""
+def household_config(tmp_path: Path) -> Path:
+    """The shipped FEBRL config with the default (household) vetoes: the sample's duplicates
+    with replaced given names then make vetoed pairs."""
+    text = FEBRL.read_text(encoding="utf-8")
+    start = text.index("[model.vetoes]")
+    text = text[:start] + text[text.index("[model.blocking]") :]
+    path = tmp_path / "household.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def resolve_sample(tmp_path: Path, config: Path) -> dict[str, Path]:
+    """The FEBRL sample resolved with ``config``, its scored pairs and model saved."""
     files = {name: tmp_path / name for name in ("out.csv", "pairs.csv", "model.json")}
+    files["config"] = config
     status = main(
         [
             "resolve",
             str(PEOPLE),
             "--config",
-            str(FEBRL),
+            str(config),
             "--quiet",
             "--output",
             str(files["out.csv"]),
@@ -51,6 +62,12 @@ def resolved(tmp_path: Path) -> dict[str, Path]:
     )
     assert status == 1  # the sample has one row without an id
     return files
+
+
+@pytest.fixture
+def resolved(tmp_path: Path) -> dict[str, Path]:
+    """The FEBRL sample resolved with the shipped config, its scored pairs and model saved."""
+    return resolve_sample(tmp_path, FEBRL)
 
 
 class TestResolveFiles:
@@ -258,16 +275,15 @@ class TestEvaluateCommand:
 
 
 class TestPairsFile:
-    def test_read_pairs_gives_back_what_candidate_pairs_scored(
-        self, resolved: dict[str, Path]
-    ) -> None:
+    def test_read_pairs_gives_back_what_candidate_pairs_scored(self, tmp_path: Path) -> None:
         """The pairs file read back is the resolver's candidate pairs: ids, outcome,
-        probability, weight, rule and vetoes."""
+        probability, weight, rule and vetoes (the household vetoes on)."""
         from omnicontact.cli._config import load_config
         from omnicontact.cli._evaluate import read_pairs
         from omnicontact.identity import Resolver
 
-        config = load_config(FEBRL)
+        resolved = resolve_sample(tmp_path, household_config(tmp_path))
+        config = load_config(resolved["config"])
         with PEOPLE.open(newline="", encoding="utf-8") as stream:
             rows = [row for row in csv.DictReader(stream, skipinitialspace=True) if row["rec_id"]]
         records = [config.records.read(row)[0] for row in rows]

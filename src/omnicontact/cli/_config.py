@@ -117,7 +117,9 @@ class ModelSettings:
     replacing the defaults); ``conflicts`` (per comparison, the levels that veto a rule;
     a comparison not named keeps its default); ``vetoes`` (the same for the levels that rule
     a match out altogether); ``overrule_vetoes`` (the comparisons and levels that, all
-    agreeing, overrule a veto; replacing the default table); ``veto_weight``; ``guards`` (a
+    agreeing, overrule a veto; replacing the default table); ``veto_weight``;
+    ``chain_vetoes`` (per comparison, the levels that keep two records apart unless they
+    match directly; a comparison not named keeps its default); ``guards`` (a
     :class:`~omnicontact.identity.GuardPolicy`, whose ``max_distinct`` caps are merged over
     the default caps); ``blocking`` (a :class:`~omnicontact.identity.Blocking`). With
     estimation, the configured ``m``, ``u`` and prior are where it starts.
@@ -135,6 +137,7 @@ class ModelSettings:
     vetoes: dict[str, frozenset[str]] = attrs.field(factory=dict)
     overrule_vetoes: dict[str, frozenset[str]] | None = None
     veto_weight: float | None = None
+    chain_vetoes: dict[str, frozenset[str]] = attrs.field(factory=dict)
     guards: GuardPolicy = attrs.field(factory=GuardPolicy)
     blocking: Blocking = attrs.field(factory=Blocking)
 
@@ -151,7 +154,7 @@ class ModelSettings:
             settings = self.comparisons.get(name, ComparisonSettings())
             if settings.enabled:
                 comparisons.append(settings.build(name))
-        for what in ("conflicts", "vetoes", "overrule_vetoes"):
+        for what in ("conflicts", "vetoes", "overrule_vetoes", "chain_vetoes"):
             for name in getattr(self, what) or {}:
                 if name not in LEVELS:
                     raise InvalidValueError(
@@ -170,6 +173,7 @@ class ModelSettings:
             comparisons=comparisons,
             conflicts={**default.conflicts, **self.conflicts},
             vetoes={**default.vetoes, **self.vetoes},
+            chain_vetoes={**default.chain_vetoes, **self.chain_vetoes},
             guards=self.guards,
             blocking=self.blocking,
             **{key: value for key, value in given.items() if value is not None},
