@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import subprocess
 import sys
@@ -59,7 +60,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bench_febrl import cpu_seconds, median_run, pairs_of, rss_mib, scores
+from bench_febrl import cpu_seconds, median_run, rss_mib, scores
 
 REQUIRED = ("splink", "duckdb", "pandas", "hypothesis")
 TOOLS = ("omnicontact", "splink_textbook", "splink_tuned", "exact")
@@ -100,6 +101,13 @@ def load(people: int, noise: int) -> Any:
     from omnicontact.testing import synthetic_population
 
     return synthetic_population(people, **{**POPULATION, "noise": noise})
+
+
+def pairs_of(clusters: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    """Every pair of records of one cluster, each as ``(smaller id, larger id)``."""
+    return {
+        (a, b) for cluster in clusters for a, b in itertools.combinations(sorted(cluster), 2)
+    }
 
 
 def true_pairs(population: Any) -> set[tuple[str, str]]:
