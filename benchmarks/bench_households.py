@@ -105,9 +105,7 @@ def load(people: int, noise: int) -> Any:
 
 def pairs_of(clusters: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
     """Every pair of records of one cluster, each as ``(smaller id, larger id)``."""
-    return {
-        (a, b) for cluster in clusters for a, b in itertools.combinations(sorted(cluster), 2)
-    }
+    return {(a, b) for cluster in clusters for a, b in itertools.combinations(sorted(cluster), 2)}
 
 
 def true_pairs(population: Any) -> set[tuple[str, str]]:

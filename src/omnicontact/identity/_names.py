@@ -14,7 +14,7 @@ compound first names and their usual short forms. Placeholder names (``Baby``,
 ``Unknown``, ``NFN``) are no name at all: :data:`PLACEHOLDER_GIVEN_NAMES` and
 :data:`PLACEHOLDER_FAMILY_NAMES` list them.
 
-Everything here works on folded text (see :func:`omnicontact.fold`): lower case, no
+Everything here works on folded text (as name keys are): lower case, no
 accents, hyphens and punctuation as single spaces.
 """
 
