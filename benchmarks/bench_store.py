@@ -4,8 +4,10 @@ Run: ``python benchmarks/bench_store.py [--contacts 100000] [--records 1000000]
 [--postgres DSN]`` (PostgreSQL is measured when a DSN is given, or
 ``OMNICONTACT_TEST_POSTGRES_DSN`` is set). Prints one line per figure.
 
-- ingest: contacts per second through :meth:`Workspace.ingest` (each contact stored,
-  resolved and logged in its own transaction), people writing on several channels;
+- ingest: contacts per second through :meth:`Workspace.ingest` (contacts committed in
+  batches of ``--batch-size``, 1 for a commit per contact), people writing on several
+  channels, with the time spent in the database (statements and commits) apart from the
+  rest (resolution, serialization);
 - timeline: milliseconds to read the timeline of a customer with 1,000 contacts;
 - resolve: median and 95th percentile milliseconds of ingesting one more contact into a
   store that already holds ``--records`` records.
@@ -21,8 +23,10 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from omnicontact import Contact, Normalizer, Workspace
+from omnicontact._workspace import DEFAULT_BATCH_SIZE
 from omnicontact.store import CustomerStore, PostgresStore, SQLiteStore
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
@@ -45,15 +49,40 @@ def contacts(count: int, *, start: int = 0) -> Iterator[Contact]:
         )
 
 
-def bench_ingest(name: str, store: CustomerStore, count: int) -> None:
+class _Timed:
+    """A DB-API connection that adds up the time spent in its ``execute`` calls."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.seconds = 0.0
+        self.statements = 0
+
+    def execute(self, *args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.connection.execute(*args)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.statements += 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.connection, name)
+
+
+def bench_ingest(name: str, store: CustomerStore, count: int, batch_size: int) -> None:
     workspace = Workspace(store)
+    timed = _Timed(store._conn)  # type: ignore[attr-defined]
+    store._conn = timed  # type: ignore[attr-defined]
+    items = list(contacts(count))
     started = time.perf_counter()
-    report = workspace.ingest(contacts(count))
+    report = workspace.ingest(items, batch_size=batch_size)
     elapsed = time.perf_counter() - started
     assert len(report.added) == count, report.failures[:3]
     print(
-        f"ingest {name}: {count} contacts in {elapsed:.1f} s = {count / elapsed:,.0f} contacts/s "
-        f"({len(workspace.customer_ids())} customers)"
+        f"ingest {name} (batches of {batch_size}): {count} contacts in {elapsed:.1f} s"
+        f" = {count / elapsed:,.0f} contacts/s ({len(workspace.customer_ids())} customers);"
+        f" database {timed.seconds:.1f} s ({timed.statements / count:.1f} statements"
+        f" per contact), the rest {elapsed - timed.seconds:.1f} s"
     )
 
 
@@ -111,6 +140,7 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("OMNICONTACT_TEST_POSTGRES_DSN"))
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--only", choices=["ingest", "timeline", "resolve"], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -119,7 +149,7 @@ def main() -> None:
             stores.append(("postgres", lambda _n: _fresh_postgres(args.postgres)))
         for name, make in stores:
             if args.only in (None, "ingest"):
-                bench_ingest(name, make("ingest.sqlite3"), args.contacts)  # type: ignore[operator]
+                bench_ingest(name, make("ingest.sqlite3"), args.contacts, args.batch_size)  # type: ignore[operator]
             if args.only in (None, "timeline"):
                 bench_timeline(name, make("timeline.sqlite3"))  # type: ignore[operator]
             if args.only in (None, "resolve") and name == "sqlite":
