@@ -11,11 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from _stores import assert_consistent, partition_of, postgres_dsn, reset_postgres, sample_contacts
+from _stores import (
+    T0,
+    assert_consistent,
+    partition_of,
+    postgres_dsn,
+    reset_postgres,
+    sample_contacts,
+)
 from omnicontact import Workspace
-from omnicontact.store import SQLiteStore
+from omnicontact.store import CustomerStore, PostgresStore, SQLiteStore
 
 SEED = 20260302  # fixed, so a failure replays exactly
+BATCH = 20  # contacts per commit in the killed bulk ingests
 
 
 def _worker(location: str, people: int, worker: int) -> None:
@@ -33,6 +41,18 @@ def _slow_ingest(location: str, people: int) -> None:
     workspace = Workspace.open(location)
     workspace.ingest(sample_contacts(people))
     workspace.close()
+
+
+def _batched_ingest(location: str, people: int) -> None:
+    workspace = Workspace.open(location, clock=lambda: T0)
+    workspace.ingest(sample_contacts(people), batch_size=BATCH)
+    workspace.close()
+
+
+def _open(location: str) -> CustomerStore:
+    return (
+        PostgresStore(location) if location.startswith("postgresql://") else SQLiteStore(location)
+    )
 
 
 def _location(kind: str, tmp_path: Path) -> str:
@@ -100,3 +120,56 @@ class TestKilledProcess:
         assert partition_of(workspace) == partition_of(expected)
         assert_consistent(store)
         store.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+class TestKilledBulkIngest:
+    def test_sigkills_mid_batch_lose_and_duplicate_nothing(self, kind: str, tmp_path: Path) -> None:
+        """A batched ingest killed with SIGKILL at several random points (inside batches,
+        between them, in commits) keeps whole contacts only; running it again each time
+        and once to the end gives exactly a clean run's customers, records and audit log.
+        (``benchmarks/bench_kill.py`` does the same with 50 kills per backend.)"""
+        people = 60
+        total = people * 4
+        location = _location(kind, tmp_path)
+        Workspace.open(location).close()  # create the schema before the first run
+        rng = random.Random(SEED)
+        context = multiprocessing.get_context("spawn")
+        watcher = _open(location)
+        stored = 0
+        for _ in range(4):
+            target = stored + rng.randint(1, 2 * BATCH)
+            process = context.Process(target=_batched_ingest, args=(location, people))
+            process.start()
+            deadline = time.monotonic() + 120
+            while watcher.count_contacts() < target and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.03))
+            assert process.pid is not None
+            assert process.is_alive()
+            os.kill(process.pid, signal.SIGKILL)
+            process.join(timeout=30)
+            assert process.exitcode == -signal.SIGKILL
+            now = watcher.count_contacts()
+            assert stored <= now < total
+            assert_consistent(watcher)
+            stored = now
+        watcher.close()
+
+        workspace = Workspace(_open(location), clock=lambda: T0)
+        report = workspace.ingest(sample_contacts(people), batch_size=BATCH)
+        assert len(report.added) == total - stored
+        assert len(report.duplicates) == stored
+        assert workspace.store.count_contacts() == total
+        clean = Workspace(clock=lambda: T0)
+        clean.ingest(sample_contacts(people))
+        assert partition_of(workspace) == partition_of(clean)
+        assert list(workspace.store.events()) == list(clean.store.events())
+        records = sorted(workspace.store.record_ids())
+        assert records == sorted(clean.store.record_ids())
+        assert [workspace.store.get_record(r) for r in records] == [
+            clean.store.get_record(r) for r in records
+        ]
+        assert_consistent(workspace.store)
+        workspace.close()
