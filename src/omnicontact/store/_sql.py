@@ -153,6 +153,13 @@ class SqlStore(abc.ABC):
         # only (the change counter read when one begins says whether another process wrote),
         # updated by our own writes, dropped on rollback or outside change.
         self._edges: dict[str, dict[str, PairEvidence]] = {}
+        # Kept like ``_records`` too, to spare a bulk ingest a query per look-up: each
+        # record's customer (and, per customer, the records cached as its members, so
+        # ``unassign`` can update them), each record's judgements, the next event number.
+        self._customers: dict[str, str | None] = {}
+        self._cached_members: dict[str, set[str]] = {}
+        self._judgements: dict[str, list[Judgement]] = {}
+        self._next_event: int | None = None
         self._sql_cache: dict[str, str] = {}
         self._purge_pending = False
         self._ready = False
@@ -290,6 +297,10 @@ class SqlStore(abc.ABC):
     def _invalidate(self) -> None:
         self._records.clear()
         self._edges.clear()
+        self._customers.clear()
+        self._cached_members.clear()
+        self._judgements.clear()
+        self._next_event = None
         for callback in list(self._listeners):
             callback()
 
@@ -449,10 +460,26 @@ class SqlStore(abc.ABC):
     # ----------------------------------------------------------------------- customers
 
     def customer_of(self, record_id: str) -> str | None:
+        if self._depth and record_id in self._customers:
+            return self._customers[record_id]
         rows = self._rows(
             "SELECT customer_id FROM oc_assignments WHERE record_id = ?", (record_id,)
         )
-        return str(rows[0][0]) if rows else None
+        customer_id = str(rows[0][0]) if rows else None
+        if self._depth:
+            self._cache_customer(record_id, customer_id)
+        return customer_id
+
+    def _cache_customer(self, record_id: str, customer_id: str | None) -> None:
+        if len(self._customers) >= _RECORD_CACHE_LIMIT:
+            self._customers.clear()
+            self._cached_members.clear()
+        old = self._customers.get(record_id)
+        if old is not None:
+            self._cached_members.get(old, set()).discard(record_id)
+        self._customers[record_id] = customer_id
+        if customer_id is not None:
+            self._cached_members.setdefault(customer_id, set()).add(record_id)
 
     def members(self, customer_id: str) -> frozenset[str]:
         rows = self._rows(
@@ -471,9 +498,12 @@ class SqlStore(abc.ABC):
                 " ON CONFLICT (record_id) DO UPDATE SET customer_id = excluded.customer_id",
                 (record_id, customer_id),
             )
+            self._cache_customer(record_id, customer_id)
 
     def unassign(self, customer_id: str) -> None:
         self._write("DELETE FROM oc_assignments WHERE customer_id = ?", (customer_id,))
+        for record_id in self._cached_members.pop(customer_id, ()):
+            self._customers[record_id] = None
 
     def set_anchor(self, customer_id: str, record_id: str) -> None:
         self._write(
@@ -527,6 +557,7 @@ class SqlStore(abc.ABC):
                     " ON CONFLICT DO NOTHING",
                     (record_id, judgement.id),
                 )
+            self._judgements.clear()
 
     def get_judgement(self, judgement_id: str) -> Judgement | None:
         rows = self._rows("SELECT doc FROM oc_judgements WHERE id = ?", (judgement_id,))
@@ -536,14 +567,24 @@ class SqlStore(abc.ABC):
         with self.transaction():
             self._write("DELETE FROM oc_judgements WHERE id = ?", (judgement_id,))
             self._write("DELETE FROM oc_judged WHERE judgement_id = ?", (judgement_id,))
+            self._judgements.clear()
 
     def judgements_of(self, record_id: str) -> Sequence[Judgement]:
+        cached = self._judgements.get(record_id) if self._depth else None
+        if cached is not None:
+            return list(cached)
         rows = self._rows(
             "SELECT j.doc FROM oc_judged d JOIN oc_judgements j ON j.id = d.judgement_id"
             " WHERE d.record_id = ? ORDER BY j.id",
             (record_id,),
         )
-        return [loads(row[0], Judgement) for row in rows]
+        found = [loads(row[0], Judgement) for row in rows]
+        if self._depth:
+            if len(self._judgements) >= _RECORD_CACHE_LIMIT:
+                self._judgements.clear()
+            self._judgements[record_id] = found
+            return list(found)
+        return found
 
     def judgements(self) -> Iterator[Judgement]:
         rows = self._rows("SELECT doc FROM oc_judgements ORDER BY id")
@@ -555,6 +596,8 @@ class SqlStore(abc.ABC):
         self._write(
             "INSERT INTO oc_events (sequence, doc) VALUES (?, ?)", (event.sequence, dumps(event))
         )
+        if self._next_event is not None:
+            self._next_event = max(self._next_event, event.sequence + 1)
 
     def events(self, *, since: int = 0) -> Sequence[Event]:
         rows = self._rows(
@@ -563,7 +606,12 @@ class SqlStore(abc.ABC):
         return tuple(loads(row[0], Event) for row in rows)
 
     def next_sequence(self) -> int:
-        return int(self._one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM oc_events")[0])
+        if self._depth and self._next_event is not None:
+            return self._next_event
+        found = int(self._one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM oc_events")[0])
+        if self._depth:
+            self._next_event = found
+        return found
 
     def events_naming(self, ids: Iterable[str]) -> Sequence[Event]:
         wanted = frozenset(ids)
