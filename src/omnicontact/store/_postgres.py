@@ -52,6 +52,19 @@ class PostgresStore(SqlStore):
         self._run("BEGIN")
         self._run("SELECT pg_advisory_xact_lock(?)", (_LOCK_KEY,))
 
+    def _insert_many(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        def copy() -> None:
+            with (
+                self._conn.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as writer,
+            ):
+                for row in rows:
+                    writer.write_row(row)
+
+        self._guarded(copy)
+
     def _in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
 

@@ -160,6 +160,9 @@ class SqlStore(abc.ABC):
         self._cached_members: dict[str, set[str]] = {}
         self._judgements: dict[str, list[Judgement]] = {}
         self._next_event: int | None = None
+        # Rows for the append-only logs, written in one go (COPY on PostgreSQL) before the
+        # transaction commits, or before any statement that names their table.
+        self._pending: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
         self._sql_cache: dict[str, str] = {}
         self._purge_pending = False
         self._ready = False
@@ -184,6 +187,14 @@ class SqlStore(abc.ABC):
     @abc.abstractmethod
     def _in_transaction(self) -> bool:
         """Whether the connection has a transaction open."""
+
+    def _insert_many(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Insert rows into ``table`` (PostgreSQL overrides it with ``COPY``)."""
+        names = ", ".join(columns)
+        statement = self._sql(f"INSERT INTO {table} ({names}) VALUES ({self._marks(len(columns))})")
+        self._guarded(lambda: self._conn.executemany(statement, rows))
 
     def _explain(self, error: Exception) -> str:
         """What a database error means, for a :class:`StoreError`'s message."""
@@ -258,14 +269,35 @@ class SqlStore(abc.ABC):
         return converted
 
     def _run(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        if self._pending and any(table in statement for table, _ in self._pending):
+            self._flush()
+        return self._guarded(lambda: self._conn.execute(self._sql(statement), tuple(params)))
+
+    def _guarded(self, call: Callable[[], T]) -> T:
+        """``call()``, a database error raised as a :class:`StoreError`."""
         try:
-            return self._conn.execute(self._sql(statement), tuple(params))
+            return call()
         except Exception as error:
             if isinstance(error, StoreError):
                 raise
             if type(error).__module__.split(".")[0] in ("sqlite3", "psycopg"):
                 raise StoreError(f"{self._where}: {self._explain(error)}") from error
             raise
+
+    def _append(self, table: str, columns: tuple[str, ...], row: tuple[Any, ...]) -> None:
+        """Add a row to an append-only table when the transaction commits (or sooner, if a
+        statement names the table first): a bulk ingest writes its log in one go."""
+        for value in row:
+            if isinstance(value, str):
+                refuse_nul("stored text", value)
+        with self.transaction():
+            self._dirty = True
+            self._pending.setdefault((table, columns), []).append(row)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, {}
+        for (table, columns), rows in pending.items():
+            self._insert_many(table, columns, rows)
 
     def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self._run(statement, _lookup(params)).fetchall())
@@ -328,6 +360,8 @@ class SqlStore(abc.ABC):
                     self._invalidate()
                 self._seen_changes = changes
             yield
+            if self._pending:
+                self._flush()
             if self._dirty and self._ready:
                 self._run("UPDATE oc_state SET value = value + 1 WHERE name = 'changes'")
             self._commit()
@@ -347,6 +381,7 @@ class SqlStore(abc.ABC):
         finally:
             self._depth = 0
             self._dirty = False
+            self._pending = {}
         if purge:
             self._purge()
 
@@ -593,9 +628,7 @@ class SqlStore(abc.ABC):
     # -------------------------------------------------------------------------- events
 
     def append_event(self, event: Event) -> None:
-        self._write(
-            "INSERT INTO oc_events (sequence, doc) VALUES (?, ?)", (event.sequence, dumps(event))
-        )
+        self._append("oc_events", ("sequence", "doc"), (event.sequence, dumps(event)))
         if self._next_event is not None:
             self._next_event = max(self._next_event, event.sequence + 1)
 
@@ -765,10 +798,7 @@ class SqlStore(abc.ABC):
         return frozenset(found)
 
     def append_case_event(self, event: CaseEvent) -> None:
-        self._write(
-            "INSERT INTO oc_case_events (sequence, doc) VALUES (?, ?)",
-            (event.sequence, dumps(event)),
-        )
+        self._append("oc_case_events", ("sequence", "doc"), (event.sequence, dumps(event)))
 
     def case_events(self, *, since: int = 0) -> Sequence[CaseEvent]:
         rows = self._rows(
