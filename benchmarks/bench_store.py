@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import os
 import statistics
 import tempfile
@@ -26,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from omnicontact import Contact, Normalizer, Workspace
-from omnicontact._workspace import DEFAULT_BATCH_SIZE
 from omnicontact.store import CustomerStore, PostgresStore, SQLiteStore
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
@@ -140,7 +140,8 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("OMNICONTACT_TEST_POSTGRES_DSN"))
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    default_batch = inspect.signature(Workspace.ingest).parameters["batch_size"].default
+    parser.add_argument("--batch-size", type=int, default=default_batch)
     parser.add_argument("--only", choices=["ingest", "timeline", "resolve"], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:

@@ -1,7 +1,7 @@
 """The workspace: a store, a resolver and the contact history, kept consistent together.
 
 :class:`Workspace` is what an application embeds: it ingests contacts (each one stored,
-resolved and logged in one transaction, or not at all), answers "everything about this
+resolved and logged together, or not at all; committed in batches), answers "everything about this
 customer" (:meth:`~Workspace.timeline`, :meth:`~Workspace.advisor_view`), follows cases
 across channels, and erases a customer from the store.
 """
@@ -241,14 +241,15 @@ def identity_record_id(contact: Contact) -> str:
 class Workspace:
     """A customer base: contacts, identities, cases, consents and preferences in one store.
 
-    Each contact is ingested in one store transaction: the contact is stored, its record
-    resolved into a customer, its case opened or joined and the logs written — or, if
-    anything fails, none of it. Repeated events (same channel and source id) are stored
-    once. Every operation runs under the store's writer lock, so several processes can
-    share one SQLite file or PostgreSQL database and end with the customers one process
-    would have built. Threads may share one workspace (a web application's module-level
-    workspace behind its request threads): each operation holds the store's lock, so
-    threads take turns and end with the customers one thread would have built.
+    Each contact is ingested as one unit: the contact is stored, its record resolved into
+    a customer, its case opened or joined and the logs written — or, if anything fails,
+    none of it (:meth:`ingest` commits many contacts at once, with the same result).
+    Repeated events (same channel and source id) are stored once. Every operation runs
+    under the store's writer lock, so several processes can share one SQLite file or
+    PostgreSQL database and end with the customers one process would have built. Threads
+    may share one workspace (a web application's module-level workspace behind its
+    request threads): each operation holds the store's lock, so threads take turns and
+    end with the customers one thread would have built.
 
     >>> import datetime as dt
     >>> from omnicontact import Contact, Normalizer

@@ -1,7 +1,7 @@
 """The demo: the whole flow on a SQLite file.
 
 Read the sample sources, ingest every contact into a :class:`~omnicontact.Workspace` on a
-SQLite file (each contact stored, resolved and logged in one transaction), print each
+SQLite file (each contact stored, resolved and logged together), print each
 customer's timeline, one customer's advisor view, and route a new inbound contact from
 that customer with the sample routing policy.
 """
