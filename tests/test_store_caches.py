@@ -1,0 +1,134 @@
+"""What SQL stores keep inside a transaction answers as the database would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from _stores import T0, close, new_store
+from omnicontact.identity import Event, EventKind, Judgement
+from omnicontact.store import CustomerStore, MemoryStore, SQLiteStore
+
+RECORDS = ["r1", "r2", "r3", "r4"]
+CUSTOMERS = ["c1", "c2", "c3"]
+
+
+class _Abort(Exception):
+    """Raised to roll a transaction back."""
+
+
+_operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("assign"), st.sampled_from(CUSTOMERS), st.sets(st.sampled_from(RECORDS))),
+        st.tuples(st.just("unassign"), st.sampled_from(CUSTOMERS)),
+        st.tuples(st.just("judge"), st.sampled_from(["j1", "j2"]), st.sampled_from(RECORDS),
+                  st.sampled_from(RECORDS)),
+        st.tuples(st.just("unjudge"), st.sampled_from(["j1", "j2"])),
+        st.tuples(st.just("event")),
+        st.tuples(st.just("commit")),
+        st.tuples(st.just("rollback")),
+    ),
+    max_size=40,
+)  # fmt: skip
+
+
+def _apply(store: CustomerStore, operation: tuple[Any, ...]) -> None:
+    name = operation[0]
+    if name == "assign":  # as the resolver does: the groups it replaces go first
+        for record_id in sorted(operation[2]):
+            old = store.customer_of(record_id)
+            if old is not None:
+                store.unassign(old)
+        store.unassign(operation[1])
+        if operation[2]:
+            store.assign(operation[1], sorted(operation[2]))
+    elif name == "unassign":
+        store.unassign(operation[1])
+    elif name == "judge":
+        store.put_judgement(
+            Judgement(id=operation[1], same=False, left={operation[2]}, right={operation[3]}, at=T0)
+        )
+    elif name == "unjudge":
+        store.delete_judgement(operation[1])
+    elif name == "event":
+        sequence = store.next_sequence()
+        store.append_event(Event(sequence=sequence, at=T0, kind=EventKind.RECORD_ADDED))
+
+
+def _answers(store: CustomerStore) -> tuple[Any, ...]:
+    return (
+        [store.customer_of(record_id) for record_id in RECORDS],
+        [store.members(customer_id) for customer_id in CUSTOMERS],
+        [list(store.judgements_of(record_id)) for record_id in RECORDS],
+        store.next_sequence(),
+    )
+
+
+def _run(store: CustomerStore, operations: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Run the operations in transactions cut by ``commit`` and ``rollback``; what the store
+    answers after each operation, inside the transaction, and after each transaction."""
+    seen: list[tuple[Any, ...]] = []
+    pending = list(operations)
+    while pending:
+        try:
+            with store.transaction():
+                while pending:
+                    operation = pending.pop(0)
+                    if operation[0] == "commit":
+                        break
+                    if operation[0] == "rollback":
+                        raise _Abort
+                    _apply(store, operation)
+                    seen.append(_answers(store))
+        except _Abort:
+            pass
+        seen.append(_answers(store))
+    return seen
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(operations=_operations)
+def test_answers_inside_and_after_transactions_are_the_memory_stores(
+    kind: str, tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[Any, ...]]
+) -> None:
+    """Customers of records, members, judgements of records and the next event number,
+    read inside transactions (where a SQL store answers from what it keeps) and after
+    commits and rollbacks, are what the memory store answers to the same writes."""
+    store = new_store(kind, tmp_path_factory.mktemp("caches"))
+    try:
+        assert _run(store, operations) == _run(MemoryStore(), operations)
+    finally:
+        close(store)
+
+
+def test_another_connections_writes_are_seen(tmp_path: Path) -> None:
+    """A transaction that follows another connection's commit reads that connection's
+    customers, judgements and events, not what it kept from before."""
+    first = new_store("sqlite", tmp_path)
+    second = SQLiteStore(first.path)  # type: ignore[attr-defined]
+    with first.transaction():
+        first.assign("c1", ["r1"])
+        assert first.customer_of("r1") == "c1"
+        assert first.next_sequence() == 1
+        assert list(first.judgements_of("r1")) == []
+    judgement = Judgement(id="j1", same=True, left={"r1"}, right={"r2"}, at=T0)
+    with second.transaction():
+        second.unassign("c1")
+        second.assign("c2", ["r1"])
+        second.append_event(Event(sequence=1, at=T0, kind=EventKind.RECORD_ADDED))
+        second.put_judgement(judgement)
+    with first.transaction():
+        assert first.customer_of("r1") == "c2"
+        assert first.next_sequence() == 2
+        assert list(first.judgements_of("r1")) == [judgement]
+    close(first)
+    close(second)
