@@ -7,7 +7,8 @@ Run: ``python benchmarks/bench_store.py [--contacts 100000] [--records 1000000]
 - ingest: contacts per second through :meth:`Workspace.ingest` (contacts committed in
   batches of ``--batch-size``, 1 for a commit per contact), people writing on several
   channels, with the time spent in the database (statements and commits) apart from the
-  rest (resolution, serialization);
+  rest (resolution, serialization); ``--gc-paused`` ingests inside
+  :func:`omnicontact.gc_paused`;
 - timeline: milliseconds to read the timeline of a customer with 1,000 contacts;
 - resolve: median and 95th percentile milliseconds of ingesting one more contact into a
   store that already holds ``--records`` records.
@@ -16,6 +17,7 @@ Run: ``python benchmarks/bench_store.py [--contacts 100000] [--records 1000000]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import inspect
 import os
@@ -26,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from omnicontact import Contact, Normalizer, Workspace
+from omnicontact import Contact, Normalizer, Workspace, gc_paused
 from omnicontact.store import CustomerStore, PostgresStore, SQLiteStore
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
@@ -69,17 +71,20 @@ class _Timed:
         return getattr(self.connection, name)
 
 
-def bench_ingest(name: str, store: CustomerStore, count: int, batch_size: int) -> None:
+def bench_ingest(
+    name: str, store: CustomerStore, count: int, batch_size: int, paused: bool
+) -> None:
     workspace = Workspace(store)
     timed = _Timed(store._conn)  # type: ignore[attr-defined]
     store._conn = timed  # type: ignore[attr-defined]
-    items = list(contacts(count))
     started = time.perf_counter()
-    report = workspace.ingest(items, batch_size=batch_size)
+    with gc_paused() if paused else contextlib.nullcontext():
+        report = workspace.ingest(contacts(count), batch_size=batch_size)
     elapsed = time.perf_counter() - started
     assert len(report.added) == count, report.failures[:3]
     print(
-        f"ingest {name} (batches of {batch_size}): {count} contacts in {elapsed:.1f} s"
+        f"ingest {name} (batches of {batch_size}{', gc_paused' if paused else ''}):"
+        f" {count} contacts in {elapsed:.1f} s"
         f" = {count / elapsed:,.0f} contacts/s ({len(workspace.customer_ids())} customers);"
         f" database {timed.seconds:.1f} s ({timed.statements / count:.1f} statements"
         f" per contact), the rest {elapsed - timed.seconds:.1f} s"
@@ -142,6 +147,9 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("OMNICONTACT_TEST_POSTGRES_DSN"))
     default_batch = inspect.signature(Workspace.ingest).parameters["batch_size"].default
     parser.add_argument("--batch-size", type=int, default=default_batch)
+    parser.add_argument(
+        "--gc-paused", action="store_true", help="ingest inside omnicontact.gc_paused()"
+    )
     parser.add_argument("--only", choices=["ingest", "timeline", "resolve"], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -150,7 +158,9 @@ def main() -> None:
             stores.append(("postgres", lambda _n: _fresh_postgres(args.postgres)))
         for name, make in stores:
             if args.only in (None, "ingest"):
-                bench_ingest(name, make("ingest.sqlite3"), args.contacts, args.batch_size)  # type: ignore[operator]
+                bench_ingest(
+                    name, make("ingest.sqlite3"), args.contacts, args.batch_size, args.gc_paused
+                )  # type: ignore[operator]
             if args.only in (None, "timeline"):
                 bench_timeline(name, make("timeline.sqlite3"))  # type: ignore[operator]
             if args.only in (None, "resolve") and name == "sqlite":
