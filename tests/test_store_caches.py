@@ -25,9 +25,8 @@ _operations = st.lists(
     st.one_of(
         st.tuples(st.just("assign"), st.sampled_from(CUSTOMERS), st.sets(st.sampled_from(RECORDS))),
         st.tuples(st.just("unassign"), st.sampled_from(CUSTOMERS)),
-        st.tuples(st.just("judge"), st.sampled_from(["j1", "j2"]), st.sampled_from(RECORDS),
-                  st.sampled_from(RECORDS)),
-        st.tuples(st.just("unjudge"), st.sampled_from(["j1", "j2"])),
+        st.tuples(st.just("judge"), st.sampled_from(RECORDS), st.sampled_from(RECORDS)),
+        st.tuples(st.just("unjudge"), st.sampled_from(RECORDS), st.sampled_from(RECORDS)),
         st.tuples(st.just("event")),
         st.tuples(st.just("commit")),
         st.tuples(st.just("rollback")),
@@ -48,12 +47,14 @@ def _apply(store: CustomerStore, operation: tuple[Any, ...]) -> None:
             store.assign(operation[1], sorted(operation[2]))
     elif name == "unassign":
         store.unassign(operation[1])
-    elif name == "judge":
+    elif name == "judge":  # an id names one judgement, as the resolver's ids do
+        left, right = operation[1], operation[2]
+        judgement_id = f"j-{left}-{right}"
         store.put_judgement(
-            Judgement(id=operation[1], same=False, left={operation[2]}, right={operation[3]}, at=T0)
+            Judgement(id=judgement_id, same=False, left={left}, right={right}, at=T0)
         )
     elif name == "unjudge":
-        store.delete_judgement(operation[1])
+        store.delete_judgement(f"j-{operation[1]}-{operation[2]}")
     elif name == "event":
         sequence = store.next_sequence()
         store.append_event(Event(sequence=sequence, at=T0, kind=EventKind.RECORD_ADDED))
