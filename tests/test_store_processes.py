@@ -130,7 +130,7 @@ class TestKilledBulkIngest:
         between them, in commits) keeps whole contacts only; running it again each time
         and once to the end gives exactly a clean run's customers, records and audit log.
         (``benchmarks/bench_kill.py`` does the same with 50 kills per backend.)"""
-        people = 60
+        people = 150  # far more contacts than the kill points reach: no run ends first
         total = people * 4
         location = _location(kind, tmp_path)
         Workspace.open(location).close()  # create the schema before the first run
