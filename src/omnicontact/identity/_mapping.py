@@ -73,14 +73,19 @@ def _cell(row: Mapping[str, Any], column: str) -> str | None:
 
 @attrs.frozen(kw_only=True)
 class NameColumns:
-    """Where a person's name is: one ``full`` name column, or ``given`` and ``family`` columns.
+    """Where a person's name is: one ``full`` name column, or ``given`` and ``family`` columns,
+    with an optional ``middle`` column (a middle name or initial).
 
-    >>> NameColumns(given="given_name", family="surname").columns
-    ('given_name', 'surname')
+    >>> NameColumns(given="given_name", middle="middle", family="surname").columns
+    ('given_name', 'middle', 'surname')
+    >>> NameColumns(given="g", middle="m", family="f").read({"g": "John", "m": "F.",
+    ...                                                      "f": "Kennedy"}).middle
+    'F.'
     """
 
     full: str | None = attrs.field(default=None, validator=_column)
     given: str | None = attrs.field(default=None, validator=_column)
+    middle: str | None = attrs.field(default=None, validator=_column)
     family: str | None = attrs.field(default=None, validator=_column)
 
     def __attrs_post_init__(self) -> None:
@@ -95,18 +100,23 @@ class NameColumns:
     @property
     def columns(self) -> tuple[str, ...]:
         """The columns read."""
-        return tuple(c for c in (self.full, self.given, self.family) if c is not None)
+        named = (self.full, self.given, self.middle, self.family)
+        return tuple(c for c in named if c is not None)
 
     def read(self, row: Mapping[str, Any]) -> PersonName | None:
         """The name in ``row``, or ``None`` when its cells are empty."""
+        middle = _cell(row, self.middle) if self.middle else None
         if self.full is not None:
             full = _cell(row, self.full)
-            return None if full is None else PersonName.parse(full)
+            if full is None:
+                return None
+            name = PersonName.parse(full)
+            return name if middle is None else attrs.evolve(name, middle=middle)
         given = _cell(row, self.given) if self.given else None
         family = _cell(row, self.family) if self.family else None
         if given is None and family is None:
             return None
-        return PersonName(given=given, family=family)
+        return PersonName(given=given, family=family, middle=middle)
 
 
 @attrs.frozen(kw_only=True)
