@@ -24,8 +24,9 @@ from omnicontact.identity import (
     Record,
     estimate,
 )
-from omnicontact.identity._compare import nicknames_match, soundex
+from omnicontact.identity._compare import soundex
 from omnicontact.identity._guards import MAY_BE_JUNK
+from omnicontact.identity._names import are_variants
 from omnicontact.identity._record import identifier_slot
 from omnicontact.testing import synthetic_population
 
@@ -55,8 +56,8 @@ class TestPhoneticAndNicknames:
 
     def test_nicknames(self) -> None:
         """Bob is Robert; Bob is not William."""
-        assert nicknames_match("bob", "robert")
-        assert not nicknames_match("bob", "william")
+        assert are_variants("bob", "robert")
+        assert not are_variants("bob", "william")
 
 
 class TestNameLevels:

@@ -35,8 +35,6 @@ __all__ = [
     "COMPARATORS",
     "LEVELS",
     "Profile",
-    "name_signature",
-    "nicknames_match",
     "soundex",
 ]
 
@@ -75,26 +73,6 @@ def soundex(text: str) -> str:
                 last = code
         codes.append((first.upper() + "".join(digits) + "000")[:4])
     return " ".join(codes)
-
-
-def nicknames_match(left: str, right: str) -> bool:
-    """Whether two folded given names are known variants of one name (``bob``, ``robert``).
-
-    >>> nicknames_match("bobbie", "barbara"), nicknames_match("taylor", "kelsey")
-    (True, False)
-    """
-    groups = name_variants()
-    mine = groups.get(left)
-    return bool(mine and mine & groups.get(right, frozenset()))
-
-
-def name_signature(name: PersonName) -> frozenset[str]:
-    """A coarse, order-free signature of a name: the phonetic codes of its two parts.
-
-    Typos and swapped given/family parts keep the signature; different people in one
-    household do not share it. Used to tell a shared phone or email from a personal one.
-    """
-    return frozenset(code for code in (soundex(name.given_key), soundex(name.family_key)) if code)
 
 
 NameFeatures = tuple[str, str, str, str, str, str]
@@ -188,13 +166,6 @@ class Profile:
                     if mine[i + 1] == theirs[j + 1] and mine[i] == theirs[j]:
                         common.append((mine[i], mine[i + 1]))
         return common
-
-    @property
-    def signatures(self) -> frozenset[tuple[str, ...]]:
-        """The signatures of the record's names: what :func:`name_signature` gives, sorted."""
-        return frozenset(
-            tuple(sorted({code for code in (name[2], name[3]) if code})) for name in self.names
-        )
 
 
 NAME_LEVELS = (

@@ -29,6 +29,7 @@ __all__ = [
     "FRENCH_VARIANTS",
     "PLACEHOLDER_FAMILY_NAMES",
     "PLACEHOLDER_GIVEN_NAMES",
+    "are_variants",
     "given_names_compatible",
     "name_variants",
 ]
@@ -173,7 +174,13 @@ def name_variants() -> dict[str, frozenset[int]]:
     return {name: frozenset(ids) for name, ids in groups.items()}
 
 
-def _are_variants(left: str, right: str) -> bool:
+def are_variants(left: str, right: str) -> bool:
+    """Whether two folded given names share a variant group (Bob / Robert, Maïté /
+    Marie-Thérèse).
+
+    >>> are_variants("bobbie", "barbara"), are_variants("taylor", "kelsey")
+    (True, False)
+    """
     groups = name_variants()
     mine = groups.get(left)
     return bool(mine and mine & groups.get(right, frozenset()))
@@ -281,7 +288,7 @@ def _words_compatible(left: str, right: str) -> bool:
         return True
     if len(left) == 1 or len(right) == 1:
         return left[0] == right[0]  # an initial
-    if _are_variants(left, right):
+    if are_variants(left, right):
         return True
     shorter, longer = (left, right) if len(left) <= len(right) else (right, left)
     if len(shorter) >= 3 and longer.startswith(shorter):
@@ -300,7 +307,7 @@ def _words_compatible(left: str, right: str) -> bool:
 def _compatible(left: str, right: str) -> bool:
     if " " not in left and " " not in right:
         return _words_compatible(left, right)
-    if _are_variants(left, right):
+    if are_variants(left, right):
         return True  # Marie-Thérèse / Maïté
     joined_left, joined_right = left.replace(" ", ""), right.replace(" ", "")
     if joined_left == joined_right or _slip(joined_left, joined_right):
