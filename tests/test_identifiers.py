@@ -261,13 +261,41 @@ class TestDateOfBirth:
         assert DateOfBirth.parse("1990/02/13", order=order).value == dt.date(1990, 2, 13)  # type: ignore[arg-type]
 
     @pytest.mark.parametrize(
-        ("raw", "order"), [("02/13/1990", "DMY"), ("13/02/1990", "MDY"), ("1990.13.02", "DMY")]
+        ("raw", "order"),
+        [("02/13/1990", "DMY"), ("13/02/1990", "MDY"), ("1990.13.02", "DMY"), ("19901302", "YMD")],
     )
-    def test_impossible_month_in_the_given_order_is_not_swapped(self, raw: str, order: str) -> None:
-        """A date impossible in the order asked for is refused, never read the other way."""
+    def test_date_possible_only_swapped_is_read_swapped(self, raw: str, order: str) -> None:
+        """A date impossible in the order asked for, possible with day and month swapped, was
+        written in the other convention: it has one reading."""
+        assert DateOfBirth.parse(raw, order=order).value == dt.date(1990, 2, 13)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("raw", ["13/13/1990", "32/02/1990", "1990-14-13"])
+    def test_date_impossible_both_ways_is_refused(self, raw: str) -> None:
+        """A date impossible with its day and month either way is refused."""
         with pytest.raises(InvalidIdentifierError) as caught:
-            DateOfBirth.parse(raw, order=order)  # type: ignore[arg-type]
+            DateOfBirth.parse(raw, order="DMY")
         assert caught.value.field == "date_of_birth"
+
+    def test_ambiguous_date_is_read_in_the_order_given(self) -> None:
+        """A date possible both ways is never swapped."""
+        assert DateOfBirth.parse("03/04/1990", order="MDY").value == dt.date(1990, 3, 4)
+
+    @pytest.mark.parametrize(
+        ("raw", "order", "value"),
+        [
+            ("O9/|2/1987", "MDY", dt.date(1987, 9, 12)),
+            ("o8/26/1970", "MDY", dt.date(1970, 8, 26)),
+            ("1979O3z3", "YMD", dt.date(1979, 3, 23)),
+            ("|9820428", "YMD", dt.date(1982, 4, 28)),
+            ("12 Oct 1990", "DMY", dt.date(1990, 10, 12)),  # a month's name is not misread
+        ],
+    )
+    def test_letters_misread_for_digits_are_read_as_digits(
+        self, raw: str, order: str, value: dt.date
+    ) -> None:
+        """A date whose only letters look like digits (O, l, |, Z, S …) was scanned or typed
+        with them in place of the digits."""
+        assert DateOfBirth.parse(raw, order=order).value == value  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("raw", ["31/02/1990", "29/02/1999", "31/04/2001", "00/10/1990"])
     def test_impossible_dates_are_refused(self, raw: str) -> None:

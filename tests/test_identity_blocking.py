@@ -41,6 +41,14 @@ def reference_keys(rules: tuple[str, ...], profile: Profile) -> frozenset[str]:
     if "dob_locality" in rules:
         localities = {a[3] for a in profile.addresses if a[3]}
         keys |= {f"dob_locality:{dob}|{place}" for dob in dobs for place in localities}
+    if "name_locality" in rules:
+        localities = {a[3] for a in profile.addresses if a[3]}
+        keys |= {f"name_locality:{n[4]}|{place}" for n in profile.names for place in localities}
+    if "dob_initial" in rules:
+        for given_key, family, *_ in profile.names:
+            for part, name in (("g", given_key), ("f", family)):
+                if name:
+                    keys |= {f"dob_initial:{part}{name[0]}|{dob}" for dob in dobs}
     if "number_postcode" in rules:
         for a in profile.addresses:
             numbers = [word for word in a[1].split() if word.isdigit()]

@@ -16,7 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omnicontact import ExternalId, Normalizer, PersonName
-from omnicontact.identity import MatchModel, Record, Resolver, estimate
+from omnicontact.identity import (
+    LEVELS,
+    Comparison,
+    MatchModel,
+    Outcome,
+    Record,
+    Resolver,
+    estimate,
+)
 from omnicontact.identity._names import (
     PLACEHOLDER_GIVEN_NAMES,
     given_names_compatible,
@@ -188,6 +196,31 @@ class TestHouseholdsStayApart:
         assert r.customer_of("taylor") != r.customer_of("kelsey")
         assert r.customer_of("form") == r.customer_of("taylor")
         assert r.customer_of("form2") == r.customer_of("kelsey")
+
+    @pytest.mark.parametrize("placeholder", ["Baby", "Female", "Son Of", "Declined", None])
+    def test_a_family_name_and_a_home_are_household_evidence(self, placeholder: str | None) -> None:
+        """A record whose given name is missing or a placeholder shares with a housemate
+        only what the household shares: however much estimation weighs that, it is at most
+        a possible match, and becomes a match once a personal value agrees."""
+        weights = Comparison.default("name")
+        m, u = list(weights.m), list(weights.u)
+        partial = LEVELS["name"].index("partial")
+        m[partial], u[partial] = 0.5, 0.00001
+        model = MatchModel(
+            comparisons=[
+                Comparison(field="name", m=tuple(m), u=tuple(u)),
+                Comparison.default("date_of_birth"),
+                Comparison.default("address"),
+            ]
+        )
+        phone = "312 555 0100"
+        unnamed = person("unnamed", placeholder, phone=phone)
+        evidence = model.evaluate(model.profile(unnamed), model.profile(person("theo", "Theo")))
+        assert evidence.probability >= model.match_threshold
+        assert evidence.outcome is Outcome.POSSIBLE_MATCH
+        unnamed = person("unnamed", placeholder, dob="03/04/2001", phone=phone)
+        theo = person("theo", "Theo", dob="03/04/2001")
+        assert model.evaluate(model.profile(unnamed), model.profile(theo)).outcome is Outcome.MATCH
 
     def test_a_person_may_overrule_a_veto(self) -> None:
         """A "same" judgement joins two records even when their given names differ."""

@@ -96,13 +96,18 @@ class TestOtherLevels:
         [
             ("03/04/1980", "03/04/1980", "exact"),
             ("03/04/1980", "04/03/1980", "transposed"),
-            ("03/04/1980", "03/04/1981", "one_part"),
+            ("28/05/1930", "08/05/1930", "one_digit"),
+            ("03/04/1980", "03/04/1981", "one_digit"),
+            ("03/04/1980", "03/04/1991", "one_part"),
+            ("03/04/1980", "13/04/1980", "one_digit"),
+            ("03/04/1980", "14/04/1980", "one_part"),
             ("03/04/1980", "05/06/1980", "within_year"),
             ("03/04/1980", "05/06/1990", "different"),
         ],
     )
     def test_date_of_birth_levels(self, left: str, right: str, level: str) -> None:
-        """Dates of birth fall in exact, transposed, one-part, within-a-year or different."""
+        """Dates of birth fall in exact, transposed, one-digit (a typo), one-part, within-a-year
+        or different."""
         a, b = rec("a", N.date_of_birth(left)), rec("b", N.date_of_birth(right))
         assert levels(a, b)["date_of_birth"] == level
 
@@ -143,6 +148,23 @@ class TestOtherLevels:
         b = rec("b", N.external_id("national_id", "180037512354"))
         assert levels(a, b)["national_id"] == "one_edit"
 
+    @pytest.mark.parametrize(
+        ("left", "right", "level"),
+        [
+            ("427262414", "427262815", "two_edits"),
+            ("427262414", "427262814", "one_edit"),
+            ("1234", "1243", "one_edit"),
+            ("1234", "2143", "different"),  # two edits in a short id: too easy by chance
+            ("427262414", "998262815", "different"),
+        ],
+    )
+    def test_national_id_edit_levels(self, left: str, right: str, level: str) -> None:
+        """Two edits in a long national id (two mistyped digits of an SSN) are their own
+        level; in a short id they are a different id."""
+        a = rec("a", N.external_id("national_id", left))
+        b = rec("b", N.external_id("national_id", right))
+        assert levels(a, b)["national_id"] == level
+
 
 class TestMatchModel:
     def test_rule_fires_on_shared_email(self) -> None:
@@ -171,7 +193,9 @@ class TestMatchModel:
 
     def test_weights_are_log2_of_m_over_u(self) -> None:
         """A level's weight is log2(m / u)."""
-        comparison = Comparison(field="national_id", m=(0.9, 0.05, 0.05), u=(0.001, 0.01, 0.989))
+        comparison = Comparison(
+            field="national_id", m=(0.9, 0.04, 0.01, 0.05), u=(0.001, 0.01, 0.01, 0.979)
+        )
         assert comparison.weight(0) == pytest.approx(math.log2(900))
 
     def test_term_frequency_lowers_common_names(self) -> None:
@@ -311,7 +335,7 @@ class TestBlocking:
         rules = {key.split(":", 1)[0] for key in model.blocking.keys(model.profile(record))}
         assert rules == {
             "id", "family_dob", "given_dob", "phonetic_year", "name_postcode", "address_name",
-            "dob_postcode", "dob_locality",
+            "dob_postcode", "dob_locality", "name_locality", "dob_initial",
         }  # fmt: skip
 
     def test_house_number_rule_is_opt_in(self) -> None:

@@ -12,6 +12,7 @@ phone region, date order, email provider rules) and caches what it has already p
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import re
@@ -674,6 +675,21 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 # month when the order given makes the date impossible (``02/13/1990`` read day first).
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/. ](\d{1,2})[-/. ](\d{1,4})$")
 _FOUR_DIGITS = re.compile(r"\d{4}")
+_COMPACT_DATE = re.compile(r"[0-9]{8}")
+_DATE_SEPARATORS = frozenset("-/. ")
+
+_MISREAD_DIGITS: dict[str, str] = {
+    "O": "0", "o": "0", "Q": "0",
+    "I": "1", "l": "1", "|": "1", "i": "1", "!": "1",
+    "Z": "2", "z": "2",
+    "S": "5", "s": "5",
+    "G": "6", "b": "6",
+    "B": "8",
+    "g": "9", "q": "9",
+}  # fmt: skip
+"""Characters read or typed for a digit in a written date: an O for a 0, an l or a bar
+for a 1 … A date whose only letters are these is read with them as digits."""
+_MISREAD_TABLE = str.maketrans(_MISREAD_DIGITS)
 
 
 _ISO_DIGITS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -698,10 +714,13 @@ def _parse_any_date(raw: str, order: DateOrder) -> dt.date:
         raise InvalidIdentifierError(
             "date_of_birth", text[:40] + "…", f"is longer than {_MAX_DATE_LENGTH} characters"
         )
+    text = _fold_misread_digits(text)
     if not _FOUR_DIGITS.search(text):
         raise InvalidIdentifierError(
             "date_of_birth", raw, "needs a four-digit year (a two-digit year is a guess)"
         )
+    if _COMPACT_DATE.fullmatch(text):
+        return _numeric_date(raw, text[:4], text[4:6], text[6:], order)
     numeric = _NUMERIC_DATE.match(text)
     if numeric is not None and (len(numeric[1]) == 4 or len(numeric[3]) == 4):
         return _numeric_date(raw, numeric[1], numeric[2], numeric[3], order)
@@ -730,8 +749,14 @@ def _parse_any_date(raw: str, order: DateOrder) -> dt.date:
 
 
 def _numeric_date(raw: str, first: str, second: str, third: str, order: DateOrder) -> dt.date:
-    """A date written in digits only: year first is always year-month-day (nobody writes
-    year-day-month); year last is read in ``order`` (``YMD`` reads month before day)."""
+    """A date written in digits only: year first is year-month-day; year last is read in
+    ``order`` (``YMD`` reads month before day).
+
+    A date that does not exist as written but does with its day and month swapped
+    (``13/02/1990`` read month first, ``1990-13-02``) is read swapped: its writer used the
+    other convention, and no other reading exists. A date possible both ways is always read
+    in ``order``; one possible neither way is refused.
+    """
     if len(first) == 4:
         year, month, day = first, second, third
     elif len(third) == 4 and len(first) <= 2:
@@ -742,7 +767,21 @@ def _numeric_date(raw: str, first: str, second: str, third: str, order: DateOrde
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError as error:
+        if int(month) > 12 >= int(day) >= 1:
+            with contextlib.suppress(ValueError):
+                return dt.date(int(year), int(day), int(month))
         raise InvalidIdentifierError("date_of_birth", raw, f"is not a date ({error})") from None
+
+
+def _fold_misread_digits(text: str) -> str:
+    """``text`` with letters misread for digits (``O9/|2/1987``, ``1979O3z3``) read as the
+    digits, when every letter in it is one of ``_MISREAD_DIGITS`` and it holds digits
+    too; any other text (``12 Oct 1990``) is returned as it is."""
+    if text.isdigit() or not any(ch.isdigit() for ch in text):
+        return text
+    if all(ch in _MISREAD_DIGITS for ch in text if not (ch.isdigit() or ch in _DATE_SEPARATORS)):
+        return text.translate(_MISREAD_TABLE)
+    return text
 
 
 # -------------------------------------------------------------------------------- external ids

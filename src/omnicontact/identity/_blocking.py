@@ -14,6 +14,11 @@ catch the deterministic matches; keys on person data catch typos and swapped nam
   both carry typos);
 * ``dob_locality``: the date of birth plus the locality (the same, when a postal code is
   missing or mistyped);
+* ``name_locality``: the folded full name plus the locality (a name and a town, when
+  the postal code is missing or mistyped);
+* ``dob_initial``: the date of birth plus the first letter of the given name, and plus
+  the first letter of the family name (a record whose other name part is missing, a
+  placeholder or mistyped, with no place to block on);
 * ``number_postcode``: the house number plus the postal code (catches records whose
   street name and personal data all carry typos). Not on by default: in a large file
   one house number in one postal code gathers hundreds of records. Turn it on with
@@ -44,13 +49,16 @@ BLOCKING_RULES = (
     "dob_postcode",
     "number_postcode",
     "dob_locality",
+    "name_locality",
+    "dob_initial",
 )
 """The built-in blocking rules, by name.
 
 No rule needs every field: a true pair is found by its ids alone, by name and date of
-birth alone (``family_dob``, ``given_dob``, ``phonetic_year``), by date of birth and
-place (``dob_postcode``, ``dob_locality``), or by name and place, so one missing or
-mistyped field never hides it.
+birth alone (``family_dob``, ``given_dob``, ``phonetic_year``, ``dob_initial``), by
+date of birth and place (``dob_postcode``, ``dob_locality``), or by name and place
+(``name_postcode``, ``name_locality``, ``address_name``), so one missing or mistyped
+field never hides it.
 """
 
 DEFAULT_BLOCKING_RULES = tuple(rule for rule in BLOCKING_RULES if rule != "number_postcode")
@@ -138,6 +146,18 @@ class Blocking:
                 if address[3]:
                     for dob in dobs:
                         add(f"dob_locality:{dob}|{address[3]}")
+        if rules[9]:  # name_locality
+            localities = {address[3] for address in profile.addresses if address[3]}
+            for name in profile.names:
+                for locality in localities:
+                    add(f"name_locality:{name[4]}|{locality}")
+        if rules[10] and dobs:  # dob_initial
+            for given, family, *_ in profile.names:
+                for dob in dobs:
+                    if given:
+                        add(f"dob_initial:g{given[0]}|{dob}")
+                    if family:
+                        add(f"dob_initial:f{family[0]}|{dob}")
         return frozenset(keys)
 
 

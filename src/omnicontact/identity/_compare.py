@@ -24,9 +24,8 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from .._identifiers import DateOfBirth, ExternalId, PersonName, PostalAddress
 from ._names import (
-    PLACEHOLDER_FAMILY_NAMES,
-    PLACEHOLDER_GIVEN_NAMES,
     given_names_compatible,
+    is_placeholder,
     name_variants,
 )
 from ._record import Record
@@ -86,17 +85,17 @@ names are the given name's words after the first plus an explicit middle name.
 def _name_features(name: PersonName) -> NameFeatures | None:
     """The comparison features of a name, or ``None`` when only placeholders are left."""
     given, family = name.given_key, name.family_key  # each folded once
-    if given in PLACEHOLDER_GIVEN_NAMES or given in PLACEHOLDER_FAMILY_NAMES:
+    if is_placeholder(given):
         given = ""  # also a family placeholder written first ("Unknown Smith")
-    if family in PLACEHOLDER_FAMILY_NAMES or family in PLACEHOLDER_GIVEN_NAMES:
+    if is_placeholder(family):
         family = ""  # also a given placeholder written last ("Bell NFN")
     if not given and not family:
         return None
-    middle = "" if name.middle is None else name.middle_key
+    middle = "" if name.middle is None or is_placeholder(name.middle_key) else name.middle_key
     if " " in given:
         first, _, rest = given.partition(" ")
         middle = f"{rest} {middle}" if middle else rest
-        if first in PLACEHOLDER_GIVEN_NAMES:
+        if is_placeholder(first):
             given = rest
     unchanged = name.middle is None and given is name.given_key and family is name.family_key
     full = name.key if unchanged else f"{given}|{family}"  # the name's own string if it can
@@ -183,21 +182,29 @@ NAME_LEVELS = (
 
 ``exact``: same given and family names; ``swapped``: the two parts exchanged; ``fuzzy``:
 both parts within a typo; ``variant``: compatible given names (a nickname, a truncation,
-an initial, a slip) and close family names; ``partial``: a part is missing on one side and
-the parts both have agree, or one record's parts are written the other way round and
-agree; ``given_only``: compatible given names, different family names
-(a change of name; unless both family parts are given names that clearly differ, read as
-names written family name first); ``partial_mismatch``: a part is missing on one side and the family
-names differ (or nothing compares); ``family_only``: the given names clearly differ but the
-family names agree, as written or the other way round (a household: siblings, twins, a
-parent and child); ``different``: the
-given names clearly differ and the family names do not agree.
+an initial, a slip) and close family names; ``partial``: a part is missing on one side
+(or both) and the parts both have agree, or one record's parts are written the other way
+round and agree, or a family name is cut to an initial (John K. / John Smith);
+``given_only``: compatible given names, different family names (a change of name; unless
+both family parts are given names that clearly differ, read as names written family name
+first); ``partial_mismatch``: a part is missing on one side and the family names differ
+(or nothing compares); ``family_only``: the given names clearly differ but the family
+names agree, as written or the other way round (a household: siblings, twins, a parent
+and child); ``different``: the given names clearly differ and the family names do not
+agree.
 """
 MIDDLE_NAME_LEVELS = ("exact", "initial", "variant", "different")
 """Levels of the middle-name comparison (missing unless both records carry a middle name)."""
-DOB_LEVELS = ("exact", "transposed", "one_part", "within_year", "different")
+DOB_LEVELS = ("exact", "transposed", "one_digit", "one_part", "within_year", "different")
+"""Levels of the date-of-birth comparison: ``transposed``, day and month swapped;
+``one_digit``, one digit of the date changed (a typo: 1930-05-28 / 1930-05-08);
+``one_part``, the same day and month or the same year and one of them; ``within_year``,
+less than a year apart."""
 ADDRESS_LEVELS = ("exact", "street_fuzzy", "same_area", "different")
-NATIONAL_ID_LEVELS = ("exact", "one_edit", "different")
+NATIONAL_ID_LEVELS = ("exact", "one_edit", "two_edits", "different")
+"""Levels of the national-id comparison: ``one_edit``, one character changed, added,
+dropped, or two neighbours swapped; ``two_edits``, two such edits in an id of eight
+characters or more (a shorter id two edits apart is ``different``)."""
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "name": NAME_LEVELS,
@@ -221,7 +228,9 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
     ga, fa, _, sfa, ka, _ = a
     gb, fb, _, sfb, kb, _ = b
     if ka == kb:
-        return 0
+        # the same name; with a part missing (or a placeholder) on both sides, the same
+        # part only: Baby Martin and Female Martin may be any two of a household
+        return 0 if ga and fa else 4
     if ga and fa and gb and fb:
         # Both names have both parts: the common case, written out for speed (each
         # similarity is computed once, only where a level needs it).
@@ -234,14 +243,18 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
         family_close = sfa == sfb or family_sim >= 0.88
         if family_close and given_close:
             return 3
-        if _similarity(f"{ga} {fa}", f"{fb} {gb}", score_cutoff=0.92) >= 0.92:
-            return 3  # swapped parts with a typo
+        if _swapped(ga, fa, gb, fb) or _swapped(gb, fb, ga, fa):
+            return 3  # swapped parts with a typo or a nickname
         if given_close:
             # Both family parts are given names that clearly differ: most likely two names
             # written family name first (Martin Margaret / Martin Anthony), a household.
             groups = name_variants()
             if fa in groups and fb in groups and not given_names_compatible(fa, fb):
                 return 7
+            if _family_first_differs(ga, fa, gb, fb) or _family_first_differs(gb, fb, ga, fa):
+                return 7
+            if len(fa) == 1 or len(fb) == 1:
+                return 4  # a family name cut to an initial: partial, as if missing
             return 5
         if _crossed(ga, fb):  # one record's parts written the other way round
             return 4 if given_names_compatible(fa, gb) else 7
@@ -256,6 +269,30 @@ def _name_level(a: NameFeatures, b: NameFeatures) -> int:
     if ga and gb:  # then a family name is missing on one side at least
         return 4 if given_names_compatible(ga, gb) else 8
     return 6
+
+
+def _family_first_differs(given: str, family: str, other_given: str, other_family: str) -> bool:
+    """Whether a name ending in an initial (``Martin Margaret K.``: given ``martin
+    margaret``, family ``k``), read family name first (Martin, Margaret, K.), has the other
+    name's family name and a given name that clearly differs from the other's: a household
+    written family name first."""
+    if len(family) != 1 or " " not in given:
+        return False
+    first, _, rest = given.partition(" ")
+    rest = rest.split()[0]
+    if first == other_given and other_family:
+        return not given_names_compatible(rest, other_family)
+    if first == other_family and other_given:
+        return not given_names_compatible(rest, other_given)
+    return False
+
+
+def _swapped(given: str, family: str, other_given: str, other_family: str) -> bool:
+    """Whether one name is the other written the other way round, with a typo in a part or
+    a nickname for the given name: each part close to the other's other part."""
+    return _crossed(given, other_family) and (
+        _crossed(family, other_given) or given_names_compatible(family, other_given)
+    )
 
 
 def _crossed(part: str, other: str) -> bool:
@@ -343,10 +380,18 @@ def _dob_level(a: dt.date, b: dt.date) -> int:
         # Within one calendar year, so never more than 365 days apart.
         if a.day == b.month and a.month == b.day:
             return 1
-        return 2 if a.month == b.month or a.day == b.day else 3
+        if a.month == b.month or a.day == b.day:
+            return 2 if _one_digit(a, b) else 3
+        return 4
     if a.month == b.month and a.day == b.day:
-        return 2
-    return 3 if -366 <= a.toordinal() - b.toordinal() <= 366 else 4
+        return 2 if _one_digit(a, b) else 3
+    return 4 if -366 <= a.toordinal() - b.toordinal() <= 366 else 5
+
+
+def _one_digit(a: dt.date, b: dt.date) -> bool:
+    """Whether two dates that share two of their parts differ in one digit of the third."""
+    x, y = a.isoformat(), b.isoformat()
+    return sum(1 for p, q in zip(x, y, strict=True) if p != q) == 1
 
 
 def compare_dobs(a: Profile, b: Profile) -> int | None:
@@ -389,16 +434,17 @@ def compare_national_ids(a: Profile, b: Profile) -> int | None:
     if not left or not right:
         return None
     if len(left) == 1 and len(right) == 1:
-        x, y = left[0], right[0]
-        return 0 if x == y else 1 if _edits(x, y, score_cutoff=1) <= 1 else 2
-    best = 2
-    for x in left:
-        for y in right:
-            if x == y:
-                return 0
-            if _edits(x, y, score_cutoff=1) <= 1:
-                best = 1
-    return best
+        return _national_id_level(left[0], right[0])
+    return min(_national_id_level(x, y) for x in left for y in right)
+
+
+def _national_id_level(x: str, y: str) -> int:
+    if x == y:
+        return 0
+    edits = _edits(x, y, score_cutoff=2)
+    if edits <= 1:
+        return 1
+    return 2 if edits == 2 and min(len(x), len(y)) >= 8 else 3
 
 
 COMPARATORS: dict[str, Callable[[Profile, Profile], int | None]] = {

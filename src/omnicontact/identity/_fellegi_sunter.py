@@ -128,15 +128,15 @@ _DEFAULTS: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
     ),
     # exact, initial, variant, different
     "middle_name": ((0.8, 0.12, 0.05, 0.03), (0.02, 0.06, 0.02, 0.9)),
-    # exact, transposed, one_part, within_year, different
+    # exact, transposed, one_digit, one_part, within_year, different
     "date_of_birth": (
-        (0.86, 0.02, 0.08, 0.01, 0.03),
-        (0.0001, 0.00001, 0.004, 0.01, 0.98589),
+        (0.86, 0.02, 0.04, 0.04, 0.01, 0.03),
+        (0.0001, 0.00001, 0.0014, 0.0026, 0.01, 0.98589),
     ),
     # exact, street_fuzzy, same_area, different
     "address": ((0.7, 0.1, 0.1, 0.1), (0.0005, 0.0005, 0.02, 0.979)),
-    # exact, one_edit, different
-    "national_id": ((0.9, 0.06, 0.04), (0.000001, 0.00001, 0.999989)),
+    # exact, one_edit, two_edits, different
+    "national_id": ((0.9, 0.05, 0.02, 0.03), (0.000001, 0.00001, 0.00005, 0.999939)),
 }
 
 _RULE_KINDS = (
@@ -213,6 +213,33 @@ def _default_rules() -> tuple[DeterministicRule, ...]:
         ),
         DeterministicRule(kind="social"),
     )
+
+
+_ONE_PART_NAME_LEVELS = frozenset(
+    {LEVELS["name"].index("partial"), LEVELS["name"].index("partial_mismatch")}
+)
+_PERSONAL_AGREEMENT = {
+    "date_of_birth": ("exact", "transposed", "one_digit"),
+    "national_id": ("exact", "one_edit", "two_edits"),
+    "middle_name": ("exact", "initial"),
+}
+"""The levels at which a comparison of a person's own data (not a household's) agrees."""
+
+
+def _household_only(
+    tables: Sequence[_Scoring],
+) -> tuple[int, tuple[tuple[int, frozenset[int]], ...]] | None:
+    """Where :meth:`MatchModel._only_household_agrees` looks: the index of the name table
+    and of each personal comparison with its agreeing levels (``None`` without names)."""
+    fields = [table.comparison.field for table in tables]
+    if "name" not in fields:
+        return None
+    personal = tuple(
+        (index, frozenset(LEVELS[field].index(level) for level in _PERSONAL_AGREEMENT[field]))
+        for index, field in enumerate(fields)
+        if field in _PERSONAL_AGREEMENT
+    )
+    return fields.index("name"), personal
 
 
 def _default_conflicts() -> dict[str, frozenset[str]]:
@@ -370,6 +397,13 @@ class MatchModel:
     pair is never one customer, not even through a chain of other records, and a vetoed
     level never weighs more than ``veto_weight`` bits (whatever :func:`estimate` finds).
 
+    Two names that agree on one part only (``partial`` or ``partial_mismatch``: a family
+    name beside a missing or placeholder given name, ``Baby Martin`` / ``Theo Martin``)
+    make a match only with a personal comparison agreeing too: a date of birth (exact,
+    transposed or one digit off), a national id (at most two edits) or a middle name
+    (exact or initial). A family name with an address or a phone is what a household
+    shares: without more, such a pair is at most a possible match, whatever its weight.
+
     ``overrule_vetoes`` maps comparisons to levels: when *every one* of these comparisons
     falls in one of its levels, a vetoed pair is scored after all. It is empty by default:
     clearly different given names are never one person on the evidence of values a
@@ -410,6 +444,11 @@ class MatchModel:
     )
     # Derived once from the fields above, for scoring millions of pairs.
     _tables: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _household_only: tuple[int, tuple[tuple[int, frozenset[int]], ...]] | None = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
+    """The name table's index and, per personal comparison, its index and agreeing levels:
+    see :func:`_household_only`."""
     _prior_weight: float = attrs.field(init=False, eq=False, hash=False, repr=False)
     _overrulers: int = attrs.field(init=False, eq=False, hash=False, repr=False)
     _vetoing: tuple[_Scoring, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
@@ -461,6 +500,7 @@ class MatchModel:
             for c in self.comparisons
         )
         object.__setattr__(self, "_tables", tables)
+        object.__setattr__(self, "_household_only", _household_only(tables))
         object.__setattr__(self, "_vetoing", tuple(t for t in tables if t.vetoes))
         object.__setattr__(self, "_chain_vetoing", tuple(t for t in tables if t.chain_vetoes))
         object.__setattr__(self, "_overruling", tuple(t for t in tables if t.overrules))
@@ -593,7 +633,9 @@ class MatchModel:
             outcome = Outcome.NON_MATCH
             if _HOUSEHOLD in vetoes and (related or self._same_address(levels)):
                 related.add("household")
-        elif fired is not None or probability >= self.match_threshold:
+        elif fired is not None or (
+            probability >= self.match_threshold and not self._only_household_agrees(levels)
+        ):
             outcome = Outcome.MATCH
         elif probability >= self.review_threshold:
             outcome = Outcome.POSSIBLE_MATCH
@@ -613,6 +655,23 @@ class MatchModel:
             conflicts=tuple(conflicts),
             vetoes=tuple(vetoes),
         )
+
+    def _only_household_agrees(self, levels: Sequence[int | tuple[int, float] | None]) -> bool:
+        """Whether the names agree on one part only (a family name beside a placeholder or
+        a missing given name) and no personal comparison agrees: what such a pair shares
+        (a family name, an address, a phone) is what a household shares, so it is at most a
+        possible match, whatever its weight."""
+        if self._household_only is None:
+            return False
+        name_index, personal = self._household_only
+        name = levels[name_index]
+        if (name[0] if isinstance(name, tuple) else name) not in _ONE_PART_NAME_LEVELS:
+            return False
+        for index, agreeing in personal:
+            level = levels[index]
+            if level is not None and (level[0] if isinstance(level, tuple) else level) in agreeing:
+                return False
+        return True
 
     def household_number(self, holders: Sequence[Profile]) -> bool:
         """Whether a national id held by these records is a household's, not one person's.

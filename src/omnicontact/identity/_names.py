@@ -31,6 +31,7 @@ __all__ = [
     "PLACEHOLDER_GIVEN_NAMES",
     "are_variants",
     "given_names_compatible",
+    "is_placeholder",
     "name_variants",
 ]
 
@@ -43,19 +44,56 @@ PLACEHOLDER_GIVEN_NAMES: frozenset[str] = frozenset(
         "noname", "nfn", "fnu", "nmn", "nn", "na", "n a", "none", "null", "nil", "test",
         "xx", "xxx", "xxxx", "x", "twin", "twin a", "twin b", "inconnu", "inconnue",
         "sans prenom", "sp", "prenom", "firstname", "first name", "given name",
+        # a relationship or a role written where the name was not known or not given
+        "adult", "minor", "kid", "newborn", "baby boy", "baby girl", "male child",
+        "female child", "boy child", "girl child", "wife", "husband", "spouse", "partner",
+        "mother", "father", "mom", "dad", "brother", "sister", "grandchild", "grandson",
+        "granddaughter", "grandmother", "grandfather", "grandma", "grandpa", "niece",
+        "nephew", "aunt", "uncle", "cousin", "stepson", "stepdaughter", "stepchild",
+        "son in law", "daughter in law", "head", "head of household", "householder",
+        "resident", "occupant", "tenant", "roomer", "boarder", "lodger", "housemate",
+        "roommate", "man of the house", "lady of the house", "gentlemen", "ladies",
+        "hijo", "hija", "nino", "nina", "senor", "senora", "enfant", "fils", "fille",
+        "epoux", "epouse", "nourrisson", "person", "owner", "homeowner", "the house",
+        "man in the house", "woman of the house", "oldest", "youngest", "eldest", "inmate",
+        "patient", "client", "customer", "nombre", "apellido", "desconocido", "one", "two",
+        "three", "four", "five",
+        # a refusal
+        "declined", "refused", "anonymous", "anon", "withheld", "not provided",
+        "no first name", "unnamed",
     }
 )  # fmt: skip
-"""Folded given names that stand for a missing one (a newborn's ``Baby``, ``Unknown``)."""
+"""Folded given names that stand for a missing one (a newborn's ``Baby``, ``Unknown``,
+a relationship such as ``Wife`` or ``Son``, a refusal such as ``Declined``); a name of
+these followed by *of*, *of the* or *in the* (``Son Of``, ``Lady Of The``) is one too."""
 
 PLACEHOLDER_FAMILY_NAMES: frozenset[str] = frozenset(
     {
         "unknown", "unk", "unkn", "not known", "not given", "not stated", "no name",
         "noname", "lnu", "nln", "nn", "na", "n a", "none", "null", "nil", "test", "x", "xx",
         "xxx", "xxxx", "inconnu", "inconnue", "sans nom", "sn", "nom", "lastname",
-        "last name", "surname", "family name",
+        "last name", "surname", "family name", "lname", "female", "male", "infant",
+        "newborn", "declined", "refused", "anonymous", "anon", "withheld", "not provided",
+        "no last name", "unnamed", "man of the house", "lady of the house",
     }
 )  # fmt: skip
 """Folded family names that stand for a missing one."""
+
+
+def is_placeholder(name: str) -> bool:
+    """Whether a folded name part stands for a missing one, as a given or a family name.
+
+    >>> is_placeholder("baby"), is_placeholder("lady of the"), is_placeholder("anna")
+    (True, True, False)
+    """
+    if name in PLACEHOLDER_GIVEN_NAMES or name in PLACEHOLDER_FAMILY_NAMES:
+        return True
+    for tail in (" of the", " of", " in the"):
+        if name.endswith(tail):
+            head = name[: -len(tail)]
+            return head in PLACEHOLDER_GIVEN_NAMES or head in PLACEHOLDER_FAMILY_NAMES
+    return False
+
 
 FRENCH_VARIANTS: tuple[tuple[str, ...], ...] = (
     # hypocoristics
@@ -258,19 +296,25 @@ def _slip(left: str, right: str) -> bool:
     """Whether two different words are one typing or OCR slip apart.
 
     One transposition of neighbouring letters; one letter changed, doubled or dropped past
-    the first (the first letter of a name is rarely mistyped). In a name of three letters,
-    a change must be to a neighbouring key. Two *known* names are never a slip of each
-    other: Paul and Paula, John and Joan, Daniel and Danielle name different people.
+    the first. In a name of three letters, a change must be to a neighbouring key. The
+    first letter counts too in a name of six letters or more when one of the two is a
+    known name and the other is not (Gichard / Richard): a slip of a known name. Two
+    *known* names are never a slip of each other (Paul and Paula, John and Joan, Mary and
+    Gary name different people), nor are two unknown ones on their first letter: twins
+    are named Jayden and Kayden.
     """
     if len(left) > len(right):
         left, right = right, left
-    if _known(left) and _known(right):
+    known_left, known_right = _known(left), _known(right)
+    if known_left and known_right:
         return False
+    # where a slip may fall: past the first letter, unless one is a known name mistyped
+    first = 0 if len(left) >= 6 and known_left != known_right else 1
     if len(left) == len(right):
         diffs = [i for i, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
         if len(diffs) == 1:
             i = diffs[0]
-            if i == 0:
+            if i < first:
                 return False
             return len(left) >= 4 or right[i] in _KEYBOARD.get(left[i], ())
         if len(diffs) == 2:
@@ -279,7 +323,7 @@ def _slip(left: str, right: str) -> bool:
         return False
     if len(right) != len(left) + 1 or len(left) < 3:
         return False
-    return any(right[:i] + right[i + 1 :] == left for i in range(1, len(right)))
+    return any(right[:i] + right[i + 1 :] == left for i in range(first, len(right)))
 
 
 def _words_compatible(left: str, right: str) -> bool:

@@ -322,11 +322,15 @@ def _serial(index: int) -> str:
 
 @functools.cache
 def _initials(given: str, name_variants: bool) -> frozenset[str]:
-    """The first letters of every way ``given`` is written (nicknames included), folded."""
+    """The first sounds of every way ``given`` is written (nicknames included), folded: a C
+    or a Q sounds as a K (Catherine / Katherine are one name spelled two ways)."""
     forms = {given, *(_VARIANTS.get(given, ()) if name_variants else ())}
     if not name_variants and given in _NICKNAMES:
         forms.add(_NICKNAMES[given])
-    return frozenset(fold(form)[:1] for form in forms)
+    return frozenset(_SAME_SOUND.get(first, first) for first in (fold(f)[:1] for f in forms))
+
+
+_SAME_SOUND = {"c": "k", "q": "k"}
 
 
 def _given_pool(options: _Options, housemates: Sequence[_Person]) -> tuple[str, ...]:

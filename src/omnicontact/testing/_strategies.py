@@ -702,7 +702,8 @@ def _impossible_dates(draw: st.DrawFn, order: DateOrder) -> str:
         month = draw(st.sampled_from([2, 4, 6, 9, 11]))
         day = draw(st.integers(calendar.monthrange(year, month)[1] + 1, 31))
     elif kind == "month":
-        month, day = draw(st.integers(13, 19)), draw(st.integers(1, 28))
+        # a day over 12 too: month 13 with day 5 is read as the 13th of May
+        month, day = draw(st.integers(13, 19)), draw(st.integers(13, 28))
     else:
         month, day = draw(st.sampled_from([(0, 10), (10, 0), (0, 0)]))
     separator = draw(st.sampled_from(["/", ".", "-"]))
@@ -712,8 +713,9 @@ def _impossible_dates(draw: st.DrawFn, order: DateOrder) -> str:
 
 def invalid_dates(*, order: DateOrder = "DMY") -> st.SearchStrategy[str]:
     """Strings that are no date of birth when read in ``order``: impossible days and
-    months (``31/04/1990``, ``29/02/1999``, month 13), two-digit years, dates missing their
-    day or month, dates before 1880, and junk."""
+    months (``31/04/1990``, ``29/02/1999``, month 13 of a day past the 12th: a date that
+    exists with day and month swapped is read swapped), two-digit years, dates missing
+    their day or month, dates before 1880, and junk."""
 
     def build() -> st.SearchStrategy[str]:
         checked = _check_order(order)
