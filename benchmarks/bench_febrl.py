@@ -140,9 +140,10 @@ def scores(
     return found
 
 
-def rss_mib() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def rss_mib(usage: resource.struct_rusage | None = None) -> float:
+    """Peak resident memory of this process so far (or of the process whose ``usage`` is
+    given), in MiB (Linux reports KiB)."""
+    peak = (usage or resource.getrusage(resource.RUSAGE_SELF)).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 2**20
 
 
@@ -445,10 +446,12 @@ def main() -> None:
 
 
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The first run's scores (every run gives the same clusters) with median times."""
+    """The first run's scores (every run gives the same clusters) with median times (of
+    those a run measures: a command-line run has no separate training time)."""
     first = dict(runs[0])
     for key in ("seconds", "cpu_s", "training_s", "rss_peak_mib"):
-        first[key] = statistics.median(run[key] for run in runs)
+        if key in first:
+            first[key] = statistics.median(run[key] for run in runs)
     for run in runs[1:]:
         if run["pairwise_f1"] != first["pairwise_f1"] or run["clusters"] != first["clusters"]:
             sys.exit(f"{first['tool']} gave different clusters from one run to the next")

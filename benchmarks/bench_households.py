@@ -57,7 +57,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from bench_febrl import cpu_seconds, median_run, rss_mib, scores
@@ -113,11 +113,23 @@ def true_pairs(population: Any) -> set[tuple[str, str]]:
 
 
 def household_false_merges(
-    clusters: Iterable[Iterable[str]], truth: set[tuple[str, str]], population: Any
+    clusters: Iterable[Iterable[str]],
+    truth: set[tuple[str, str]],
+    households: Mapping[str, Collection[str]],
 ) -> int:
-    """Wrongly joined pairs whose two people live in one household."""
+    """Wrongly joined pairs whose two people live in one household: ``households`` gives,
+    for each record id, the households of its person (none when unknown)."""
+    return sum(
+        1
+        for a, b in pairs_of(clusters) - truth
+        if not set(households.get(a, ())).isdisjoint(households.get(b, ()))
+    )
+
+
+def households_of(population: Any) -> dict[str, tuple[str]]:
+    """Each record's household: its person's one household in the population."""
     person, house = population.truth, population.households
-    return sum(1 for a, b in pairs_of(clusters) - truth if house[person[a]] == house[person[b]])
+    return {record_id: (house[person[record_id]],) for record_id in person}
 
 
 def flat_rows(records: Sequence[Any]) -> list[dict[str, str | None]]:
@@ -330,6 +342,7 @@ def worker(tool: str, people: int, noise: int) -> None:
         stop, cpu = extra.pop("stop"), cpu_seconds() - cpu_start
         runs = {f"{tool}@{t}": clusters for t, clusters in by_threshold.items()}
     peak = rss_mib()
+    houses = households_of(population)
     if model is not None:  # measured after the run: not part of its time or memory
         extra.update(blocking_recall(model, records, truth))
     results = []
@@ -342,7 +355,7 @@ def worker(tool: str, people: int, noise: int) -> None:
                 "cpu_s": cpu,
                 "rss_before_mib": baseline,
                 "rss_peak_mib": peak,
-                "household_false_merges": household_false_merges(clusters, truth, population),
+                "household_false_merges": household_false_merges(clusters, truth, houses),
                 **extra,
                 **scores(clusters, truth),
             }
@@ -369,6 +382,25 @@ def spawn(tool: str, people: int, noise: int) -> list[dict[str, Any]]:
     if done.returncode != 0:
         sys.exit(f"{tool} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+TABLE_HEADER = (
+    f"{'tool':<22} {'pair P':>7} {'pair R':>7} {'pair F1':>7} {'B3 P':>7} {'B3 R':>7} "
+    f"{'B3 F1':>7} {'hh merges':>9} {'clusters':>8} {'time s':>7} {'cpu s':>7} "
+    f"{'train s':>7} {'peak MiB':>8}  runs (s)"
+)
+
+
+def table_row(label: str, r: dict[str, Any], runs: list[dict[str, Any]]) -> str:
+    """A row of the table under :data:`TABLE_HEADER`: the median run ``r`` of ``runs``."""
+    times = " ".join(f"{run['seconds']:.2f}" for run in runs)
+    train = f"{r['training_s']:>7.2f}" if r.get("training_s") is not None else f"{'':>7}"
+    return (
+        f"{label:<22} {r['pairwise_p']:>7.4f} {r['pairwise_r']:>7.4f} "
+        f"{r['pairwise_f1']:>7.4f} {r['bcubed_p']:>7.4f} {r['bcubed_r']:>7.4f} "
+        f"{r['bcubed_f1']:>7.4f} {r['household_false_merges']:>9} {r['clusters']:>8} "
+        f"{r['seconds']:>7.2f} {r['cpu_s']:>7.2f} {train} {r['rss_peak_mib']:>8.0f}  {times}"
+    )
 
 
 def main() -> None:
@@ -405,21 +437,10 @@ def main() -> None:
         for tool in args.tools:
             for result in spawn(tool, args.people, args.noise):
                 runs.setdefault(result["tool"], []).append(result)
-    print(
-        f"{'tool':<22} {'pair P':>7} {'pair R':>7} {'pair F1':>7} {'B3 P':>7} {'B3 R':>7} "
-        f"{'B3 F1':>7} {'hh merges':>9} {'clusters':>8} {'time s':>7} {'cpu s':>7} "
-        f"{'train s':>7} {'peak MiB':>8}  runs (s)"
-    )
+    print(TABLE_HEADER)
     for label, tool_runs in runs.items():
         r = median_run(tool_runs)
-        times = " ".join(f"{run['seconds']:.2f}" for run in tool_runs)
-        print(
-            f"{label:<22} {r['pairwise_p']:>7.4f} {r['pairwise_r']:>7.4f} "
-            f"{r['pairwise_f1']:>7.4f} {r['bcubed_p']:>7.4f} {r['bcubed_r']:>7.4f} "
-            f"{r['bcubed_f1']:>7.4f} {r['household_false_merges']:>9} {r['clusters']:>8} "
-            f"{r['seconds']:>7.2f} {r['cpu_s']:>7.2f} {r['training_s']:>7.2f} "
-            f"{r['rss_peak_mib']:>8.0f}  {times}"
-        )
+        print(table_row(label, r, tool_runs))
         if "blocking_direct" in r:
             print(
                 f"{'':<22} blocking recall: {r['blocking_direct']:.4f} of true pairs share "
