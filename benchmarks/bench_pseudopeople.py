@@ -65,6 +65,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -399,7 +400,11 @@ def report(runs: dict[str, list[dict[str, Any]]]) -> None:
         if "summary" in r:
             # no time of reading or resolving if the progress lines changed; none of
             # estimating with too few records to estimate
-            phases = [r.get("read_s"), r.get("training_s", 0.0), r.get("resolve_s")]
+            phases = [
+                _median_of(tool_runs, "read_s"),
+                _median_of(tool_runs, "training_s", 0.0),
+                _median_of(tool_runs, "resolve_s"),
+            ]
             if None not in phases:
                 read, train, resolve = phases
                 rest = r["seconds"] - read - train - resolve
@@ -409,6 +414,12 @@ def report(runs: dict[str, list[dict[str, Any]]]) -> None:
                     f"the output) {rest:.2f} s"
                 )
             print(f"{'':<22} omnicontact resolve said: {r['summary']}")
+
+
+def _median_of(runs: list[dict[str, Any]], key: str, default: float | None = None) -> Any:
+    """The median of a figure over the runs, ``None`` when a run lacks it."""
+    values = [run.get(key, default) for run in runs]
+    return None if None in values else statistics.median(values)
 
 
 def main() -> None:
