@@ -410,8 +410,9 @@ def report(runs: dict[str, list[dict[str, Any]]]) -> None:
                 rest = r["seconds"] - read - train - resolve
                 print(
                     f"{'':<22} of which reading {read:.2f} s, estimating {train:.2f} s, "
-                    f"resolving {resolve:.2f} s, the rest (starting Python, imports, writing "
-                    f"the output) {rest:.2f} s"
+                    f"resolving {resolve:.2f} s (the command gives tenths), the rest "
+                    f"(starting Python, imports, writing the output, counting customers) "
+                    f"{rest:.2f} s"
                 )
             print(f"{'':<22} omnicontact resolve said: {r['summary']}")
 
