@@ -81,12 +81,9 @@ POPULATION: dict[str, Any] = {
 
 
 def require_bench_extra() -> None:
-    missing = []
-    for name in REQUIRED:
-        try:
-            __import__(name)
-        except ImportError:
-            missing.append(name)
+    from importlib.util import find_spec  # not imported: this process must stay small
+
+    missing = [name for name in REQUIRED if find_spec(name) is None]
     if missing:
         sys.exit(
             f"bench_households.py needs {', '.join(missing)}: install the benchmark extra "
@@ -351,6 +348,8 @@ def worker(tool: str, people: int, noise: int) -> None:
             {
                 "tool": label,
                 "records": len(records),
+                "people": len(population.households),
+                "households": len(set(population.households.values())),
                 "seconds": stop - start,
                 "cpu_s": cpu,
                 "rss_before_mib": baseline,
@@ -425,18 +424,19 @@ def main() -> None:
         worker(args.worker, args.people, args.noise)
         return
     require_bench_extra()
-    population = load(args.people, args.noise)
-    houses = population.households
-    print(
-        f"{len(population.records)} records of {len(houses)} people, "
-        f"{len(set(houses.values()))} households; {len(true_pairs(population))} true pairs; "
-        f"each tool run {args.repeat} times, interleaved; times are medians"
-    )
+    # The population is made in the workers only: a child process's peak memory
+    # (ru_maxrss) starts from its parent's peak, which must stay below any tool's.
     runs: dict[str, list[dict[str, Any]]] = {}
     for _ in range(max(1, args.repeat)):
         for tool in args.tools:
             for result in spawn(tool, args.people, args.noise):
                 runs.setdefault(result["tool"], []).append(result)
+    first = next(iter(runs.values()))[0]
+    print(
+        f"{first['records']} records of {first['people']} people, {first['households']} "
+        f"households; {first['true_pairs']} true pairs; "
+        f"each tool run {args.repeat} times, interleaved; times are medians"
+    )
     print(TABLE_HEADER)
     for label, tool_runs in runs.items():
         r = median_run(tool_runs, scores_may_vary=label.startswith("splink"))
