@@ -365,6 +365,109 @@ class TestPostalAddress:
         assert Normalizer(default_region="FR").address(lines="1 rue X").country == "FR"
 
 
+class TestAddressRegion:
+    @pytest.mark.parametrize(
+        ("written", "region"),
+        [
+            ("wa", "WA"),
+            (" nsw ", "NSW"),
+            ("n.s.w.", "NSW"),
+            ("N.Y.", "NY"),
+            ("Il", "IL"),
+            ("  New   South\tWales ", "New South Wales"),
+            ("île-de-France", "île-de-France"),
+            ("ohio", "ohio"),
+            ("東京都", "東京都"),
+            ("B2", "B2"),
+            ("", None),
+            ("  ", None),
+            (None, None),
+        ],
+    )
+    def test_a_code_is_upper_cased_and_a_name_kept_as_written(
+        self, written: str | None, region: str | None
+    ) -> None:
+        """White space is folded; two or three letters (dotted or not) are a code, upper-cased;
+        anything else is a name, kept as written; a blank region is none."""
+        assert PostalAddress.parse(lines="1 Main St", region=written).region == region
+
+    def test_region_key_is_folded(self) -> None:
+        """region_key folds accents, case and hyphens, as locality_key does; empty if none."""
+        address = PostalAddress.parse(lines="1 rue X", region="Île-de-France", country="FR")
+        assert address.region_key == "ile de france"
+        assert PostalAddress.parse(lines="1 Main St", region="wa").region_key == "wa"
+        assert PostalAddress.parse(lines="1 Main St").region_key == ""
+
+    def test_display_and_raw_show_the_region(self) -> None:
+        """The region comes after the locality and before the country, in display and raw."""
+        address = PostalAddress.parse(
+            lines="12 Main St", postal_code="62701", locality="Springfield", region="il",
+            country="us",
+        )  # fmt: skip
+        assert address.display == "12 Main St, 62701 Springfield, IL, US"
+        assert address.raw == "12 Main St, 62701, Springfield, il, us"
+        assert str(PostalAddress.parse(lines="1 Main St", region="Ohio")) == "1 Main St, Ohio"
+
+    def test_normalizer_passes_the_region(self) -> None:
+        """Normalizer.address takes the region, and the default region stays the country."""
+        address = Normalizer(default_region="US").address(lines="1 Main St", region="mo")
+        assert (address.region, address.country) == ("MO", "US")
+
+    def test_an_address_without_region_is_unchanged(self) -> None:
+        """Without a region, display, raw and key are what they were before regions existed."""
+        address = PostalAddress.parse(
+            lines="12 bd Haussmann", postal_code="75009", locality="Paris", country="fr"
+        )
+        assert address.region is None
+        assert address.raw == "12 bd Haussmann, 75009, Paris, fr"
+        assert address.display == "12 bd Haussmann, 75009 Paris, FR"
+        assert address.key == "12 boulevard haussmann|75009|paris|FR"
+
+    def test_the_region_is_part_of_the_value(self) -> None:
+        """Two addresses that differ only by their region are two values with one key."""
+        one = PostalAddress.parse(lines="1 Main St", locality="Springfield", region="IL")
+        two = PostalAddress.parse(lines="1 Main St", locality="Springfield", region="MO")
+        assert one != two
+        assert one.key == two.key
+
+    @given(oct.postal_addresses(), st.none() | st.text(max_size=20))
+    def test_the_region_never_changes_the_key(
+        self, address: PostalAddress, region: str | None
+    ) -> None:
+        """Adding, changing or removing the region leaves the key as it was (record ids,
+        store keys and the exact level depend on it)."""
+        without = PostalAddress(
+            lines=address.lines,
+            postal_code=address.postal_code,
+            locality=address.locality,
+            country=address.country,
+        )
+        assert PostalAddress(
+            lines=address.lines,
+            postal_code=address.postal_code,
+            locality=address.locality,
+            country=address.country,
+            region=region,
+        ).key == without.key == address.key
+
+    @given(st.from_regex(r"[A-Za-z]{2,3}", fullmatch=True), st.sampled_from(["", ".", " "]))
+    def test_any_code_is_upper_case(self, code: str, dots: str) -> None:
+        """Any two or three letters, with dots after them or blanks around, are the code in
+        upper case, whose key is the code in lower case."""
+        written = dots.join(code) + dots if dots == "." else f"{dots}{code}{dots}"
+        address = PostalAddress.parse(lines="1 Main St", region=written)
+        assert address.region == code.upper()
+        assert address.region_key == code.lower()
+
+    @given(st.text(max_size=30))
+    def test_any_region_is_folded_text_or_none(self, written: str) -> None:
+        """Any text gives a region with white space folded (or none when blank), and building
+        the address again from that region gives the same region."""
+        region = PostalAddress.parse(lines="1 Main St", region=written).region
+        assert region is None or region == collapse_spaces(region) != ""
+        assert PostalAddress(lines=("1 Main St",), region=region).region == region
+
+
 class TestExternalIdAndSocialHandle:
     def test_external_id_loses_white_space_and_keeps_case(self) -> None:
         """A card number written in groups is one value; letters keep their case."""
@@ -450,6 +553,7 @@ class TestNormalizationIsIdempotent:
             lines=address.lines,
             postal_code=address.postal_code,
             locality=address.locality,
+            region=address.region,
             country=address.country,
         )
         assert again == address

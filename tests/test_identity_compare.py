@@ -16,7 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from omnicontact import Normalizer
+from omnicontact.identity import Record, Resolver
 from omnicontact.identity._compare import (
+    ADDRESS_LEVELS,
+    Profile,
     _address_level,
     _dob_level,
     _name_level,
@@ -27,6 +31,8 @@ from omnicontact.identity._compare import (
     soundex,
 )
 from omnicontact.identity._names import given_names_compatible, name_variants
+
+EXACT, STREET_FUZZY, SAME_AREA, DIFFERENT = range(len(ADDRESS_LEVELS))
 
 # ------------------------------------------------------------------------ reference levels
 
@@ -114,6 +120,11 @@ def reference_dob_level(a: dt.date, b: dt.date) -> int:
 
 
 def reference_address_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    # a region tells addresses apart only when both have one, written alike (two codes or
+    # two names): IL and MO differ, IL and Illinois cannot be compared
+    both_codes_or_names = (len(a[4]) <= 3) == (len(b[4]) <= 3)
+    if a[4] and b[4] and a[4] != b[4] and both_codes_or_names:
+        return 3
     if a[0] == b[0]:
         return 0
     same_postcode = bool(
@@ -164,12 +175,13 @@ dates = st.dates(min_value=dt.date(1988, 1, 1), max_value=dt.date(1992, 12, 31))
 postcodes = st.sampled_from(["", "2600", "2601", "2610", "2060", "3000", "26000"])
 streets = st.sampled_from(["", "12 main street", "12 main st", "21 main street", "4 high road"])
 localities = st.sampled_from(["", "canberra", "sydney"])
+regions = st.sampled_from(["", "act", "nsw", "wa", "new south wales", "victoria"])
 
 
 @st.composite
-def address_features(draw: Any) -> tuple[str, str, str, str]:
+def address_features(draw: Any) -> tuple[str, str, str, str, str]:
     street, postcode, locality = draw(streets), draw(postcodes), draw(localities)
-    return (f"{street}|{postcode}|{locality}|AU", street, postcode, locality)
+    return (f"{street}|{postcode}|{locality}|AU", street, postcode, locality, draw(regions))
 
 
 # short ids, and long ones (where two edits are a level of their own)
@@ -248,6 +260,89 @@ class TestAddressLevel:
         )
         got = compare_addresses(holder(addresses=tuple(left)), holder(addresses=tuple(right)))
         assert got == expected
+
+
+US = Normalizer(default_region="US")
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def address_profile(record_id: str, region: str | None, street: str = "12 Main St") -> Profile:
+    """The profile of a record with one Springfield address in ``region``."""
+    address = US.address(lines=street, locality="Springfield", region=region)
+    return Profile(Record(id=record_id, source="s", observed_at=T0, identifiers=[address]))
+
+
+class TestAddressRegion:
+    def test_one_locality_in_two_states_is_not_one_area(self) -> None:
+        """Springfield, IL and Springfield, MO share a locality name, not an area: their
+        addresses are different, with the same street or another."""
+        illinois = address_profile("a", "IL")
+        assert compare_addresses(illinois, address_profile("b", "MO")) == DIFFERENT
+        assert compare_addresses(illinois, address_profile("c", "mo", "12 Main Street")) == (
+            DIFFERENT
+        )
+        assert compare_addresses(illinois, address_profile("d", "MO", "40 Elm St")) == DIFFERENT
+
+    def test_the_same_state_keeps_the_area(self) -> None:
+        """Two Springfield, IL addresses are in one area, as without regions."""
+        illinois = address_profile("a", "IL")
+        assert compare_addresses(illinois, address_profile("b", "il", "40 Elm St")) == SAME_AREA
+        assert compare_addresses(
+            address_profile("c", None), address_profile("d", None, "40 Elm St")
+        ) == (SAME_AREA)
+
+    def test_the_same_address_with_and_without_region_is_exact(self) -> None:
+        """A region on one side only is no evidence: the same street is still exact."""
+        assert compare_addresses(address_profile("a", "IL"), address_profile("b", None)) == EXACT
+        assert compare_addresses(address_profile("a", None), address_profile("b", "MO")) == EXACT
+
+    def test_a_missing_region_is_never_evidence(self) -> None:
+        """With the region on one side only, the level is the one of no region at all."""
+        for street in ("12 Main St", "12 Main Street", "40 Elm St"):
+            without = compare_addresses(
+                address_profile("a", None), address_profile("b", None, street)
+            )
+            assert (
+                compare_addresses(address_profile("a", "IL"), address_profile("b", None, street))
+                == without
+            )
+
+    def test_a_code_and_a_name_are_not_compared(self) -> None:
+        """IL and Illinois cannot be told apart without a table of states: no evidence."""
+        level = compare_addresses(
+            address_profile("a", "IL"), address_profile("b", "Illinois", "40 Elm St")
+        )
+        assert level == SAME_AREA
+
+    def test_two_names_that_differ_are_two_areas(self) -> None:
+        """Two region names that differ (once folded) keep the localities apart."""
+        level = compare_addresses(
+            address_profile("a", "Illinois"), address_profile("b", "Missouri", "40 Elm St")
+        )
+        assert level == DIFFERENT
+        same = compare_addresses(
+            address_profile("a", "Île-de-France"),
+            address_profile("b", "ILE DE FRANCE", "40 Elm St"),
+        )
+        assert same == SAME_AREA
+
+    def test_a_resolver_explains_the_regions_apart(self) -> None:
+        """End to end: the resolver scores the Springfield, IL / MO pair's address as
+        different, and the same street with and without a state as exact."""
+        name = US.name("Ann Smith")
+
+        def record(record_id: str, region: str | None) -> Record:
+            address = US.address(lines="12 Main St", locality="Springfield", region=region)
+            return Record(id=record_id, source="s", observed_at=T0, identifiers=[name, address])
+
+        resolver = Resolver(clock=lambda: T0)
+        resolver.resolve_many([record("il", "IL"), record("mo", "MO"), record("none", None)])
+        levels = {
+            pair: {c.field: c.level for c in resolver.explain(*pair).evidence.comparisons}
+            for pair in (("il", "mo"), ("il", "none"))
+        }
+        assert levels[("il", "mo")]["address"] == "different"
+        assert levels[("il", "none")]["address"] == "exact"
 
 
 class TestNationalIdLevel:

@@ -18,6 +18,7 @@ from omnicontact import (
     EmailAddress,
     Normalizer,
     PhoneNumber,
+    PostalAddress,
     dumps,
     from_dict,
     loads,
@@ -123,6 +124,32 @@ class TestRoundTrip:
             number.number_type,
             "FR",
         )
+
+    def test_an_address_stored_before_regions_reads_back_and_is_written_alike(self) -> None:
+        """An address document written before addresses had a region (no ``region`` key)
+        reads back without one, and is written again byte for byte (stores key consent rows
+        by the document's text)."""
+        text = (
+            '{"data": {"country": "US", "kind": "address", "lines": ["12 Main St"], '
+            '"locality": "Springfield", "postal_code": "62701", '
+            '"raw": "12 Main St, 62701, Springfield, US"}, "omnicontact": 1, '
+            '"type": "PostalAddress"}'
+        )
+        address = loads(text, PostalAddress)
+        assert address.region is None
+        assert address.key == "12 main street|62701|springfield|US"
+        assert dumps(address) == text
+
+    @given(oct.postal_addresses())
+    def test_an_address_region_is_written_only_when_present(self, address: PostalAddress) -> None:
+        """The ``region`` key is in an address's document exactly when it has a region, which
+        reads back as it was; a ``region`` of null reads as none."""
+        data = to_dict(address)["data"]
+        assert ("region" in data) == (address.region is not None)
+        assert loads(dumps(address), PostalAddress).region == address.region
+        document = to_dict(address)
+        document["data"]["region"] = None
+        assert from_dict(document, PostalAddress).region is None
 
     def test_document_envelope(self) -> None:
         """A document names the schema version and the type."""

@@ -52,6 +52,11 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 # Every code _COUNTRY matches, for a look-up instead of a match (676 short strings).
 _COUNTRIES = frozenset(a + b for a in string.ascii_uppercase for b in string.ascii_uppercase)
 
+OMIT_IF_NONE = "omnicontact.omit_if_none"
+"""attrs metadata key of a field that documents hold only when it is not ``None``: a field
+added after documents were stored, which leaves the documents written without it as they
+were (byte for byte: stores key some rows by a document's text)."""
+
 DateOrder = Literal["DMY", "MDY", "YMD"]
 """How an all-numeric date such as ``03/04/1990`` is read: day first, month first, year first."""
 
@@ -349,12 +354,31 @@ def _title_place(value: str | None) -> str | None:
     return collapse_spaces(value) or None
 
 
+_REGION_CODE = re.compile(r"^(?:[A-Za-z]\.?){2,3}$")
+"""A region code: two or three letters, each perhaps followed by a dot (``wa``, ``N.S.W.``)."""
+
+
+def _region(value: str | None) -> str | None:
+    """A region code upper-cased without its dots (``n.y.`` → ``NY``); a name as written."""
+    text = _title_place(value)
+    if text is not None and _REGION_CODE.match(text):
+        return text.replace(".", "").upper()
+    return text
+
+
+def is_region_code(region_key: str) -> bool:
+    """Whether a folded region (:attr:`PostalAddress.region_key`) is a code, not a name."""
+    return 2 <= len(region_key) <= 3 and region_key.isascii() and region_key.isalpha()
+
+
 @attrs.frozen(kw_only=True)
 class PostalAddress:
-    """A postal address: street lines, postal code, locality and ISO 3166 country code.
+    """A postal address: street lines, postal code, locality, region and ISO 3166 country
+    code.
 
-    Lines and locality keep their letters as written (white space folded); postal code and
-    country are upper-cased. ``key`` folds accents and case, and expands street words by the
+    Lines, locality and a region's name keep their letters as written (white space folded);
+    postal code, country and a region code of two or three letters (``wa``, ``n.s.w.``) are
+    upper-cased. ``key`` folds accents and case, and expands street words by the
     rules of the address's country (``bd`` → ``boulevard`` in France, ``St`` → ``street`` in
     the United States but ``saint`` in France), for matching; an address of no known country
     gets only the words every country reads alike. The reference page "Street words by
@@ -366,6 +390,17 @@ class PostalAddress:
     '12 boulevard haussmann|75009|paris|FR'
     >>> PostalAddress.parse(lines="123 N Main St #4", country="US").street_key
     '123 north main street # 4'
+
+    The region (state, province, county) is shown and compared, but is not part of ``key``:
+    an address written with and without its state is one address.
+
+    >>> b = PostalAddress.parse(lines="12 Main St", locality="Springfield", region="il",
+    ...                         country="US")
+    >>> b.region, b.display
+    ('IL', '12 Main St, Springfield, IL, US')
+    >>> b.key == PostalAddress.parse(lines="12 Main St", locality="Springfield",
+    ...                              country="US").key
+    True
     """
 
     kind: ClassVar[IdentifierKind] = IdentifierKind.ADDRESS
@@ -375,6 +410,9 @@ class PostalAddress:
     locality: str | None = attrs.field(default=None, converter=_title_place)
     country: str | None = attrs.field(default=None, converter=_upper_code)
     raw: str = attrs.field(eq=False, default="")
+    # Last, and left out of documents when absent: an address stored before regions existed
+    # reads back, and one without a region is written as it always was.
+    region: str | None = attrs.field(default=None, converter=_region, metadata={OMIT_IF_NONE: True})
 
     def __attrs_post_init__(self) -> None:
         if not self.lines and not self.postal_code and not self.locality:
@@ -397,22 +435,32 @@ class PostalAddress:
         postal_code: str | None = None,
         locality: str | None = None,
         country: str | None = None,
+        region: str | None = None,
     ) -> PostalAddress:
         """Normalize an address given in parts; ``lines`` may be one multi-line string."""
         text = lines if isinstance(lines, str) else "\n".join(lines)
-        if postal_code and locality and country:  # every part given: the usual case
+        if postal_code and locality and country and not region:  # the usual case
             raw = ", ".join((text, postal_code, locality, country))
         else:
-            raw = ", ".join([text, *[part for part in (postal_code, locality, country) if part]])
+            parts = (postal_code, locality, region, country)
+            raw = ", ".join([text, *[part for part in parts if part]])
         return cls(
-            lines=lines, postal_code=postal_code, locality=locality, country=country, raw=raw
+            lines=lines,
+            postal_code=postal_code,
+            locality=locality,
+            region=region,
+            country=country,
+            raw=raw,
         )
 
     @property
     def display(self) -> str:
         place = " ".join(part for part in (self.postal_code, self.locality) if part)
         return ", ".join(
-            [*self.lines, *([place] if place else []), *([self.country] if self.country else [])]
+            [
+                *self.lines,
+                *(part for part in (place, self.region, self.country) if part),
+            ]
         )
 
     @cached_property
@@ -430,6 +478,11 @@ class PostalAddress:
     def locality_key(self) -> str:
         """The folded locality (``""`` if none): the key's third part."""
         return fold(self.locality or "")
+
+    @property
+    def region_key(self) -> str:
+        """The folded region (``""`` if none); not a part of the key."""
+        return fold(self.region or "")
 
     @cached_property
     def key(self) -> str:
@@ -946,13 +999,15 @@ class Normalizer:
         postal_code: str | None = None,
         locality: str | None = None,
         country: str | None = None,
+        region: str | None = None,
     ) -> PostalAddress:
         """A :class:`PostalAddress`; the country (whose street words its key expands) defaults
-        to ``default_region``."""
+        to ``default_region``; ``region`` is the state, province or county."""
         return PostalAddress.parse(
             lines=lines,
             postal_code=postal_code,
             locality=locality,
+            region=region,
             country=country or self.default_region,
         )
 

@@ -22,7 +22,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn
 
 from . import _channels, _identifiers, _model
-from ._identifiers import IDENTIFIER_TYPES, Identifier, IdentifierKind
+from ._identifiers import IDENTIFIER_TYPES, OMIT_IF_NONE, Identifier, IdentifierKind
 from .exceptions import InvalidValueError, SerializationError, UnsupportedSchemaVersionError
 
 __all__ = [
@@ -165,12 +165,17 @@ def _tagged_structure(converter: cattrs.Converter, cls: type[Any]) -> Callable[[
 
 
 def _tagged_unstructure(converter: cattrs.Converter, cls: type[Any]) -> Callable[[Any], Any]:
+    """An identifier's fields plus its ``kind``; a field marked :data:`OMIT_IF_NONE` only
+    when it holds a value (it reads back as its default, ``None``, when absent)."""
     fields = attrs.fields(cls)
 
     def unstructure(value: Any) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": cls.kind.value}
         for field in fields:
-            data[field.name] = converter.unstructure(getattr(value, field.name), field.type)
+            item = getattr(value, field.name)
+            if item is None and field.metadata.get(OMIT_IF_NONE):
+                continue
+            data[field.name] = converter.unstructure(item, field.type)
         return data
 
     return unstructure

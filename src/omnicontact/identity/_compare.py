@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from .._identifiers import DateOfBirth, ExternalId, PersonName, PostalAddress
+from .._identifiers import DateOfBirth, ExternalId, PersonName, PostalAddress, is_region_code
 from ._names import (
     given_names_compatible,
     is_placeholder,
@@ -126,7 +126,7 @@ class Profile:
         """:attr:`rule_keys` laid flat (name, key, name, key …): a third of the memory."""
         names: list[NameFeatures] = []
         dobs: list[dt.date] = []
-        addresses: list[tuple[str, str, str, str]] = []
+        addresses: list[tuple[str, str, str, str, str]] = []
         national_ids: list[str] = []
         for item in record.identifiers:
             # a record holds the identifier classes themselves, never subclasses
@@ -138,9 +138,15 @@ class Profile:
                 dobs.append(item.value)
             elif type(item) is PostalAddress:
                 # the key is street|postal code|locality|country; each part is kept (and
-                # shared) by the address itself
+                # shared) by the address itself. The region is no part of the key.
                 addresses.append(
-                    (item.key, item.street_key, item.postal_code_key, item.locality_key)
+                    (
+                        item.key,
+                        item.street_key,
+                        item.postal_code_key,
+                        item.locality_key,
+                        item.region_key if item.region else "",
+                    )
                 )
             elif type(item) is ExternalId and item.namespace == ExternalId.NATIONAL_ID:
                 national_ids.append(item.value)
@@ -410,7 +416,23 @@ def _same_postcode(a: str, b: str) -> bool:
     return a == b or (len(a) == len(b) and _edits(a, b, score_cutoff=1) <= 1)
 
 
-def _address_level(a: tuple[str, str, str, str], b: tuple[str, str, str, str]) -> int:
+def _same_region(a: str, b: str) -> bool:
+    """Regions that do not tell two addresses apart: equal, or either missing, or a code
+    and a name (``IL``, ``Illinois``), which cannot be compared without a table of them."""
+    return a == b or not a or not b or is_region_code(a) != is_region_code(b)
+
+
+def _address_level(a: tuple[str, str, str, str, str], b: tuple[str, str, str, str, str]) -> int:
+    """The level of two addresses' features (key, street, postal code, locality, region).
+
+    Regions that differ make the addresses ``different`` whatever else they share
+    (Springfield, IL and Springfield, MO share a name, not an area, and 12 Main St is two
+    houses there). Otherwise: ``exact`` on the key (which has no region, so one address
+    written with and without its state is exact); ``street_fuzzy`` and ``same_area`` in one
+    area, a locality or postal code shared.
+    """
+    if not _same_region(a[4], b[4]):
+        return 3
     if a[0] == b[0]:
         return 0
     locality = a[3]

@@ -155,16 +155,20 @@ class DateOfBirthColumn:
 @attrs.frozen(kw_only=True)
 class AddressColumns:
     """The columns of one postal address: street ``lines`` (each a column), postal code,
-    locality and country (a column holding ISO 3166 codes; else the default region).
+    locality, region (state, province or county: a code or a name) and country (a column
+    holding ISO 3166 codes; else the default region).
 
     >>> AddressColumns(lines=["number", "street"], postal_code="postcode").columns
     ('number', 'street', 'postcode')
+    >>> AddressColumns(locality="city", region="state").columns
+    ('city', 'state')
     """
 
     lines: tuple[str, ...] = attrs.field(default=(), converter=_columns)
     postal_code: str | None = attrs.field(default=None, validator=_column)
     locality: str | None = attrs.field(default=None, validator=_column)
     country: str | None = attrs.field(default=None, validator=_column)
+    region: str | None = attrs.field(default=None, validator=_column)
 
     def __attrs_post_init__(self) -> None:
         if not self.lines and self.postal_code is None and self.locality is None:
@@ -175,7 +179,7 @@ class AddressColumns:
     @property
     def columns(self) -> tuple[str, ...]:
         """The columns read."""
-        rest = (self.postal_code, self.locality, self.country)
+        rest = (self.postal_code, self.locality, self.region, self.country)
         return (*self.lines, *(c for c in rest if c is not None))
 
     def read(self, row: Mapping[str, Any], normalizer: Normalizer) -> PostalAddress | None:
@@ -186,8 +190,9 @@ class AddressColumns:
         if not lines and postal_code is None and locality is None:
             return None
         country = _cell(row, self.country) if self.country else None
+        region = _cell(row, self.region) if self.region else None
         return normalizer.address(
-            lines=lines, postal_code=postal_code, locality=locality, country=country
+            lines=lines, postal_code=postal_code, locality=locality, region=region, country=country
         )
 
 

@@ -749,46 +749,55 @@ _ADDRESS_BOOK: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "codes": (r"[0-9]{5}",),
         "places": ("Paris", "Lyon", "Saint-Étienne", "Aix-en-Provence", "L'Haÿ-les-Roses"),
+        "regions": ("Île-de-France", "Rhône", "Bouches-du-Rhône"),
     },
     "DE": {
         "streets": ("Hauptstraße {n}", "Goethestr. {n}", "Am Südhang {n}", "Königsallee {n}"),
         "codes": (r"[0-9]{5}",),
         "places": ("München", "Köln", "Berlin", "Düsseldorf"),
+        "regions": ("Bayern", "by", "Nordrhein-Westfalen"),
     },
     "GB": {
         "streets": ("{n} Baker Street", "{n} Station Rd", "{n} Church Lane", "Flat {n}, Mill St"),
         "codes": (r"[A-Z]{1,2}[0-9]{1,2} [0-9][A-Z]{2}", r"[a-z]{2}[0-9] [0-9][a-z]{2}"),
         "places": ("London", "Manchester", "Birmingham", "Llanfair"),
+        "regions": ("Greater London", "Kent", "Gwynedd"),
     },
     "US": {
         "streets": ("{n} Main St", "{n} Elm Street", "{n} Ocean Ave", "{n} Sunset Blvd"),
         "codes": (r"[0-9]{5}", r"[0-9]{5}-[0-9]{4}"),
         "places": ("Springfield", "New York", "San José"),
+        "regions": ("IL", "mo", "N.Y.", "California", "  new   york "),
     },
     "ES": {
         "streets": ("Calle Mayor, {n}", "Avenida de la Constitución {n}", "Plaza España {n}"),
         "codes": (r"[0-9]{5}",),
         "places": ("Madrid", "A Coruña", "Cádiz"),
+        "regions": ("Madrid", "Galicia", "Andalucía"),
     },
     "IT": {
         "streets": ("Via Roma, {n}", "Corso Italia {n}", "Piazza del Popolo {n}"),
         "codes": (r"[0-9]{5}",),
         "places": ("Roma", "Milano", "Forlì"),
+        "regions": ("Lazio", "Lombardia", "RM", "fc"),
     },
     "JP": {
         "streets": ("千代田区千代田{n}-1", "渋谷区神南{n}丁目"),
         "codes": (r"[0-9]{3}-[0-9]{4}",),
         "places": ("東京都", "大阪市"),
+        "regions": ("東京都", "大阪府"),
     },
     "BE": {
         "streets": ("Rue de la Loi {n}", "Meir {n}"),
         "codes": (r"[1-9][0-9]{3}",),
         "places": ("Bruxelles", "Antwerpen", "Liège"),
+        "regions": ("Bruxelles-Capitale", "Antwerpen", "Liège"),
     },
     "CH": {
         "streets": ("Bahnhofstrasse {n}", "Rue du Rhône {n}"),
         "codes": (r"[1-9][0-9]{3}",),
         "places": ("Zürich", "Genève"),
+        "regions": ("ZH", "ge", "Zürich", "Genève"),
     },
 }
 _EXTRA_LINES = ("Bâtiment B", "Apt 4", "c/o Dupont", "2nd floor", "Résidence les Pins")
@@ -799,7 +808,8 @@ def postal_addresses(
 ) -> st.SearchStrategy[PostalAddress]:
     """Valid :class:`PostalAddress` values in the style of ``countries`` (FR, DE, GB, US,
     ES, IT, JP, BE, CH): street abbreviations, accents, a second line now and then, a
-    missing postal code or locality, the country code in either case or absent."""
+    missing postal code or locality, a region (a code in either case, or a name) now and
+    then, the country code in either case or absent."""
 
     def build() -> st.SearchStrategy[PostalAddress]:
         if isinstance(countries, str) or not isinstance(countries, Collection) or not countries:
@@ -821,6 +831,10 @@ def postal_addresses(
             country: _optional(st.sampled_from(book["places"]))
             for country, book in _ADDRESS_BOOK.items()
         }
+        regions = {
+            country: _optional(st.sampled_from(book["regions"]))
+            for country, book in _ADDRESS_BOOK.items()
+        }
 
         @st.composite
         def draw_address(draw: st.DrawFn) -> PostalAddress:
@@ -837,6 +851,7 @@ def postal_addresses(
                 lines="\n".join(lines) if draw(st.booleans()) else lines,
                 postal_code=code,
                 locality=place,
+                region=draw(regions[country]),
                 country=written_country,
             )
 
