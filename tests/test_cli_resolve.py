@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import pickle
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _identity_strategies import models
+from omnicontact import Normalizer
 from omnicontact.cli import main
 from omnicontact.cli._resolve import Progress, load_config
 from omnicontact.exceptions import ConfigurationError, InvalidValueError
@@ -376,6 +378,12 @@ class TestConfigErrors:
              "model.guards.max_distinct.email", "must be an int >= 1"),
             ('[records]\nrecord_id = "id"\n[records.name]\nfull = "n"\ngiven = "g"\n',
              "records.name", "either a 'full' column or 'given'/'family'"),
+            ('[records]\nrecord_id = "id"\n[[records.addresses]]\nlocality = "c"\nstate = "s"\n',
+             "records.addresses.0.state", "unknown key"),
+            ('[records]\nrecord_id = "id"\n[[records.addresses]]\nlocality = "c"\nregoin = "s"\n',
+             "records.addresses.0.regoin", "unknown key (did you mean region?)"),
+            ('[records]\nrecord_id = "id"\n[[records.addresses]]\nregion = "s"\n',
+             "records.addresses.0.address", "needs 'lines', a 'postal_code' or a 'locality'"),
         ],
     )  # fmt: skip
     def test_errors_name_the_file_and_key(
@@ -825,6 +833,12 @@ class TestConfigSaysWhatTheApiCan:
         assert model_fields - {"term_frequencies"} <= model_keys
         assert comparison_fields - {"field"} <= comparison_keys
 
+    def test_every_address_part_has_a_key(self) -> None:
+        """Each part Normalizer.address takes has its key in [[records.addresses]]: a part
+        added to addresses without a key fails here."""
+        parts = set(inspect.signature(Normalizer.address).parameters) - {"self"}
+        assert parts == {field.alias for field in attrs.fields(AddressColumns)}
+
     @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(models())
     def test_any_model_written_as_a_model_table_loads_as_itself(
@@ -853,6 +867,49 @@ class TestConfigSaysWhatTheApiCan:
         )
         config = _write(tmp_path / "model.toml", text)
         assert load_config(config).model.build(()) == expressible
+
+
+class TestAddressRegion:
+    CONFIG = (
+        '[records]\nrecord_id = "id"\ndefault_region = "US"\nname = { full = "name" }\n'
+        '[[records.addresses]]\nlines = ["street"]\nlocality = "city"\nregion = "state"\n'
+    )
+
+    def test_a_region_column_is_read(self, tmp_path: Path) -> None:
+        """``region`` in ``[[records.addresses]]`` names the column the address's region is
+        read from; the other columns read as before, and the key has no region."""
+        config = load_config(_write(tmp_path / "c.toml", self.CONFIG))
+        (columns,) = config.records.addresses
+        assert columns == AddressColumns(lines=["street"], locality="city", region="state")
+        record = config.records.to_record(
+            {"id": "a", "name": "Ann Smith", "street": "12 Main St", "city": "Springfield",
+             "state": " il "}
+        )  # fmt: skip
+        (address,) = [item for item in record.identifiers if item.kind.value == "address"]
+        assert (address.region, address.locality, address.country) == ("IL", "Springfield", "US")
+        assert address.key == "12 main street||springfield|US"
+
+    def test_resolve_keeps_one_locality_in_two_states_apart(self, tmp_path: Path) -> None:
+        """End to end: two records of one name at 12 Main St, Springfield, one in IL and one
+        in MO, are one customer when the state column is not read, two when it is."""
+        data = tmp_path / "in.csv"
+        data.write_text(
+            "id,name,street,city,state\n"
+            "il,Ann Smith,12 Main St,Springfield,IL\n"
+            "mo,Ann Smith,12 Main St,Springfield,MO\n",
+            encoding="utf-8",
+        )
+        config = _write(tmp_path / "c.toml", self.CONFIG + "[model]\nmatch_threshold = 0.5\n")
+        out = tmp_path / "out.csv"
+        assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 0
+        customers = {row["record_id"]: row["customer_id"] for row in _rows(out)}
+        assert customers["il"] != customers["mo"]
+        without = config.read_text(encoding="utf-8").replace('region = "state"\n', "")
+        _write(config, without)
+        out = tmp_path / "without.csv"
+        assert main(["resolve", str(data), "--config", str(config), "--output", str(out)]) == 0
+        customers = {row["record_id"]: row["customer_id"] for row in _rows(out)}
+        assert customers["il"] == customers["mo"]
 
 
 class TestCompactDates:

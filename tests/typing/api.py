@@ -28,6 +28,7 @@ from omnicontact import (
     PersonName,
     PhoneNumber,
     PhoneType,
+    PostalAddress,
     Preferences,
     QuietHours,
     dumps,
@@ -46,6 +47,9 @@ name: PersonName = normalize.name("Jean-Pierre de la Fontaine")
 born: DateOfBirth = normalize.date_of_birth("03/04/1990")
 born_on: dt.date = born.value
 key: str = name.key
+address: PostalAddress = normalize.address(lines="12 Main St", locality="Springfield", region="IL")
+region: str | None = address.region
+region_key: str = address.region_key
 
 registry = ChannelRegistry.with_builtins()
 whatsapp: Channel = registry.register(
