@@ -122,7 +122,7 @@ def reference_dob_level(a: dt.date, b: dt.date) -> int:
 def reference_address_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     # a region tells addresses apart only when both have one, written alike (two codes or
     # two names): IL and MO differ, IL and Illinois cannot be compared
-    both_codes_or_names = (len(a[4]) <= 3) == (len(b[4]) <= 3)
+    both_codes_or_names = a[4].isupper() == b[4].isupper()
     if a[4] and b[4] and a[4] != b[4] and both_codes_or_names:
         return 3
     if a[0] == b[0]:
@@ -175,7 +175,8 @@ dates = st.dates(min_value=dt.date(1988, 1, 1), max_value=dt.date(1992, 12, 31))
 postcodes = st.sampled_from(["", "2600", "2601", "2610", "2060", "3000", "26000"])
 streets = st.sampled_from(["", "12 main street", "12 main st", "21 main street", "4 high road"])
 localities = st.sampled_from(["", "canberra", "sydney"])
-regions = st.sampled_from(["", "act", "nsw", "wa", "new south wales", "victoria"])
+# a region feature: a code as it is (upper case), a name folded (lower case)
+regions = st.sampled_from(["", "ACT", "NSW", "WA", "new south wales", "victoria", "act"])
 
 
 @st.composite
@@ -313,6 +314,15 @@ class TestAddressRegion:
             address_profile("a", "IL"), address_profile("b", "Illinois", "40 Elm St")
         )
         assert level == SAME_AREA
+
+    def test_a_short_name_is_not_a_code(self) -> None:
+        """A region name of three letters that are not all ASCII (Île) is a name: compared
+        with a code it is no evidence, with the same name written otherwise it agrees."""
+        ile = address_profile("a", "Île")
+        assert ile.addresses[0][4] == "ile"
+        assert compare_addresses(ile, address_profile("b", "IL", "40 Elm St")) == SAME_AREA
+        assert compare_addresses(ile, address_profile("c", "ÎLE", "40 Elm St")) == SAME_AREA
+        assert compare_addresses(ile, address_profile("d", "Ohio", "40 Elm St")) == DIFFERENT
 
     def test_two_names_that_differ_are_two_areas(self) -> None:
         """Two region names that differ (once folded) keep the localities apart."""

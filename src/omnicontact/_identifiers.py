@@ -366,9 +366,12 @@ def _region(value: str | None) -> str | None:
     return text
 
 
-def is_region_code(region_key: str) -> bool:
-    """Whether a folded region (:attr:`PostalAddress.region_key`) is a code, not a name."""
-    return 2 <= len(region_key) <= 3 and region_key.isascii() and region_key.isalpha()
+_REGION_CODE_FORM = re.compile(r"^[A-Z]{2,3}$")
+
+
+def is_region_code(region: str) -> bool:
+    """Whether a :attr:`PostalAddress.region` is a code (``IL``), not a name (``Île``)."""
+    return _REGION_CODE_FORM.match(region) is not None
 
 
 @attrs.frozen(kw_only=True)

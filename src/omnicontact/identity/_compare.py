@@ -138,14 +138,19 @@ class Profile:
                 dobs.append(item.value)
             elif type(item) is PostalAddress:
                 # the key is street|postal code|locality|country; each part is kept (and
-                # shared) by the address itself. The region is no part of the key.
+                # shared) by the address itself. The region, no part of the key, comes last:
+                # a code as it is (upper case), a name folded (never upper case), so that a
+                # comparison tells codes from names.
+                region = item.region
+                if region is not None and not is_region_code(region):
+                    region = item.region_key
                 addresses.append(
                     (
                         item.key,
                         item.street_key,
                         item.postal_code_key,
                         item.locality_key,
-                        item.region_key if item.region else "",
+                        region or "",
                     )
                 )
             elif type(item) is ExternalId and item.namespace == ExternalId.NATIONAL_ID:
@@ -416,12 +421,6 @@ def _same_postcode(a: str, b: str) -> bool:
     return a == b or (len(a) == len(b) and _edits(a, b, score_cutoff=1) <= 1)
 
 
-def _same_region(a: str, b: str) -> bool:
-    """Regions that do not tell two addresses apart: equal, or either missing, or a code
-    and a name (``IL``, ``Illinois``), which cannot be compared without a table of them."""
-    return a == b or not a or not b or is_region_code(a) != is_region_code(b)
-
-
 def _address_level(a: tuple[str, str, str, str, str], b: tuple[str, str, str, str, str]) -> int:
     """The level of two addresses' features (key, street, postal code, locality, region).
 
@@ -429,9 +428,16 @@ def _address_level(a: tuple[str, str, str, str, str], b: tuple[str, str, str, st
     (Springfield, IL and Springfield, MO share a name, not an area, and 12 Main St is two
     houses there). Otherwise: ``exact`` on the key (which has no region, so one address
     written with and without its state is exact); ``street_fuzzy`` and ``same_area`` in one
-    area, a locality or postal code shared.
+    area, a locality or postal code shared. A region missing on either side is no evidence,
+    nor a code against a name (``IL``, ``Illinois``: no table of them is kept).
     """
-    if not _same_region(a[4], b[4]):
+    region, other_region = a[4], b[4]
+    if (
+        region != other_region
+        and region
+        and other_region
+        and is_region_code(region) == is_region_code(other_region)
+    ):
         return 3
     if a[0] == b[0]:
         return 0
