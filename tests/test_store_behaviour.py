@@ -94,6 +94,32 @@ class TestIdentityStoreProtocol:
         assert store.get_record("r1") is None
         assert store.count_records() == 0
 
+    def test_addresses_keep_their_region(self, store: CustomerStore) -> None:
+        """An address with a region reads back with it, and one without reads back without
+        one, from a record and from a consent (recorded twice, kept once)."""
+        us = Normalizer(default_region="US")
+        with_region = us.address(lines="12 Main St", locality="Springfield", region="il")
+        without = us.address(lines="40 Elm St", locality="Springfield")
+        record = Record(id="r1", source="web", observed_at=T0, identifiers=[with_region, without])
+        store.put_record(record)
+        again = store.get_record("r1")
+        assert again == record
+        assert again is not None
+        assert [getattr(item, "region", None) for item in again.identifiers] == ["IL", None]
+        for address in (with_region, without):
+            consent = Consent(
+                point=ContactPoint(channel="mail", identifier=address),
+                purpose="marketing",
+                status="granted",
+                recorded_at=T0,
+                source="paper-form",
+            )
+            store.add_consent(consent)
+            store.add_consent(consent)
+            (kept,) = store.consents_for([address.key])
+            assert kept == consent
+            assert kept.point.identifier.region == address.region
+
     def test_partition_anchors_and_successors(self, store: CustomerStore) -> None:
         """Assignments, anchors and successors read back as written; forgetting an id clears it."""
         store.assign("c1", ["a", "b"])
@@ -328,7 +354,7 @@ class TestWorkspace:
         later = contact("m4", 3, N.email("ann@x.fr"), case_id="b")
         ws.ingest([later])
         assert store.get_case("b") is None
-        assert [e.contact_id for e in store.get_case("a").contacts] == [a.id, b.id, later.id]  # type: ignore[union-attr]
+        assert [e.contact_id for e in store.get_case("a").contacts] == [a.id, b.id, later.id]
         assert ws.set_case_status("b", "pending").id == "a"
         ws.merge_cases("c", ["b"])  # "b" names "a" now: "a" goes into "c"
         assert ws.canonical_case_id("b") == ws.canonical_case_id("a") == "c"
@@ -363,7 +389,7 @@ class TestWorkspace:
             late = contact(f"late-{item.source_id}", 10, N.email("ann@x.fr"), case_id=item.case_id)
             ws.ingest([late])
             assert ws.store.get_case(case.id) is not None
-            assert late.id in {e.contact_id for e in ws.store.get_case(case.id).contacts}  # type: ignore[union-attr]
+            assert late.id in {e.contact_id for e in ws.store.get_case(case.id).contacts}
 
     def test_a_refused_merge_changes_nothing(self, store: CustomerStore) -> None:
         """A merge naming an unknown case is refused: no case merged, no id redirected."""
