@@ -80,18 +80,22 @@ PLACEHOLDER_FAMILY_NAMES: frozenset[str] = frozenset(
 """Folded family names that stand for a missing one."""
 
 
+_PLACEHOLDERS = PLACEHOLDER_GIVEN_NAMES | PLACEHOLDER_FAMILY_NAMES
+
+
 def is_placeholder(name: str) -> bool:
     """Whether a folded name part stands for a missing one, as a given or a family name.
 
     >>> is_placeholder("baby"), is_placeholder("lady of the"), is_placeholder("anna")
     (True, True, False)
     """
-    if name in PLACEHOLDER_GIVEN_NAMES or name in PLACEHOLDER_FAMILY_NAMES:
+    if name in _PLACEHOLDERS:
         return True
+    if " " not in name:
+        return False  # the common case: one word, not a placeholder
     for tail in (" of the", " of", " in the"):
         if name.endswith(tail):
-            head = name[: -len(tail)]
-            return head in PLACEHOLDER_GIVEN_NAMES or head in PLACEHOLDER_FAMILY_NAMES
+            return name[: -len(tail)] in _PLACEHOLDERS
     return False
 
 
