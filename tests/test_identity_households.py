@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omnicontact import ExternalId, Normalizer, PersonName
+from omnicontact._text import fold
 from omnicontact.identity import (
     LEVELS,
     Comparison,
@@ -28,6 +29,7 @@ from omnicontact.identity import (
 from omnicontact.identity._names import (
     PLACEHOLDER_GIVEN_NAMES,
     given_names_compatible,
+    is_placeholder,
     name_variants,
 )
 from omnicontact.testing import Population, populations, synthetic_population
@@ -132,6 +134,24 @@ class TestGivenNames:
         assert {"baby", "female", "unknown", "nfn", "lady"} <= PLACEHOLDER_GIVEN_NAMES
         assert level(person("a", "Baby"), person("b", "Dakota")) == "partial"
         assert level(person("a", "NFN"), person("b", "Taylor")) == "partial"
+
+    @pytest.mark.parametrize(
+        "placeholder",
+        ["Wife", "Son Of", "Lady Of The", "Man Of The House", "Grandchild", "Declined",
+         "Lady Of House", "Of The Home", "Man In The"],
+    )  # fmt: skip
+    def test_relationships_refusals_and_descriptions_are_missing(self, placeholder: str) -> None:
+        """A relationship, a refusal or a description written for a given, family or middle
+        name is no name: the parts that are names still compare."""
+        assert level(person("a", placeholder), person("b", "Dakota")) == "partial"
+        assert level(person("a", "Dakota", placeholder), person("b", "Dakota", "Ray")) == "partial"
+        with_middle = person("a", "Dakota", middle=placeholder), person("b", "Dakota", middle="Jo")
+        assert level(*with_middle, "middle_name") == "missing"
+
+    @pytest.mark.parametrize("name", ["Unique", "Mary", "Van Der Berg", "De La Cruz", "Casa"])
+    def test_names_are_not_placeholders(self, name: str) -> None:
+        """Names, compound family names included, are never read as placeholders."""
+        assert not is_placeholder(fold(name))
 
 
 class TestNameLevels:

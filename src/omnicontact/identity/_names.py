@@ -57,7 +57,7 @@ PLACEHOLDER_GIVEN_NAMES: frozenset[str] = frozenset(
         "epoux", "epouse", "nourrisson", "person", "owner", "homeowner", "the house",
         "man in the house", "woman of the house", "oldest", "youngest", "eldest", "inmate",
         "patient", "client", "customer", "nombre", "apellido", "desconocido", "one", "two",
-        "three", "four", "five",
+        "three", "four", "five", "household", "family",
         # a refusal
         "declined", "refused", "anonymous", "anon", "withheld", "not provided",
         "no first name", "unnamed",
@@ -65,7 +65,9 @@ PLACEHOLDER_GIVEN_NAMES: frozenset[str] = frozenset(
 )  # fmt: skip
 """Folded given names that stand for a missing one (a newborn's ``Baby``, ``Unknown``,
 a relationship such as ``Wife`` or ``Son``, a refusal such as ``Declined``); a name of
-these followed by *of*, *of the* or *in the* (``Son Of``, ``Lady Of The``) is one too."""
+these followed by *of*, *of the* or *in the* (``Son Of``, ``Lady Of The``) is one too, as
+is any name with *of* among its words (``Lady Of House``, ``Of The Home``): a
+description, not a name."""
 
 PLACEHOLDER_FAMILY_NAMES: frozenset[str] = frozenset(
     {
@@ -93,6 +95,8 @@ def is_placeholder(name: str) -> bool:
         return True
     if " " not in name:
         return False  # the common case: one word, not a placeholder
+    if name.startswith("of ") or " of " in name:
+        return True  # a description: Lady Of House, Of The Home, Son Of Maria
     for tail in (" of the", " of", " in the"):
         if name.endswith(tail):
             return name[: -len(tail)] in _PLACEHOLDERS
