@@ -49,6 +49,10 @@ def reference_keys(rules: tuple[str, ...], profile: Profile) -> frozenset[str]:
             for part, name in (("g", given_key), ("f", family)):
                 if name:
                     keys |= {f"dob_initial:{part}{name[0]}|{dob}" for dob in dobs}
+    if "street_name" in rules:
+        streets = {a[1] for a in profile.addresses if a[1]}
+        for n in profile.names:
+            keys |= {f"street_name:{st}|{code}" for st in streets for code in (n[2], n[3]) if code}
     if "number_postcode" in rules:
         for a in profile.addresses:
             numbers = [word for word in a[1].split() if word.isdigit()]

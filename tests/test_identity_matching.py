@@ -335,7 +335,7 @@ class TestBlocking:
         rules = {key.split(":", 1)[0] for key in model.blocking.keys(model.profile(record))}
         assert rules == {
             "id", "family_dob", "given_dob", "phonetic_year", "name_postcode", "address_name",
-            "dob_postcode", "dob_locality", "name_locality", "dob_initial",
+            "dob_postcode", "dob_locality", "name_locality", "dob_initial", "street_name",
         }  # fmt: skip
 
     def test_house_number_rule_is_opt_in(self) -> None:

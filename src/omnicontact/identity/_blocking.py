@@ -19,6 +19,9 @@ catch the deterministic matches; keys on person data catch typos and swapped nam
 * ``dob_initial``: the date of birth plus the first letter of the given name, and plus
   the first letter of the family name (a record whose other name part is missing, a
   placeholder or mistyped, with no place to block on);
+* ``street_name``: the street line plus one phonetic name part, whatever the postal code
+  and the town (a person whose postal code and town are both mistyped or missing on one
+  record);
 * ``number_postcode``: the house number plus the postal code (catches records whose
   street name and personal data all carry typos). Not on by default: in a large file
   one house number in one postal code gathers hundreds of records. Turn it on with
@@ -51,14 +54,15 @@ BLOCKING_RULES = (
     "dob_locality",
     "name_locality",
     "dob_initial",
+    "street_name",
 )
 """The built-in blocking rules, by name.
 
 No rule needs every field: a true pair is found by its ids alone, by name and date of
 birth alone (``family_dob``, ``given_dob``, ``phonetic_year``, ``dob_initial``), by
 date of birth and place (``dob_postcode``, ``dob_locality``), or by name and place
-(``name_postcode``, ``name_locality``, ``address_name``), so one missing or mistyped
-field never hides it.
+(``name_postcode``, ``name_locality``, ``address_name``, ``street_name``), so one missing
+or mistyped field never hides it.
 """
 
 DEFAULT_BLOCKING_RULES = tuple(rule for rule in BLOCKING_RULES if rule != "number_postcode")
@@ -151,6 +155,14 @@ class Blocking:
             for name in profile.names:
                 for locality in localities:
                     add(f"name_locality:{name[4]}|{locality}")
+        if rules[11]:  # street_name
+            streets = {address[1] for address in profile.addresses if address[1]}
+            for _given, _family, s_given, s_family, *_ in profile.names:
+                for street in streets:
+                    if s_given:
+                        add(f"street_name:{street}|{s_given}")
+                    if s_family:
+                        add(f"street_name:{street}|{s_family}")
         if rules[10] and dobs:  # dob_initial
             for given, family, *_ in profile.names:
                 for dob in dobs:
