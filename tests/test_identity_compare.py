@@ -127,6 +127,11 @@ def reference_address_level(a: tuple[str, ...], b: tuple[str, ...]) -> int:
         return 3
     if a[0] == b[0]:
         return 0
+    # one address written with its postal code or its locality left out: the same street,
+    # the parts both have equal, at least one of them
+    parts = [(x, y) for x, y in ((a[2], b[2]), (a[3], b[3])) if x and y]
+    if a[1] and a[1] == b[1] and parts and all(x == y for x, y in parts):
+        return 0
     same_postcode = bool(
         a[2]
         and b[2]

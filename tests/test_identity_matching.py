@@ -121,6 +121,20 @@ class TestOtherLevels:
         assert levels(rec("a", base), rec("b", typo))["address"] == "street_fuzzy"
         assert levels(rec("a", base), rec("b", other))["address"] == "same_area"
 
+    def test_address_with_a_part_left_out_is_exact(self) -> None:
+        """The same street written without its postal code, or without its town, is the
+        same address; a part both have that differs is not."""
+        full = N.address(
+            lines="197 rue de la République", postal_code="13001", locality="Marseille"
+        )
+        no_code = N.address(lines="197 rue de la République", locality="Marseille")
+        no_town = N.address(lines="197 rue de la République", postal_code="13001")
+        elsewhere = N.address(lines="197 rue de la République", postal_code="13002")
+        assert levels(rec("a", full), rec("b", no_code))["address"] == "exact"
+        assert levels(rec("a", full), rec("b", no_town))["address"] == "exact"
+        assert levels(rec("a", no_code), rec("b", no_town))["address"] != "exact"
+        assert levels(rec("a", full), rec("b", elsewhere))["address"] != "exact"
+
     def test_postcode_typo_is_same_area(self) -> None:
         """Postal codes one typo apart (two digits swapped) put a street typo in street_fuzzy."""
         base = N.address(lines="68 Lexcen Avenue", postal_code="7035", locality="Brisbane")
@@ -147,6 +161,19 @@ class TestOtherLevels:
         a = rec("a", N.external_id("national_id", "180037512345"))
         b = rec("b", N.external_id("national_id", "180037512354"))
         assert levels(a, b)["national_id"] == "one_edit"
+
+    @pytest.mark.parametrize("misread", ["1867765341O84", "186776534IO84", "I867765341084"])
+    def test_national_id_with_misread_digits_is_exact(self, misread: str) -> None:
+        """A numeric id with a letter read for a digit (O for 0, I for 1) is the id, and
+        shares its blocking key; an id with letters of its own is left as it is."""
+        model = MatchModel()
+        a = rec("a", N.external_id("national_id", "1867765341084"))
+        b = rec("b", N.external_id("national_id", misread))
+        assert levels(a, b)["national_id"] == "exact"
+        assert model.blocking.keys(model.profile(a)) == model.blocking.keys(model.profile(b))
+        c = rec("c", N.external_id("national_id", "AB123456C"))
+        d = rec("d", N.external_id("national_id", "AB123456O"))
+        assert levels(c, d)["national_id"] == "one_edit"
 
     @pytest.mark.parametrize(
         ("left", "right", "level"),

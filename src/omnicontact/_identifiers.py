@@ -829,6 +829,18 @@ def _numeric_date(raw: str, first: str, second: str, third: str, order: DateOrde
         raise InvalidIdentifierError("date_of_birth", raw, f"is not a date ({error})") from None
 
 
+def read_misread_digits(value: str) -> str:
+    """A numeric id with letters misread or typed for its digits (``1867765341O84``,
+    ``2946020B15543``) read with the digits: when every letter in it is one of
+    ``_MISREAD_DIGITS`` and at least six of its characters are digits. Any other id (with
+    letters of its own: ``AB123456C``) is returned as it is."""
+    if value.isdigit() or sum(ch.isdigit() for ch in value) < 6:
+        return value
+    if all(ch.isdigit() or ch in _MISREAD_DIGITS for ch in value):
+        return value.translate(_MISREAD_TABLE)
+    return value
+
+
 def _fold_misread_digits(text: str) -> str:
     """``text`` with letters misread for digits (``O9/|2/1987``, ``1979O3z3``) read as the
     digits, when every letter in it is one of ``_MISREAD_DIGITS`` and it holds digits

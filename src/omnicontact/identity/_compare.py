@@ -22,7 +22,14 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from .._identifiers import DateOfBirth, ExternalId, PersonName, PostalAddress, is_region_code
+from .._identifiers import (
+    DateOfBirth,
+    ExternalId,
+    PersonName,
+    PostalAddress,
+    is_region_code,
+    read_misread_digits,
+)
 from ._names import (
     given_names_compatible,
     is_placeholder,
@@ -154,7 +161,7 @@ class Profile:
                     )
                 )
             elif type(item) is ExternalId and item.namespace == ExternalId.NATIONAL_ID:
-                national_ids.append(item.value)
+                national_ids.append(read_misread_digits(item.value))
         self.names = tuple(names)
         self.dobs = tuple(dobs)
         self.addresses = tuple(addresses)
@@ -439,13 +446,25 @@ def _address_level(a: tuple[str, str, str, str, str], b: tuple[str, str, str, st
         and is_region_code(region) == is_region_code(other_region)
     ):
         return 3
-    if a[0] == b[0]:
+    if a[0] == b[0] or _same_but_missing(a, b):
         return 0
     locality = a[3]
     if (locality and locality == b[3]) or _same_postcode(a[2], b[2]):
         street, other = a[1], b[1]
         return 1 if street and other and _similarity(street, other) >= 0.88 else 2
     return 3
+
+
+def _same_but_missing(a: tuple[str, str, str, str, str], b: tuple[str, str, str, str, str]) -> bool:
+    """Whether two addresses are one written with a part left out: the same street and
+    country, the postal code or the locality missing on one side, and one of them the same
+    on both (``12 rue Pasteur, 75009 Paris`` / ``12 rue Pasteur, Paris``)."""
+    if not a[1] or a[1] != b[1] or a[0].rpartition("|")[2] != b[0].rpartition("|")[2]:
+        return False
+    postcodes, localities = (a[2], b[2]), (a[3], b[3])
+    if (all(postcodes) and a[2] != b[2]) or (all(localities) and a[3] != b[3]):
+        return False  # a part both have differs
+    return bool(all(postcodes) or all(localities))
 
 
 def compare_addresses(a: Profile, b: Profile) -> int | None:
