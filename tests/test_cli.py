@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,3 +142,37 @@ def test_demo_sources_that_are_not_utf8_are_bad_rows(
     assert "not JSON" in out
     assert "skipped visits.csv row" in out
     assert "not UTF-8" in out
+
+
+class TestProcess:
+    def test_python_dash_m_runs_the_command(self) -> None:
+        """``python -m omnicontact`` is the ``omnicontact`` command."""
+        result = subprocess.run(
+            [sys.executable, "-m", "omnicontact", "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0
+        assert result.stdout.startswith("omnicontact ")
+
+    def test_a_reader_that_stops_ends_the_command_quietly(self) -> None:
+        """``omnicontact demo | head -1``: when its reader has gone, the command stops with
+        status 1 and no traceback (the reader here goes before the first line is written,
+        so the write always fails)."""
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "omnicontact", "demo", str(DATA)],
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+                timeout=120,
+            )
+        finally:
+            os.close(write_end)
+        assert "Traceback" not in result.stderr
+        assert "BrokenPipeError" not in result.stderr
+        assert result.returncode == 1

@@ -8,6 +8,7 @@ import io
 import json
 import pickle
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -140,6 +141,30 @@ class TestFebrlExample:
         assert "rec-12-org" in err
         assert "2 rows were skipped" in err
 
+    def test_explain_of_an_unknown_record_fails_before_resolving(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An --explain id that no row holds is reported before any training or resolving."""
+        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--progress-interval", "0"]
+        assert main([*args, "--explain", "rec-1-org", "nobody"]) == 2
+        err = capsys.readouterr().err
+        assert "no record 'nobody'" in err
+        assert "resolve:" not in err.replace("omnicontact resolve:", "")  # no progress line
+
+    def test_explain_prints_the_prior_so_the_weights_add_up(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The prior and each comparison's weight add up to the pair's total weight."""
+        args = ["resolve", str(PEOPLE), "--config", str(FEBRL), "--quiet"]
+        main([*args, "--explain", "rec-1-org", "rec-1-dup-0"])
+        out = capsys.readouterr().out
+        total = float(re.search(r"weight ([+-][0-9.]+) bits", out)[1])  # type: ignore[index]
+        fields = "|".join(["prior", *LEVELS])
+        parts = re.findall(rf"^  (?:{fields}): [^+-]*([+-][0-9.]+)", out, flags=re.MULTILINE)
+        assert len(parts) == 1 + len(LEVELS)
+        parts = [float(part) for part in parts]
+        assert abs(sum(parts) - total) < 0.05
+
     def test_the_example_config_loads(self) -> None:
         """examples/febrl.toml maps the FEBRL columns and asks for estimation."""
         config = load_config(FEBRL)
@@ -194,6 +219,27 @@ class TestResolveCommand:
         assert f"{data}:3: row: has more cells than the header" in err
         assert "2 bad rows skipped" in err
         assert [row["record_id"] for row in _rows(out)] == ["c"]
+
+    def test_bad_rows_past_the_limit_are_counted_not_printed(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The first --max-reported bad rows are printed, then one line counts the rest;
+        0 prints them all. Every one is counted in the summary."""
+        config = _write(tmp_path / "c.toml", CONTACT_CONFIG)
+        rows = "".join(f"r{i},Ann,,12,\n" for i in range(25))
+        data = _write(tmp_path / "in.csv", "id,name,email,phone,segment\n" + rows)
+        out = tmp_path / "out.csv"
+        args = ["resolve", str(data), "--config", str(config), "--output", str(out), "--force"]
+        assert main(args) == 1
+        err = capsys.readouterr().err
+        assert err.count(": phone:") == 20
+        assert "5 more bad rows or values, counted but not printed" in err
+        assert "25 bad rows skipped" in err
+        assert main([*args, "--max-reported", "0"]) == 1
+        err = capsys.readouterr().err
+        assert err.count(": phone:") == 25
+        assert "more bad rows" not in err
+        assert main([*args, "--max-reported", "-1"]) == 2
 
     def test_missing_column_is_a_usage_error(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,22 @@ __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return its exit status."""
+    """Run the command line; return its exit status.
+
+    Output piped into a program that stops reading (``omnicontact demo | head -1``) ends
+    the command quietly, as other command-line programs do.
+    """
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # Nothing more can be written; point stdout at nothing, so that the interpreter's
+        # final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="omnicontact",
         description="One customer, one identity, one history, on every channel.",

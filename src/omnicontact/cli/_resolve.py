@@ -170,8 +170,12 @@ def run_resolve(
     model_path: Path | None = None,
     save_model_path: Path | None = None,
     pairs_path: Path | None = None,
+    max_reported: int = 20,
 ) -> int:
     """Resolve ``input_path`` as ``config_path`` says; return the exit status.
+
+    Each bad row or value is counted; the first ``max_reported`` are printed on
+    ``stderr`` (all of them with 0), then one line says how many more there are.
 
     ``model_path`` names a model file to score with (instead of building one from the
     ``[model]`` table); ``save_model_path`` where to save the model used;
@@ -209,6 +213,8 @@ def run_resolve(
 
     def report(row: _BadRow) -> None:
         bad.append(row)
+        if max_reported and len(bad) > max_reported:
+            return
         action = "row skipped" if row.skipped else "value ignored"
         print(f"{input_path}:{row.line}: {row.column}: {row.reason} ({action})", file=stderr)
 
@@ -217,6 +223,24 @@ def run_resolve(
     except InvalidValueError as error:
         print(f"omnicontact resolve: {error.field}: {error.reason}", file=stderr)
         return EXIT_USAGE
+    if max_reported and len(bad) > max_reported:
+        more = len(bad) - max_reported
+        print(
+            f"{input_path}: {more:,} more bad rows or values, counted but not printed "
+            "(--max-reported 0 prints them all)",
+            file=stderr,
+        )
+    if explain is not None:
+        known = {record.id for record in records}
+        unknown = [record_id for record_id in explain if record_id not in known]
+        if unknown:
+            skipped_rows = sum(row.skipped for row in bad)
+            hint = f" ({skipped_rows} rows were skipped)" if skipped_rows else ""
+            print(
+                f"omnicontact resolve: --explain: no record {unknown[0]!r} in {input_path}{hint}",
+                file=stderr,
+            )
+            return EXIT_USAGE
     model = loaded if loaded is not None else _build_model(config, records, progress, stderr)
     if loaded is not None:
         print(f"train: the model of {model_path} is used ([model] is not)", file=stderr)
@@ -359,6 +383,13 @@ def add_resolve_parser(commands: Any) -> None:
     )
     resolve.add_argument("--quiet", action="store_true", help="print no progress lines")
     resolve.add_argument(
+        "--max-reported",
+        type=int,
+        default=20,
+        metavar="N",
+        help="print the first N bad rows or values (default 20; 0: all); all are counted",
+    )
+    resolve.add_argument(
         "--model",
         type=Path,
         metavar="MODEL.json",
@@ -389,6 +420,9 @@ def run_resolve_command(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
     if args.progress_interval < 0:
         print("omnicontact resolve: --progress-interval must not be negative", file=stderr)
         return EXIT_USAGE
+    if args.max_reported < 0:
+        print("omnicontact resolve: --max-reported must not be negative", file=stderr)
+        return EXIT_USAGE
     return run_resolve(
         args.input,
         args.config,
@@ -401,4 +435,5 @@ def run_resolve_command(args: Any, stdout: IO[str], stderr: IO[str]) -> int:
         model_path=args.model,
         save_model_path=args.save_model,
         pairs_path=args.pairs,
+        max_reported=args.max_reported,
     )

@@ -92,6 +92,9 @@ class Explanation:
         for conflict in e.conflicts:
             if conflict not in e.vetoes:
                 lines.append(f"  conflict {conflict} vetoes identifier rules")
+        if e.comparisons:
+            prior = e.weight - sum(result.weight for result in e.comparisons)
+            lines.append(f"  prior: {prior:+.2f} (two records taken at random, before evidence)")
         for result in e.comparisons:
             note = " (term-frequency adjusted)" if result.term_frequency_adjusted else ""
             lines.append(f"  {result.field}: {result.level} {result.weight:+.2f}{note}")
