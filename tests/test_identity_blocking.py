@@ -45,10 +45,9 @@ def reference_keys(rules: tuple[str, ...], profile: Profile) -> frozenset[str]:
         localities = {a[3] for a in profile.addresses if a[3]}
         keys |= {f"name_locality:{n[4]}|{place}" for n in profile.names for place in localities}
     if "dob_initial" in rules:
-        for given_key, family, *_ in profile.names:
-            for part, name in (("g", given_key), ("f", family)):
-                if name:
-                    keys |= {f"dob_initial:{part}{name[0]}|{dob}" for dob in dobs}
+        for _given, family, *_ in profile.names:
+            if family:
+                keys |= {f"dob_initial:{family[0]}|{dob}" for dob in dobs}
     if "street_name" in rules:
         streets = {a[1] for a in profile.addresses if a[1]}
         for n in profile.names:

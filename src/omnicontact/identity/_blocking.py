@@ -16,9 +16,9 @@ catch the deterministic matches; keys on person data catch typos and swapped nam
   missing or mistyped);
 * ``name_locality``: the folded full name plus the locality (a name and a town, when
   the postal code is missing or mistyped);
-* ``dob_initial``: the date of birth plus the first letter of the given name, and plus
-  the first letter of the family name (a record whose other name part is missing, a
-  placeholder or mistyped, with no place to block on);
+* ``dob_initial``: the date of birth plus the first letter of the family name (a record
+  whose given name is missing or a placeholder and whose family name is mistyped, with no
+  place to block on);
 * ``street_name``: the street line plus one phonetic name part, whatever the postal code
   and the town (a person whose postal code and town are both mistyped or missing on one
   record);
@@ -164,12 +164,10 @@ class Blocking:
                     if s_family:
                         add(f"street_name:{street}|{s_family}")
         if rules[10] and dobs:  # dob_initial
-            for given, family, *_ in profile.names:
-                for dob in dobs:
-                    if given:
-                        add(f"dob_initial:g{given[0]}|{dob}")
-                    if family:
-                        add(f"dob_initial:f{family[0]}|{dob}")
+            for _given, family, *_ in profile.names:
+                if family:
+                    for dob in dobs:
+                        add(f"dob_initial:{family[0]}|{dob}")
         return frozenset(keys)
 
 
