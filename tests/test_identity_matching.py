@@ -171,6 +171,8 @@ class TestOtherLevels:
         b = rec("b", N.external_id("national_id", misread))
         assert levels(a, b)["national_id"] == "exact"
         assert model.blocking.keys(model.profile(a)) == model.blocking.keys(model.profile(b))
+        dashed = rec("e", N.external_id("national_id", "186-776-534-1084"))
+        assert levels(a, dashed)["national_id"] == "exact"
         c = rec("c", N.external_id("national_id", "AB123456C"))
         d = rec("d", N.external_id("national_id", "AB123456O"))
         assert levels(c, d)["national_id"] == "one_edit"

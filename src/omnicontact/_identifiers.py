@@ -746,6 +746,7 @@ _MISREAD_DIGITS: dict[str, str] = {
 """Characters read or typed for a digit in a written date: an O for a 0, an l or a bar
 for a 1 … A date whose only letters are these is read with them as digits."""
 _MISREAD_TABLE = str.maketrans(_MISREAD_DIGITS)
+_ID_SEPARATORS = str.maketrans("", "", "-./_ ")
 
 
 _ISO_DIGITS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -829,11 +830,15 @@ def _numeric_date(raw: str, first: str, second: str, third: str, order: DateOrde
         raise InvalidIdentifierError("date_of_birth", raw, f"is not a date ({error})") from None
 
 
-def read_misread_digits(value: str) -> str:
-    """A numeric id with letters misread or typed for its digits (``1867765341O84``,
-    ``2946020B15543``) read with the digits: when every letter in it is one of
-    ``_MISREAD_DIGITS`` and at least six of its characters are digits. Any other id (with
-    letters of its own: ``AB123456C``) is returned as it is."""
+def id_comparison_form(value: str) -> str:
+    """The comparison form of an id: without separators (``786-77-6454`` and ``786.77.6454``
+    are ``786776454``), and, if it is numeric, with letters misread or typed for its digits
+    (``1867765341O84``, ``2946020B15543``) read as the digits: when every letter in it is
+    one of ``_MISREAD_DIGITS`` and at least six of its characters are digits. Any other id
+    (with letters of its own: ``AB123456C``) keeps its letters."""
+    if value.isdigit():
+        return value
+    value = value.translate(_ID_SEPARATORS) or value
     if value.isdigit() or sum(ch.isdigit() for ch in value) < 6:
         return value
     if all(ch.isdigit() or ch in _MISREAD_DIGITS for ch in value):

@@ -27,8 +27,8 @@ from .._identifiers import (
     ExternalId,
     PersonName,
     PostalAddress,
+    id_comparison_form,
     is_region_code,
-    read_misread_digits,
 )
 from ._names import (
     given_names_compatible,
@@ -161,7 +161,7 @@ class Profile:
                     )
                 )
             elif type(item) is ExternalId and item.namespace == ExternalId.NATIONAL_ID:
-                national_ids.append(read_misread_digits(item.value))
+                national_ids.append(id_comparison_form(item.value))
         self.names = tuple(names)
         self.dobs = tuple(dobs)
         self.addresses = tuple(addresses)
