@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from _stores import KINDS, close, new_store
+from omnicontact import Normalizer
 from omnicontact.exceptions import InvalidValueError
 from omnicontact.identity import (
     Outcome,
     PairEvidence,
+    Record,
     Resolver,
     evaluate,
 )
@@ -316,3 +320,28 @@ class TestCandidatePairs:
                 parent[root(pair.left)] = root(pair.right)
         components = {record_id: root(record_id) for record_id in parent}
         assert evaluate(clusters, truth=components).pairwise.precision == 1.0
+
+
+class TestExplanationChart:
+    def test_waterfall_is_drawn(self, tmp_path: Path) -> None:
+        """With matplotlib, an explanation's weights are drawn as a PNG waterfall."""
+        pytest.importorskip("matplotlib")
+        population = synthetic_population(60, seed=4, max_records_per_person=3)
+        resolver = Resolver()
+        resolver.resolve_many(population.records)
+        first, second = population.records[:2]
+        path = tmp_path / "waterfall.png"
+        resolver.explain(first.id, second.id).save_chart(path)
+        assert path.read_bytes().startswith(b"\x89PNG")
+
+    def test_a_rule_alone_has_no_waterfall(self) -> None:
+        """A pair decided by a rule, with no comparison scored, is an InvalidValueError."""
+        normalizer = Normalizer()
+        at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+        email = normalizer.email("ann@example.org")
+        a = Record(id="a", source="web", observed_at=at, identifiers=[email])
+        b = Record(id="b", source="shop", observed_at=at, identifiers=[email])
+        resolver = Resolver()
+        resolver.resolve_many([a, b])
+        with pytest.raises(InvalidValueError, match="comparisons"):
+            resolver.explain("a", "b").save_chart("unused.png")
