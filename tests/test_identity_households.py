@@ -148,6 +148,20 @@ class TestGivenNames:
         with_middle = person("a", "Dakota", middle=placeholder), person("b", "Dakota", middle="Jo")
         assert level(*with_middle, "middle_name") == "missing"
 
+    def test_a_nickname_in_the_middle_name_field_is_no_middle_name(self) -> None:
+        """Patricia with the middle name Tricia (a preferred name kept in the middle field)
+        has no middle name to tell her apart from Patricia P."""
+        nickname = person("a", "Patricia", middle="Tricia")
+        assert level(nickname, person("b", "Patricia", middle="P"), "middle_name") == "missing"
+        assert (
+            level(
+                person("c", "Patricia", middle="Ann"),
+                person("d", "Patricia", middle="P"),
+                "middle_name",
+            )
+            == "different"
+        )
+
     @pytest.mark.parametrize("name", ["Unique", "Mary", "Van Der Berg", "De La Cruz", "Casa"])
     def test_names_are_not_placeholders(self, name: str) -> None:
         """Names, compound family names included, are never read as placeholders."""

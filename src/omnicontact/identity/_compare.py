@@ -31,6 +31,7 @@ from .._identifiers import (
     is_region_code,
 )
 from ._names import (
+    are_variants,
     given_names_compatible,
     is_placeholder,
     name_variants,
@@ -99,6 +100,8 @@ def _name_features(name: PersonName) -> NameFeatures | None:
     if not given and not family:
         return None
     middle = "" if name.middle is None or is_placeholder(name.middle_key) else name.middle_key
+    if middle and given and " " not in middle and are_variants(given.partition(" ")[0], middle):
+        middle = ""  # the given name's own nickname (Patricia, middle Tricia): no middle name
     if " " in given:
         first, _, rest = given.partition(" ")
         middle = f"{rest} {middle}" if middle else rest
