@@ -26,6 +26,7 @@ from ._facts import COMPLEXITIES, FACTS, URGENCIES, CustomerView, Facts, Outcome
 from ._holidays import french_public_holidays
 from ._loader import load_policy, policy_from_dict, policy_from_json, policy_from_toml
 from ._outbound import (
+    Area,
     AttemptCap,
     CallingHours,
     CoolingOff,
@@ -72,6 +73,7 @@ __all__ = [
     "Action",
     "AllOf",
     "AnyOf",
+    "Area",
     "AttemptCap",
     "BusinessCalendar",
     "CallingHours",

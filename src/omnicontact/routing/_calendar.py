@@ -311,6 +311,9 @@ class BusinessCalendar:
     _openings: dict[tuple[dt.date, int, int], dt.datetime | None] = attrs.field(
         init=False, eq=False, repr=False, hash=False
     )
+    _moved: dict[tuple[str, str | None], BusinessCalendar] = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_zone", zoneinfo.ZoneInfo(self.timezone))
@@ -322,6 +325,7 @@ class BusinessCalendar:
         object.__setattr__(self, "_days", {})
         object.__setattr__(self, "_hours", {})
         object.__setattr__(self, "_openings", {})
+        object.__setattr__(self, "_moved", {})
 
     @classmethod
     def always_open(cls, timezone: str = "UTC") -> BusinessCalendar:
@@ -332,6 +336,29 @@ class BusinessCalendar:
     def zone(self) -> zoneinfo.ZoneInfo:
         """The queue's time zone."""
         return self._zone
+
+    def moved_to(self, timezone: str, public_holidays: str | None) -> BusinessCalendar:
+        """The same weekly hours, holidays and exceptions read in ``timezone``, with the
+        public holidays ``public_holidays`` (a set code, see ``public_holidays``).
+
+        Legal hours that protect the person called apply in their own local time: a
+        jurisdiction pack moves its calendar to each customer's zone and region this way.
+        The moved calendars are kept (one per zone and holiday set), so asking again is cheap.
+
+        >>> paris = BusinessCalendar(timezone="Europe/Paris", weekly={"mon": ["10:00-13:00"]})
+        >>> reunion = paris.moved_to("Indian/Reunion", "FR")
+        >>> reunion.next_opening(dt.datetime(2026, 3, 2, 5, tzinfo=dt.timezone.utc)).isoformat()
+        '2026-03-02T06:00:00+00:00'
+        """
+        key = (timezone, public_holidays)
+        moved = self._moved.get(key)
+        if moved is None:
+            if key == (self.timezone, self.public_holidays):
+                moved = self
+            else:
+                moved = attrs.evolve(self, timezone=timezone, public_holidays=public_holidays)
+            self._moved[key] = moved
+        return moved
 
     def is_holiday(self, day: dt.date) -> bool:
         """Whether ``day`` is a holiday of this calendar (before exceptions apply)."""

@@ -3,8 +3,14 @@
 One call, :meth:`OutboundPolicy.may_contact`, answers *allow*, *deny* or *defer until* with
 reasons and the ids of the rules applied. It checks channel opt-outs, consent for the purpose
 on the contact point, frequency caps across **all** channels over rolling windows
-(transactional messages exempt), quiet hours in the customer's time zone (a deferral, never a
-drop), and the rules of jurisdiction packs, each in force from its own date.
+(transactional messages exempt), quiet hours (a deferral, never a drop), and the rules of
+jurisdiction packs, each in force from its own date.
+
+Every hour, quiet hour and "defer until" is read in the customer's local time, chosen in
+this order (:meth:`OutboundPolicy.local_zone`): the customer's preferences
+(``Preferences.timezone``), then the region of the contact point (a phone number's region,
+an address's country: an :class:`Area` of a pack, such as Réunion, or the single zone of
+the number's region), then the first pack's ``timezone``, then UTC.
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ import datetime as dt
 import enum
 import zoneinfo
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import attrs
+import phonenumbers
+from phonenumbers import timezone as phone_zones
 
+from .._identifiers import PhoneNumber, PostalAddress
 from .._model import (
     ConsentStatus,
     Contact,
@@ -32,6 +42,7 @@ from ._calendar import BusinessCalendar
 from ._facts import CustomerView, Outcome, Signal
 
 __all__ = [
+    "Area",
     "AttemptCap",
     "CallingHours",
     "CoolingOff",
@@ -156,6 +167,10 @@ class _Request:
     purpose: str
     point: ContactPoint | None
     ongoing_contract: bool
+    zone: zoneinfo.ZoneInfo
+    """The customer's local time zone (see :meth:`OutboundPolicy.local_zone`)."""
+    areas: tuple[Area | None, ...]
+    """For each pack of the policy, the area the customer is in (``None``: none of them)."""
 
 
 def _purpose_of(contact: Contact) -> str | None:
@@ -265,12 +280,16 @@ class CallingHours(_PackRuleBase):
 
     hours: BusinessCalendar
 
-    def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
-        if self.hours.is_open(at):
+    def evaluate(self, request: _Request, at: dt.datetime, area: Area | None) -> _Finding | None:
+        holidays = self.hours.public_holidays
+        if area is not None and area.public_holidays is not None:
+            holidays = area.public_holidays
+        hours = self.hours.moved_to(request.zone.key, holidays)
+        if hours.is_open(at):
             return None
         return _Finding(
             deny=False,
-            until=self.hours.next_opening(at),
+            until=hours.next_opening(at),
             rule_id=self.id,
             reason=self.summary,
             citation=self.citation,
@@ -284,7 +303,7 @@ class AttemptCap(_PackRuleBase):
     max_attempts: int = attrs.field(validator=_positive_int("max_attempts"))
     window: dt.timedelta = attrs.field(validator=_positive_span("window"))
 
-    def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
+    def evaluate(self, request: _Request, at: dt.datetime, area: Area | None) -> _Finding | None:
         times = [
             past.occurred_at
             for past in _outbound(request.customer, at)
@@ -304,7 +323,7 @@ class CoolingOff(_PackRuleBase):
 
     period: dt.timedelta = attrs.field(validator=_positive_span("period"))
 
-    def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
+    def evaluate(self, request: _Request, at: dt.datetime, area: Area | None) -> _Finding | None:
         refusals = [
             past.occurred_at
             for past in _outbound(request.customer, at)
@@ -333,7 +352,7 @@ class PriorConsent(_PackRuleBase):
     provable: bool = False
     except_ongoing_contract: bool = False
 
-    def evaluate(self, request: _Request, at: dt.datetime) -> _Finding | None:
+    def evaluate(self, request: _Request, at: dt.datetime, area: Area | None) -> _Finding | None:
         if self.except_ongoing_contract and request.ongoing_contract:
             return None
         point = request.point
@@ -363,26 +382,122 @@ def _pack_rules(value: Iterable[PackRule]) -> tuple[PackRule, ...]:
     return rules
 
 
-def _zone_name(_instance: Any, _attribute: Any, value: Any) -> None:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise InvalidValueError("pack.timezone", value, "is not an IANA time zone") from None
+def _zone_name(field: str) -> Any:
+    def check(_instance: Any, _attribute: Any, value: Any) -> None:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+            raise InvalidValueError(field, value, "is not an IANA time zone") from None
+
+    return check
+
+
+def _regions(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError("area.regions", value, "must be a list of region codes")
+    codes = frozenset(value)
+    for code in codes:
+        if not isinstance(code, str) or len(code) != 2 or not code.isupper():
+            raise InvalidValueError("area.regions", code, "is not an ISO 3166-1 alpha-2 code")
+    return codes
+
+
+@attrs.frozen(kw_only=True)
+class Area:
+    """A part of a jurisdiction with its own time zone and public holidays (an overseas
+    department, for example).
+
+    A customer is in the area when their contact point's region (a phone number's region,
+    an address's country) is one of ``regions``, or else when their local zone is the
+    area's ``timezone``. ``public_holidays`` names the area's holiday set
+    (``None``: the pack calendars' own).
+
+    >>> Area(name="La Réunion", regions={"RE"}, timezone="Indian/Reunion").timezone
+    'Indian/Reunion'
+    """
+
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    regions: frozenset[str] = attrs.field(converter=_regions)
+    timezone: str = attrs.field(validator=_zone_name("area.timezone"))
+    public_holidays: str | None = attrs.field(default=None)
+
+
+def _areas(value: Iterable[Area]) -> tuple[Area, ...]:
+    areas = tuple(value)
+    for area in areas:
+        if not isinstance(area, Area):
+            raise InvalidValueError("pack.areas", area, "is not an Area")
+    return areas
 
 
 @attrs.frozen(kw_only=True)
 class JurisdictionPack:
-    """The rules of one jurisdiction, each in force from its own date (in ``timezone``)."""
+    """The rules of one jurisdiction, each in force from its own date (in the customer's
+    local time), with the areas that keep their own zone and holidays.
+
+    ``timezone`` is the zone used when nothing else tells the customer's (see
+    :meth:`OutboundPolicy.local_zone`).
+    """
 
     code: str
     name: str
-    timezone: str = attrs.field(validator=_zone_name)
+    timezone: str = attrs.field(validator=_zone_name("pack.timezone"))
     rules: tuple[PackRule, ...] = attrs.field(converter=_pack_rules)
+    areas: tuple[Area, ...] = attrs.field(default=(), converter=_areas)
 
-    def in_force(self, channel: str, purpose: str, at: dt.datetime) -> tuple[PackRule, ...]:
-        """The rules governing ``channel`` and ``purpose`` at the instant ``at``."""
-        day = aware(at).astimezone(zoneinfo.ZoneInfo(self.timezone)).date()
+    def in_force(
+        self,
+        channel: str,
+        purpose: str,
+        at: dt.datetime,
+        *,
+        zone: zoneinfo.ZoneInfo | None = None,
+    ) -> tuple[PackRule, ...]:
+        """The rules governing ``channel`` and ``purpose`` at the instant ``at``, on the
+        local date in ``zone`` (default: the pack's ``timezone``)."""
+        day = aware(at).astimezone(zone or zoneinfo.ZoneInfo(self.timezone)).date()
         return tuple(rule for rule in self.rules if rule.applies(channel, purpose, day))
+
+    def area(self, region: str | None, zone: zoneinfo.ZoneInfo) -> Area | None:
+        """The area of a customer whose contact point is in ``region`` and whose local zone
+        is ``zone``: the area listing the region, else the area of that zone, else ``None``."""
+        if region is not None:
+            for area in self.areas:
+                if region in area.regions:
+                    return area
+        for area in self.areas:
+            if area.timezone == zone.key:
+                return area
+        return None
+
+
+def _region_of(point: ContactPoint | None) -> str | None:
+    """The ISO 3166-1 region of a contact point, when its identifier tells it."""
+    if point is None:
+        return None
+    identifier = point.identifier
+    if isinstance(identifier, PhoneNumber):
+        return identifier.region
+    if isinstance(identifier, PostalAddress):
+        return identifier.country
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _number_zone(value: str) -> str | None:
+    """The single time zone of the E.164 number ``value``, or ``None`` when its region
+    spans several zones (or none is known)."""
+    try:
+        zones = phone_zones.time_zones_for_number(phonenumbers.parse(value))
+    except phonenumbers.NumberParseException:  # pragma: no cover - values are E.164
+        return None
+    known = [zone for zone in zones if zone != phone_zones.UNKNOWN_TIMEZONE]
+    return known[0] if len(known) == 1 else None
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
 
 
 def _caps(value: Iterable[FrequencyCap]) -> tuple[FrequencyCap, ...]:
@@ -457,12 +572,16 @@ class OutboundPolicy:
         start = aware(at, field="at")
         if point is None:
             point = next((p for p in customer.contact_points if p.channel == channel), None)
+        zone = self.local_zone(customer, point)
+        region = _region_of(point)
         request = _Request(
             customer=customer,
             channel=channel,
             purpose=purpose,
             point=point,
             ongoing_contract=ongoing_contract,
+            zone=zone,
+            areas=tuple(pack.area(region, zone) for pack in self.packs),
         )
         moment = start
         seen: dict[str, _Finding] = {}
@@ -498,6 +617,40 @@ class OutboundPolicy:
             start,
             [_Finding(deny=True, until=None, rule_id="outbound.no-slot", reason="no slot found")],
         )
+
+    def local_zone(
+        self, customer: CustomerView, point: ContactPoint | None = None
+    ) -> zoneinfo.ZoneInfo:
+        """The customer's local time zone, in which every hour of a decision is read.
+
+        In this order: the customer's preferences (``Preferences.timezone``); the region
+        of ``point`` (an :class:`Area` of a pack listing it, such as Réunion for a ``+262
+        262`` number, else the single zone of a phone number's region); the first pack's
+        ``timezone``; UTC.
+
+        >>> from omnicontact import Normalizer
+        >>> from omnicontact.routing.packs import FRANCE
+        >>> number = Normalizer().phone("+262 262 12 34 56")
+        >>> OutboundPolicy(packs=[FRANCE]).local_zone(
+        ...     CustomerView(), ContactPoint(channel="phone", identifier=number)).key
+        'Indian/Reunion'
+        """
+        timezone = customer.preferences.timezone
+        if timezone is not None:
+            return _zone(timezone)
+        region = _region_of(point)
+        if region is not None:
+            for pack in self.packs:
+                for area in pack.areas:
+                    if region in area.regions:
+                        return _zone(area.timezone)
+            if point is not None and isinstance(point.identifier, PhoneNumber):
+                number_zone = _number_zone(point.identifier.value)
+                if number_zone is not None:
+                    return _zone(number_zone)
+        if self.packs:
+            return _zone(self.packs[0].timezone)
+        return _zone("UTC")
 
     def _findings(self, request: _Request, at: dt.datetime) -> list[_Finding]:
         customer, channel, purpose = request.customer, request.channel, request.purpose
@@ -565,19 +718,21 @@ class OutboundPolicy:
                             ),
                         )
                     )
-            quiet_until = _quiet_until(preferences, at)
+            quiet_until = _quiet_until(preferences, at, request.zone)
             if quiet_until is not None:
                 findings.append(
                     _Finding(
                         deny=False,
                         until=quiet_until,
                         rule_id="preferences.quiet-hours",
-                        reason="the customer's quiet hours (in their time zone)",
+                        reason=(
+                            f"the customer's quiet hours (in their local time, {request.zone.key})"
+                        ),
                     )
                 )
-        for pack in self.packs:
-            for rule in pack.in_force(channel, purpose, at):
-                finding = rule.evaluate(request, at)
+        for pack, area in zip(self.packs, request.areas, strict=True):
+            for rule in pack.in_force(channel, purpose, at, zone=request.zone):
+                finding = rule.evaluate(request, at, area)
                 if finding is not None:
                     findings.append(finding)
         return findings
@@ -589,11 +744,18 @@ def _days(window: dt.timedelta) -> str:
     return f"{window / dt.timedelta(hours=1):g} hours"
 
 
-def _quiet_until(preferences: Preferences, at: dt.datetime) -> dt.datetime | None:
-    """The end of the quiet hours ``at`` falls in (chained windows followed), or None."""
-    if not preferences.in_quiet_hours(at):
+def _in_quiet_hours(preferences: Preferences, at: dt.datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    local = at.astimezone(zone)
+    return any(window.contains(local) for window in preferences.quiet_hours)
+
+
+def _quiet_until(
+    preferences: Preferences, at: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> dt.datetime | None:
+    """The end of the quiet hours ``at`` falls in, read in ``zone`` (chained windows
+    followed), or None."""
+    if not preferences.quiet_hours or not _in_quiet_hours(preferences, at, zone):
         return None
-    zone = preferences.zone or dt.timezone.utc
     moment = at
     for _ in range(16):
         local = moment.astimezone(zone)
@@ -610,7 +772,7 @@ def _quiet_until(preferences: Preferences, at: dt.datetime) -> dt.datetime | Non
         if not ends:
             return moment
         moment = max(ends)
-        if not preferences.in_quiet_hours(moment):
+        if not _in_quiet_hours(preferences, moment, zone):
             return moment
     return moment  # pragma: no cover - quiet all week: the caller keeps deferring
 

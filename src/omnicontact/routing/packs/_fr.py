@@ -7,9 +7,16 @@ import datetime as dt
 from ..._model import Purpose
 from .._calendar import BusinessCalendar
 from .._holidays import french_public_holidays
-from .._outbound import AttemptCap, CallingHours, CoolingOff, JurisdictionPack, PriorConsent
+from .._outbound import (
+    Area,
+    AttemptCap,
+    CallingHours,
+    CoolingOff,
+    JurisdictionPack,
+    PriorConsent,
+)
 
-__all__ = ["FRANCE", "FRENCH_CALLING_HOURS", "french_public_holidays"]
+__all__ = ["FRANCE", "FRENCH_AREAS", "FRENCH_CALLING_HOURS", "french_public_holidays"]
 
 _DECREE = "décret n° 2022-1313 du 13 octobre 2022, art. 1 (code de la consommation D.223-8)"
 _DECREE_IN_FORCE = dt.date(2023, 3, 1)
@@ -20,7 +27,19 @@ FRENCH_CALLING_HOURS = BusinessCalendar(
     public_holidays="FR",
 )
 """When sales calls are allowed in France: Monday to Friday, 10:00–13:00 and 14:00–20:00,
-never on a public holiday (Paris time)."""
+never on a public holiday, in the consumer's local time (Paris time here; the pack moves it
+to each customer's zone)."""
+
+FRENCH_AREAS = (
+    Area(name="Guadeloupe", regions={"GP"}, timezone="America/Guadeloupe"),
+    Area(name="Martinique", regions={"MQ"}, timezone="America/Martinique"),
+    Area(name="Guyane", regions={"GF"}, timezone="America/Cayenne"),
+    Area(name="La Réunion", regions={"RE"}, timezone="Indian/Reunion"),
+    Area(name="Mayotte", regions={"YT"}, timezone="Indian/Mayotte"),
+)
+"""The overseas departments and regions (départements et régions d'outre-mer), each with
+its own time zone; a number's region (``+262 262`` is ``RE``) or the customer's zone
+places a customer in one."""
 
 _PHONE = frozenset({"phone"})
 _SALES = frozenset({Purpose.SALES_CALLS})
@@ -29,6 +48,7 @@ FRANCE = JurisdictionPack(
     code="FR",
     name="France",
     timezone="Europe/Paris",
+    areas=FRENCH_AREAS,
     rules=(
         CallingHours(
             id="fr.sales-calls.hours",
@@ -87,6 +107,7 @@ FRANCE = JurisdictionPack(
         ),
     ),
 )
-"""The French pack: décret 2022-1313 (hours, attempts, refusal), L.223-1 as amended by loi
+"""The French pack, read in each consumer's local time (metropolitan France and the
+overseas departments): décret 2022-1313 (hours, attempts, refusal), L.223-1 as amended by loi
 2025-594 (prior consent for sales calls from 11 August 2026), CPCE L.34-5 (marketing email
 and SMS)."""
