@@ -7,7 +7,16 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from omnicontact import Contact, Preferences
+from omnicontact import (
+    Consent,
+    ConsentLedger,
+    Contact,
+    ContactPoint,
+    Normalizer,
+    PhoneNumber,
+    Preferences,
+    QuietHours,
+)
 from omnicontact.routing import (
     COMPLEXITIES,
     URGENCIES,
@@ -26,6 +35,35 @@ from omnicontact.routing import (
 )
 
 CHANNELS = ("phone", "chat", "email", "sms", "web", "app", "social")
+PARIS_MOBILE = Normalizer().phone("+33 6 12 34 56 78")
+
+
+def consenting(
+    number: PhoneNumber = PARIS_MOBILE,
+    *,
+    purpose: str = "sales_calls",
+    timezone: str | None = None,
+    quiet_hours: tuple[QuietHours, ...] | list[QuietHours] = (),
+) -> CustomerView:
+    """A customer reachable by phone at ``number`` who gave provable consent to
+    ``purpose`` on 1 January 2026."""
+    point = ContactPoint(channel="phone", identifier=number)
+    grant = Consent(
+        point=point,
+        purpose=purpose,
+        status="granted",
+        recorded_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        source="web-form",
+        proof="recording-1",
+    )
+    return CustomerView(
+        id="c-1",
+        contact_points=[point],
+        consents=ConsentLedger(entries=[grant]),
+        preferences=Preferences(timezone=timezone, quiet_hours=quiet_hours),
+    )
+
+
 QUEUES = ("general", "billing", "care", "tech")
 FLOWS = ("faq", "bot", "ivr-menu")
 INTENTS = ("billing", "password", "mortgage", "outage", None)

@@ -10,18 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from omnicontact import Consent, ConsentLedger, ContactPoint, Normalizer, Preferences, QuietHours
-from omnicontact.routing import CustomerView, OutboundPolicy, Verdict
-from omnicontact.routing.packs import FRANCE, FRENCH_AREAS, french_public_holidays
+from _routing_strategies import consenting
+from omnicontact import ContactPoint, Normalizer, QuietHours
+from omnicontact.routing import CustomerView, OutboundPolicy, Verdict, public_holidays
+from omnicontact.routing.packs import FRANCE, FRENCH_AREAS
 
 UTC = dt.timezone.utc
 REUNION = ZoneInfo("Indian/Reunion")
 NORMALIZE = Normalizer()
-PARIS_NUMBER = NORMALIZE.phone("+33 6 12 34 56 78")
 REUNION_NUMBER = NORMALIZE.phone("+262 262 12 34 56")
 NEW_YORK_NUMBER = NORMALIZE.phone("+1 212 555 0123")
 FR_POLICY = OutboundPolicy(packs=[FRANCE])
-SIGNED = dt.datetime(2026, 1, 1, tzinfo=UTC)
 ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 OVERSEAS_ZONES = [area.timezone for area in FRENCH_AREAS]
 
@@ -30,33 +29,26 @@ def reunion(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=REUNION)
 
 
-def consenting(number=PARIS_NUMBER, *, timezone=None, quiet_hours=()) -> CustomerView:
-    """A customer reachable by phone at ``number`` who gave provable consent to sales calls."""
-    point = ContactPoint(channel="phone", identifier=number)
-    grant = Consent(
-        point=point,
-        purpose="sales_calls",
-        status="granted",
-        recorded_at=SIGNED,
-        source="web-form",
-        proof="recording-1",
-    )
-    return CustomerView(
-        id="c-1",
-        contact_points=[point],
-        consents=ConsentLedger(entries=[grant]),
-        preferences=Preferences(timezone=timezone, quiet_hours=quiet_hours),
-    )
+HOLIDAYS_BY_ZONE = {
+    "America/Guadeloupe": "FR-971",
+    "America/Martinique": "FR-972",
+    "America/Cayenne": "FR-973",
+    "Indian/Reunion": "FR-974",
+    "Indian/Mayotte": "FR-976",
+}
 
 
 def legal_hours(local: dt.datetime) -> bool:
     """Whether the local time is within the French sales-call hours (décret 2022-1313):
-    Monday to Friday, 10:00-13:00 and 14:00-20:00, not on a public holiday."""
+    Monday to Friday, 10:00-13:00 and 14:00-20:00, not on a public holiday of the place
+    (an overseas department's own, else mainland France's)."""
     clock = local.time()
+    assert isinstance(local.tzinfo, ZoneInfo)
+    code = HOLIDAYS_BY_ZONE.get(local.tzinfo.key, "FR")
     return (
         local.weekday() < 5
         and (dt.time(10) <= clock < dt.time(13) or dt.time(14) <= clock < dt.time(20))
-        and local.date() not in french_public_holidays(local.year)
+        and local.date() not in public_holidays(code, local.year)
     )
 
 

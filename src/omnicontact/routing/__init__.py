@@ -23,7 +23,7 @@ from . import packs
 from ._calendar import WEEKDAYS, BusinessCalendar, DateException, Interval
 from ._decision import Action, Decision, Route
 from ._facts import COMPLEXITIES, FACTS, URGENCIES, CustomerView, Facts, Outcome, Signal
-from ._holidays import french_public_holidays
+from ._holidays import french_public_holidays, public_holidays
 from ._loader import load_policy, policy_from_dict, policy_from_json, policy_from_toml
 from ._outbound import (
     Area,
@@ -113,6 +113,7 @@ __all__ = [
     "policy_from_dict",
     "policy_from_json",
     "policy_from_toml",
+    "public_holidays",
     "read_contacts",
     "replay",
 ]

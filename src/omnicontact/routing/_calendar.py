@@ -14,7 +14,7 @@ import attrs
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
 from ..exceptions import InvalidValueError
-from ._holidays import PUBLIC_HOLIDAY_SETS
+from ._holidays import check_holiday_code, public_holidays
 
 __all__ = ["WEEKDAYS", "BusinessCalendar", "DateException", "Interval"]
 
@@ -216,9 +216,8 @@ def _check_rule(rule: Any) -> None:
 
 
 def _public(_instance: Any, _attribute: Any, value: Any) -> None:
-    if value is not None and value not in PUBLIC_HOLIDAY_SETS:
-        known = ", ".join(sorted(PUBLIC_HOLIDAY_SETS))
-        raise InvalidValueError("calendar.public_holidays", value, f"must be one of: {known}")
+    if value is not None:
+        check_holiday_code(value)
 
 
 def _exceptions(value: Iterable[DateException]) -> tuple[DateException, ...]:
@@ -281,7 +280,9 @@ class BusinessCalendar:
     ``weekly`` maps weekdays (``"mon"`` … ``"sun"`` or 0–6) to intervals, several per day.
     ``holidays`` are closed dates; ``holiday_rules`` are RFC 5545 recurrence rules read by
     :func:`dateutil.rrule.rrulestr` (``"FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24"``) — parsed,
-    never evaluated; ``public_holidays`` names a computed set (``"FR"``); ``exceptions``
+    never evaluated; ``public_holidays`` names the public holidays of a country or subdivision,
+    read from the ``holidays`` package (``"FR"``, ``"FR-974"`` for La Réunion, ``"FR-57"``
+    for Moselle, ``"DE-BY"``, ``"US-CA"``: see :func:`public_holidays`); ``exceptions``
     override any of these for one date.
 
     >>> cal = BusinessCalendar(timezone="Europe/Paris", public_holidays="FR",
@@ -346,7 +347,7 @@ class BusinessCalendar:
         The moved calendars are kept (one per zone and holiday set), so asking again is cheap.
 
         >>> paris = BusinessCalendar(timezone="Europe/Paris", weekly={"mon": ["10:00-13:00"]})
-        >>> reunion = paris.moved_to("Indian/Reunion", "FR")
+        >>> reunion = paris.moved_to("Indian/Reunion", "FR-974")
         >>> reunion.next_opening(dt.datetime(2026, 3, 2, 5, tzinfo=dt.timezone.utc)).isoformat()
         '2026-03-02T06:00:00+00:00'
         """
@@ -364,8 +365,8 @@ class BusinessCalendar:
         """Whether ``day`` is a holiday of this calendar (before exceptions apply)."""
         if day in self.holidays:
             return True
-        if self.public_holidays is not None and day in PUBLIC_HOLIDAY_SETS[self.public_holidays](
-            day.year
+        if self.public_holidays is not None and day in public_holidays(
+            self.public_holidays, day.year
         ):
             return True
         return any(day in _rule_dates(rule, day.year) for rule in self.holiday_rules)

@@ -40,6 +40,7 @@ from .._serialization import register_document_type
 from ..exceptions import InvalidValueError
 from ._calendar import BusinessCalendar
 from ._facts import CustomerView, Outcome, Signal
+from ._holidays import check_holiday_code
 
 __all__ = [
     "Area",
@@ -402,6 +403,11 @@ def _regions(value: Iterable[str]) -> frozenset[str]:
     return codes
 
 
+def _holiday_code(_instance: Any, _attribute: Any, value: Any) -> None:
+    if value is not None:
+        check_holiday_code(value, field="area.public_holidays")
+
+
 @attrs.frozen(kw_only=True)
 class Area:
     """A part of a jurisdiction with its own time zone and public holidays (an overseas
@@ -412,14 +418,15 @@ class Area:
     area's ``timezone``. ``public_holidays`` names the area's holiday set
     (``None``: the pack calendars' own).
 
-    >>> Area(name="La Réunion", regions={"RE"}, timezone="Indian/Reunion").timezone
+    >>> Area(name="La Réunion", regions={"RE"}, timezone="Indian/Reunion",
+    ...      public_holidays="FR-974").timezone
     'Indian/Reunion'
     """
 
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
     regions: frozenset[str] = attrs.field(converter=_regions)
     timezone: str = attrs.field(validator=_zone_name("area.timezone"))
-    public_holidays: str | None = attrs.field(default=None)
+    public_holidays: str | None = attrs.field(default=None, validator=_holiday_code)
 
 
 def _areas(value: Iterable[Area]) -> tuple[Area, ...]:

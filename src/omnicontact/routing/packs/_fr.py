@@ -31,15 +31,22 @@ never on a public holiday, in the consumer's local time (Paris time here; the pa
 to each customer's zone)."""
 
 FRENCH_AREAS = (
-    Area(name="Guadeloupe", regions={"GP"}, timezone="America/Guadeloupe"),
-    Area(name="Martinique", regions={"MQ"}, timezone="America/Martinique"),
-    Area(name="Guyane", regions={"GF"}, timezone="America/Cayenne"),
-    Area(name="La Réunion", regions={"RE"}, timezone="Indian/Reunion"),
-    Area(name="Mayotte", regions={"YT"}, timezone="Indian/Mayotte"),
+    Area(
+        name="Guadeloupe", regions={"GP"}, timezone="America/Guadeloupe", public_holidays="FR-971"
+    ),
+    Area(
+        name="Martinique", regions={"MQ"}, timezone="America/Martinique", public_holidays="FR-972"
+    ),
+    Area(name="Guyane", regions={"GF"}, timezone="America/Cayenne", public_holidays="FR-973"),
+    Area(name="La Réunion", regions={"RE"}, timezone="Indian/Reunion", public_holidays="FR-974"),
+    Area(name="Mayotte", regions={"YT"}, timezone="Indian/Mayotte", public_holidays="FR-976"),
 )
 """The overseas departments and regions (départements et régions d'outre-mer), each with
-its own time zone; a number's region (``+262 262`` is ``RE``) or the customer's zone
-places a customer in one."""
+its own time zone and public holidays (the commemoration of the abolition of slavery, loi
+n° 83-550 du 30 juin 1983, on each one's own date; Victor Schœlcher day in Guadeloupe and
+Martinique; Good Friday and mid-Lent in Guadeloupe), as the ``holidays`` package gives
+them; a number's region (``+262 262`` is ``RE``) or the customer's zone places a customer
+in one."""
 
 _PHONE = frozenset({"phone"})
 _SALES = frozenset({Purpose.SALES_CALLS})
