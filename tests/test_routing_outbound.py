@@ -22,7 +22,7 @@ from omnicontact import (
     loads,
     to_dict,
 )
-from omnicontact.exceptions import SerializationError
+from omnicontact.exceptions import SerializationError, UngovernedPurposeError
 from omnicontact.routing import (
     CustomerView,
     FrequencyCap,
@@ -167,6 +167,12 @@ class TestCapsAndQuietHours:
             contacts=history,
             preferences=prefs,
         )
+        if (channel, purpose) not in FRANCE.governs and purpose != "service":
+            # Marketing by phone and sales calls by SMS or email: no rule of the pack
+            # governs them, and the policy does not declare them unregulated.
+            with pytest.raises(UngovernedPurposeError):
+                FR_POLICY.may_contact(who, channel, purpose, at)
+            return
         decision = FR_POLICY.may_contact(who, channel, purpose, at)
         if decision.verdict is Verdict.DEFER:
             assert decision.until is not None

@@ -17,6 +17,7 @@ The tree::
     ├── InvariantViolationError (AssertionError)  a resolver broke a guarantee: .invariant
     ├── CaseTransitionError (ValueError)          a case cannot move to that status
     ├── PolicyError (ValueError)                  a routing policy is invalid: .file .rule .reason
+    ├── UngovernedPurposeError (ValueError)       no pack governs that purpose: .channel .purpose
     ├── ConfigurationError (ValueError)           a config file is invalid: .file .key .reason
     ├── SerializationError (ValueError)           a document cannot be read back
     │   └── UnsupportedSchemaVersionError         it was written by a newer omnicontact
@@ -44,6 +45,7 @@ __all__ = [
     "SerializationError",
     "StoreError",
     "StoreVersionError",
+    "UngovernedPurposeError",
     "UnknownChannelError",
     "UnknownCustomerError",
     "UnknownJudgementError",
@@ -131,6 +133,28 @@ class PolicyError(OmnicontactError, ValueError):
 
 def _rebuild_policy_error(reason: str, file: str | None, rule: str | None) -> Any:
     return PolicyError(reason, file=file, rule=rule)
+
+
+class UngovernedPurposeError(OmnicontactError, ValueError):
+    """An outbound decision was asked for a purpose and channel that no jurisdiction pack
+    of the policy governs, and that the policy does not declare unregulated.
+
+    ``channel`` and ``purpose`` are the ones asked about; ``at`` the instant (no pack rule
+    for them was in force then).
+    """
+
+    def __init__(self, channel: str, purpose: str, at: Any, packs: str) -> None:
+        self.channel = channel
+        self.purpose = purpose
+        self.at = at
+        self.packs = packs
+        super().__init__(
+            f"no rule of the packs {packs} governs {purpose} on {channel} at {at}: add a pack "
+            f"that does, or declare {purpose!r} in the policy's unregulated_purposes"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.channel, self.purpose, self.at, self.packs))
 
 
 class ConfigurationError(OmnicontactError, ValueError):

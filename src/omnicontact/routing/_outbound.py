@@ -37,7 +37,7 @@ from .._model import (
     aware,
 )
 from .._serialization import register_document_type
-from ..exceptions import InvalidValueError
+from ..exceptions import InvalidValueError, UngovernedPurposeError
 from ._calendar import BusinessCalendar
 from ._facts import CustomerView, Outcome, Signal
 from ._holidays import check_holiday_code
@@ -452,6 +452,21 @@ class JurisdictionPack:
     rules: tuple[PackRule, ...] = attrs.field(converter=_pack_rules)
     areas: tuple[Area, ...] = attrs.field(default=(), converter=_areas)
 
+    @property
+    def governs(self) -> frozenset[tuple[str, str]]:
+        """The ``(channel, purpose)`` pairs the pack's rules govern (at some date).
+
+        >>> from omnicontact.routing.packs import FRANCE
+        >>> sorted(FRANCE.governs)
+        [('email', 'marketing'), ('phone', 'sales_calls'), ('sms', 'marketing')]
+        """
+        return frozenset(
+            (channel, purpose)
+            for rule in self.rules
+            for channel in rule.channels
+            for purpose in rule.purposes
+        )
+
     def in_force(
         self,
         channel: str,
@@ -543,6 +558,13 @@ class OutboundPolicy:
     (a security code must not wait for the morning); ``consent_required`` lists purposes
     that need a prior grant on every channel, whatever the packs say.
 
+    With packs, every decision is governed or declared: asking about a channel and purpose
+    that no rule of the packs governs at that date raises
+    :class:`~omnicontact.exceptions.UngovernedPurposeError`, unless the purpose is in
+    ``unregulated_purposes`` (service and transactional messages by default: answers about
+    the customer's own requests and contracts, receipts, security codes). A policy without
+    packs applies only the company's own rules above.
+
     >>> from omnicontact.routing.packs import FRANCE
     >>> policy = OutboundPolicy(packs=[FRANCE])
     >>> [cap.id for cap in policy.caps]
@@ -555,6 +577,9 @@ class OutboundPolicy:
         default=frozenset({Purpose.TRANSACTIONAL}), converter=_purposes
     )
     consent_required: frozenset[str] = attrs.field(default=frozenset(), converter=_purposes)
+    unregulated_purposes: frozenset[str] = attrs.field(
+        default=frozenset({Purpose.SERVICE, Purpose.TRANSACTIONAL}), converter=_purposes
+    )
 
     def may_contact(
         self,
@@ -572,7 +597,12 @@ class OutboundPolicy:
         ``point`` is the contact point to use (default: the customer's first one on
         ``channel``); ``ongoing_contract`` says the contact is about a contract in progress
         (some rules, such as the French prior-consent rule for sales calls, exempt those).
-        A deferral's ``until`` is a time at which every rule allows the contact.
+        A deferral's ``until`` is a time at which every rule allows the contact. An
+        allowed contact cites the pack rules it was checked against.
+
+        Raises :class:`~omnicontact.exceptions.UngovernedPurposeError` when the policy has
+        packs, none of their rules governs ``channel`` and ``purpose`` at ``at``, and the
+        purpose is not in ``unregulated_purposes``.
         """
         if not isinstance(customer, CustomerView):
             raise InvalidValueError("customer", customer, "must be a CustomerView")
@@ -590,6 +620,18 @@ class OutboundPolicy:
             zone=zone,
             areas=tuple(pack.area(region, zone) for pack in self.packs),
         )
+        governing = [
+            rule
+            for pack in self.packs
+            for rule in pack.in_force(channel, purpose, start, zone=zone)
+        ]
+        if self.packs and not governing and purpose not in self.unregulated_purposes:
+            raise UngovernedPurposeError(
+                channel,
+                purpose,
+                start.isoformat(),
+                ", ".join(pack.code for pack in self.packs),
+            )
         moment = start
         seen: dict[str, _Finding] = {}
         for _ in range(64):
@@ -601,7 +643,17 @@ class OutboundPolicy:
                 return _answer(Verdict.DENY, None, request, start, denials)
             if not findings:
                 if moment == start:
-                    return _answer(Verdict.ALLOW, None, request, start, [])
+                    met = [
+                        _Finding(
+                            deny=False,
+                            until=None,
+                            rule_id=rule.id,
+                            reason=f"met: {rule.summary}",
+                            citation=rule.citation,
+                        )
+                        for rule in governing
+                    ]
+                    return _answer(Verdict.ALLOW, None, request, start, met)
                 return _answer(Verdict.DEFER, moment, request, start, list(seen.values()))
             untils = [f.until for f in findings]
             if any(until is None for until in untils):
