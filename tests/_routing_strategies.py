@@ -198,6 +198,14 @@ def preferences(draw: st.DrawFn) -> Preferences:
     )
 
 
+POINTS = (
+    ContactPoint(channel="phone", identifier=PARIS_MOBILE),
+    ContactPoint(channel="sms", identifier=PARIS_MOBILE),
+    ContactPoint(channel="email", identifier=Normalizer().email("anne@example.fr")),
+)
+"""Contact points a customer of the strategies may have."""
+
+
 @st.composite
 def histories(draw: st.DrawFn, contact: Contact) -> CustomerView:
     """A customer (or an unknown one) with past contacts before ``contact``."""
@@ -222,6 +230,7 @@ def histories(draw: st.DrawFn, contact: Contact) -> CustomerView:
         id="customer-1",
         segment=draw(st.sampled_from(["gold", "silver", None])),
         preferences=draw(preferences()),
+        contact_points=draw(st.lists(st.sampled_from(POINTS), unique=True, max_size=3)),
         contacts=past,
     )
 

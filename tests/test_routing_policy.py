@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given
 
-from _routing_strategies import situations
+from _routing_strategies import POINTS, situations
 from omnicontact import Case, Contact, Preferences, from_dict, to_dict
 from omnicontact.exceptions import InvalidValueError, PolicyError
 from omnicontact.routing import (
@@ -258,6 +259,58 @@ class TestDecide:
         decision = POLICY.decide(contact(), customer)
         assert decision.channel == "chat"
         assert "guarantee.opt-out" in decision.rule_ids
+
+    def test_opt_out_fallback_from_contact_points(self):
+        """A customer with phone and email contact points who opted out of SMS, writing by
+        SMS, is answered on their first contact point's channel, and the reason says why."""
+        customer = CustomerView(
+            id="c",
+            contact_points=[POINTS[0], POINTS[2]],  # phone, email
+            preferences=Preferences(opted_out_channels={"sms"}),
+        )
+        decision = POLICY.decide(contact(channel="sms"), customer)
+        assert decision.channel == "phone"
+        assert "guarantee.opt-out" in decision.rule_ids
+        assert decision.reasons[-1] == (
+            "the customer opted out of sms: phone, where they have a contact point, is "
+            "suggested instead"
+        )
+
+    def test_opt_out_fallback_skips_opted_out_contact_points(self):
+        """Contact points on opted-out channels are skipped; with none left, no channel is
+        suggested, and the reason lists what was looked at."""
+        customer = CustomerView(
+            id="c",
+            contact_points=list(POINTS),  # phone, sms, email
+            preferences=Preferences(opted_out_channels={"sms", "phone"}),
+        )
+        assert POLICY.decide(contact(channel="sms"), customer).channel == "email"
+        nowhere = attrs.evolve(
+            customer, preferences=Preferences(opted_out_channels={"sms", "phone", "email"})
+        )
+        decision = POLICY.decide(contact(channel="sms"), nowhere)
+        assert decision.channel is None
+        assert decision.reasons[-1] == (
+            "the customer opted out of sms, and of the channel they came on, every channel "
+            "they prefer and every channel of their contact points: no channel is suggested"
+        )
+
+    @given(situations())
+    def test_no_channel_only_when_every_candidate_is_opted_out(self, situation):
+        """No channel is suggested only when the contact's channel, every preferred channel
+        and every contact point's channel are opted out; a replacement is one of them."""
+        policy, contact_, customer = situation
+        decision = policy.decide(contact_, customer)
+        opted_out = customer.preferences.opted_out_channels
+        candidates = {
+            contact_.channel,
+            *customer.preferences.preferred_channels,
+            *(point.channel for point in customer.contact_points),
+        }
+        if decision.channel is None:
+            assert candidates <= opted_out
+        elif "guarantee.opt-out" in decision.rule_ids:
+            assert decision.channel in candidates - opted_out
 
     def test_clock_sets_decision_time(self):
         """With a clock, the decision time is the clock's, not the contact's."""

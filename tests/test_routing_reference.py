@@ -204,14 +204,19 @@ def reference_decide(policy: Policy, contact: Contact, customer: CustomerView) -
     channel: str | None = first
     if first in opted_out:
         ids.append("guarantee.opt-out")
-        others = (contact.channel, *customer.preferences.preferred_channels)
-        allowed = [c for c in others if c not in opted_out]
-        channel = allowed[0] if allowed else None
+        others = [
+            (contact.channel, "the channel they came on"),
+            *((c, "a channel they prefer") for c in customer.preferences.preferred_channels),
+            *((p.channel, "where they have a contact point") for p in customer.contact_points),
+        ]
+        allowed = [(c, why) for c, why in others if c not in opted_out]
+        channel = allowed[0][0] if allowed else None
         reasons.append(
-            f"the customer opted out of {first}: {channel} is suggested instead"
-            if channel is not None
-            else f"the customer opted out of {first} and of every other known channel: "
-            "no channel is suggested"
+            f"the customer opted out of {first}: {channel}, {allowed[0][1]}, is suggested instead"
+            if allowed
+            else f"the customer opted out of {first}, and of the channel they came on, every "
+            "channel they prefer and every channel of their contact points: no channel is "
+            "suggested"
         )
     return Decision(
         route=route,

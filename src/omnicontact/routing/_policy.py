@@ -683,22 +683,40 @@ def _channel(
     reasons: list[str],
 ) -> str | None:
     """The channel to suggest: the rule's, else the contact's (a callback: the callback
-    channel), skipping every channel the customer opted out of."""
-    preferences = facts.customer.preferences
+    channel). When the customer opted out of it: the channel the contact came on, else
+    their first preferred channel, else the channel of their first contact point, that
+    they did not opt out of; ``None`` when there is none."""
+    customer = facts.customer
+    preferences = customer.preferences
     opted_out = preferences.opted_out_channels
     fallback = policy.callback_channel if route is Route.CALLBACK else facts.contact.channel
     first = wanted or fallback
     if first not in opted_out:
         return first
-    for candidate in (facts.contact.channel, *preferences.preferred_channels):
-        if candidate not in opted_out:
-            rule_ids.append("guarantee.opt-out")
-            reasons.append(f"the customer opted out of {first}: {candidate} is suggested instead")
-            return candidate
     rule_ids.append("guarantee.opt-out")
+    if facts.contact.channel not in opted_out:
+        reasons.append(
+            f"the customer opted out of {first}: {facts.contact.channel}, the channel they "
+            "came on, is suggested instead"
+        )
+        return facts.contact.channel
+    for candidate in preferences.preferred_channels:
+        if candidate not in opted_out:
+            reasons.append(
+                f"the customer opted out of {first}: {candidate}, a channel they prefer, is "
+                "suggested instead"
+            )
+            return candidate
+    for point in customer.contact_points:
+        if point.channel not in opted_out:
+            reasons.append(
+                f"the customer opted out of {first}: {point.channel}, where they have a "
+                "contact point, is suggested instead"
+            )
+            return point.channel
     reasons.append(
-        f"the customer opted out of {first} and of every other known channel: "
-        "no channel is suggested"
+        f"the customer opted out of {first}, and of the channel they came on, every channel "
+        "they prefer and every channel of their contact points: no channel is suggested"
     )
     return None
 
