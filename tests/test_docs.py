@@ -22,6 +22,7 @@ CHECKED = [
     HOW_TO / "persist-to-sqlite-or-postgresql.md",
     HOW_TO / "property-test-your-identity-configuration.md",
     HOW_TO / "route-logs.md",
+    ROOT / "docs" / "reference" / "routing.md",
 ]
 PAGES = [ROOT / "README.md", *CHECKED, HOW_TO / "normalize-identifiers.md"]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
