@@ -1,7 +1,11 @@
 """Routing speed: decisions per second for a 20-rule policy, and replay time over a history.
 
 Run: ``python benchmarks/bench_routing.py [--decisions 100000] [--rounds 3] [--replay 1000000]
-[--seed 7]``
+[--outbound 20000] [--seed 7]``
+
+``--outbound`` also times outbound decisions (``OutboundPolicy.may_contact`` under the French
+pack) for customers in mainland France and overseas, after the replay (its draws come from
+a generator of their own, so the decisions and the replay are the same with or without it).
 
 The synthetic history is drawn with a seeded ``random.Random`` (the seed is printed), so a
 run can be repeated exactly. Everything runs on one core. Each timing prints the wall-clock
@@ -16,9 +20,11 @@ import datetime as dt
 import random
 import statistics
 import time
+from collections.abc import Callable
 
-from omnicontact import Contact
-from omnicontact.routing import CustomerView, Outcome, policy_from_dict, replay
+from omnicontact import Consent, ConsentLedger, Contact, ContactPoint, Normalizer, Preferences
+from omnicontact.routing import CustomerView, OutboundPolicy, Outcome, policy_from_dict, replay
+from omnicontact.routing.packs import FRANCE
 
 INTENTS = [
     "password_reset",
@@ -179,10 +185,100 @@ def synthetic_history(size: int, rng: random.Random) -> list[Contact]:
     return history
 
 
+def outbound_requests(
+    size: int, rng: random.Random
+) -> list[tuple[CustomerView, str, str, dt.datetime]]:
+    """``size`` outbound questions (sales calls, marketing, service) about 64 customers in
+    mainland France and overseas, with consents and a few past calls each."""
+    normalize = Normalizer()
+    numbers = ["+33 6 12 34 56 {:02d}", "+262 262 12 34 {:02d}", "+590 590 12 34 {:02d}"]
+    zones = [None, None, "Europe/Paris", "Indian/Reunion", "America/Guadeloupe"]
+    signed = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
+    customers = []
+    for i in range(64):
+        number = normalize.phone(rng.choice(numbers).format(i))
+        email = normalize.email(f"customer{i}@example.fr")
+        points = [
+            ContactPoint(channel="phone", identifier=number),
+            ContactPoint(channel="sms", identifier=number),
+            ContactPoint(channel="email", identifier=email),
+        ]
+        grants = [
+            Consent(
+                point=point,
+                purpose=purpose,
+                status="granted",
+                recorded_at=signed,
+                source="web-form",
+                proof="form",
+            )
+            for point in points
+            for purpose in ("sales_calls", "marketing")
+            if rng.random() < 0.8
+        ]
+        past = [
+            Contact(
+                channel=rng.choice(["phone", "sms", "email"]),
+                direction="outbound",
+                occurred_at=start - dt.timedelta(minutes=rng.randrange(60 * 24 * 60)),
+                attributes={
+                    "purpose": rng.choice(["sales_calls", "marketing", "service"]),
+                    **({"outcome": "refused"} if rng.random() < 0.05 else {}),
+                },
+                source_id=f"o{i}-{n}",
+            )
+            for n in range(rng.randrange(6))
+        ]
+        customers.append(
+            CustomerView(
+                id=f"c{i}",
+                contact_points=points,
+                consents=ConsentLedger(entries=grants),
+                contacts=past,
+                preferences=Preferences(timezone=rng.choice(zones)),
+            )
+        )
+    asks = [
+        ("phone", "sales_calls"),
+        ("email", "marketing"),
+        ("sms", "marketing"),
+        ("email", "service"),
+    ]
+    return [
+        (
+            rng.choice(customers),
+            *rng.choice(asks),
+            start + dt.timedelta(minutes=rng.randrange(60 * 24 * 120)),
+        )
+        for _ in range(size)
+    ]
+
+
+def timed_rounds(label: str, count: int, rounds: int, run: Callable[[], None]) -> None:
+    """Time ``rounds`` runs of ``run`` (``count`` decisions each) and print the rates."""
+    rates = []
+    for round_ in range(1, rounds + 1):
+        began, cpu = time.perf_counter(), time.process_time()
+        run()
+        elapsed, used = time.perf_counter() - began, time.process_time() - cpu
+        rates.append(count / elapsed)
+        print(
+            f"{label}, round {round_}: {count} decisions in {elapsed:.2f} s "
+            f"(CPU {used:.2f} s) = {count / elapsed:,.0f} decisions/s "
+            f"({count / used:,.0f} per CPU second)"
+        )
+    print(
+        f"{label}: best {max(rates):,.0f}, median {statistics.median(rates):,.0f} "
+        "decisions/s (one core, wall clock)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--decisions", type=int, default=100_000)
     parser.add_argument("--replay", type=int, default=1_000_000)
+    parser.add_argument("--outbound", type=int, default=20_000, help="outbound decisions")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds of decisions")
     args = parser.parse_args()
@@ -198,22 +294,12 @@ def main() -> None:
         for i in range(64)
     ]
     pairs = [(sample[i % len(sample)], views[i % len(views)]) for i in range(args.decisions)]
-    rates = []
-    for round_ in range(1, args.rounds + 1):
-        began, cpu = time.perf_counter(), time.process_time()
+
+    def decide_all() -> None:
         for contact, view in pairs:
             policy.decide(contact, view)
-        elapsed, used = time.perf_counter() - began, time.process_time() - cpu
-        rates.append(args.decisions / elapsed)
-        print(
-            f"decide, round {round_}: {args.decisions} decisions in {elapsed:.2f} s "
-            f"(CPU {used:.2f} s) = {args.decisions / elapsed:,.0f} decisions/s "
-            f"({args.decisions / used:,.0f} per CPU second)"
-        )
-    print(
-        f"decide: best {max(rates):,.0f}, median {statistics.median(rates):,.0f} "
-        "decisions/s (one core, wall clock)"
-    )
+
+    timed_rounds("decide", args.decisions, args.rounds, decide_all)
 
     if args.replay:
         began = time.perf_counter()
@@ -227,6 +313,16 @@ def main() -> None:
             f"{args.replay / elapsed:,.0f} contacts/s; building the history took {built:.1f} s)"
         )
         print(report.summary())
+
+    if args.outbound:
+        outbound = OutboundPolicy(packs=[FRANCE])
+        requests = outbound_requests(args.outbound, random.Random(args.seed + 1))
+
+        def ask_all() -> None:
+            for customer, channel, purpose, at in requests:
+                outbound.may_contact(customer, channel, purpose, at)
+
+        timed_rounds("may_contact", args.outbound, args.rounds, ask_all)
 
 
 if __name__ == "__main__":

@@ -620,11 +620,8 @@ class OutboundPolicy:
             zone=zone,
             areas=tuple(pack.area(region, zone) for pack in self.packs),
         )
-        governing = [
-            rule
-            for pack in self.packs
-            for rule in pack.in_force(channel, purpose, start, zone=zone)
-        ]
+        in_force = tuple(pack.in_force(channel, purpose, start, zone=zone) for pack in self.packs)
+        governing = [rule for rules in in_force for rule in rules]
         if self.packs and not governing and purpose not in self.unregulated_purposes:
             raise UngovernedPurposeError(
                 channel,
@@ -635,7 +632,7 @@ class OutboundPolicy:
         moment = start
         seen: dict[str, _Finding] = {}
         for _ in range(64):
-            findings = self._findings(request, moment)
+            findings = self._findings(request, moment, in_force if moment == start else None)
             for finding in findings:
                 seen.setdefault(finding.rule_id, finding)
             denials = [f for f in findings if f.deny]
@@ -711,7 +708,14 @@ class OutboundPolicy:
             return _zone(self.packs[0].timezone)
         return _zone("UTC")
 
-    def _findings(self, request: _Request, at: dt.datetime) -> list[_Finding]:
+    def _findings(
+        self,
+        request: _Request,
+        at: dt.datetime,
+        in_force: tuple[tuple[PackRule, ...], ...] | None = None,
+    ) -> list[_Finding]:
+        """What each rule says at ``at``; ``in_force``: the rules of each pack in force
+        then, when already known."""
         customer, channel, purpose = request.customer, request.channel, request.purpose
         preferences = customer.preferences
         findings: list[_Finding] = []
@@ -789,8 +793,13 @@ class OutboundPolicy:
                         ),
                     )
                 )
-        for pack, area in zip(self.packs, request.areas, strict=True):
-            for rule in pack.in_force(channel, purpose, at, zone=request.zone):
+        for index, (pack, area) in enumerate(zip(self.packs, request.areas, strict=True)):
+            rules = (
+                pack.in_force(channel, purpose, at, zone=request.zone)
+                if in_force is None
+                else in_force[index]
+            )
+            for rule in rules:
                 finding = rule.evaluate(request, at, area)
                 if finding is not None:
                     findings.append(finding)
