@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from omnicontact import Consent, ConsentLedger, Contact, ContactPoint, Normalizer, Preferences
+from omnicontact.exceptions import UngovernedPurposeError
 from omnicontact.routing import (
     COMPLEXITIES,
     FACTS,
@@ -17,6 +18,7 @@ from omnicontact.routing import (
     Action,
     AllOf,
     AnyOf,
+    Area,
     BusinessCalendar,
     Change,
     Compare,
@@ -50,10 +52,11 @@ from omnicontact.routing import (
     policy_from_dict,
     policy_from_json,
     policy_from_toml,
+    public_holidays,
     read_contacts,
     replay,
 )
-from omnicontact.routing.packs import FRANCE, FRENCH_CALLING_HOURS
+from omnicontact.routing.packs import FRANCE, FRENCH_AREAS, FRENCH_CALLING_HOURS
 
 UTC = dt.timezone.utc
 
@@ -137,7 +140,9 @@ def calendars() -> dt.datetime | None:
     closed: bool = calendar.is_holiday(at.date())
     spans: tuple[Interval, ...] = calendar.intervals_on(at.date())
     holidays: frozenset[dt.date] = french_public_holidays(2026)
-    del closed, spans, holidays
+    reunion_days: frozenset[dt.date] = public_holidays("FR-974", 2026)
+    moved: BusinessCalendar = calendar.moved_to("Indian/Reunion", "FR-974")
+    del closed, spans, holidays, reunion_days, moved
     return calendar.next_opening(at, horizon_days=30)
 
 
@@ -178,7 +183,16 @@ def outbound(customer: CustomerView, at: dt.datetime) -> tuple[Verdict, dt.datet
     allowed: bool = plain.allowed
     citations: tuple[str, ...] = answer.citations
     calling_hours: BusinessCalendar = FRENCH_CALLING_HOURS
-    del allowed, citations, calling_hours
+    areas: tuple[Area, ...] = FRENCH_AREAS
+    area: Area | None = pack.area("RE", policy.local_zone(who, phone))
+    governs: frozenset[tuple[str, str]] = pack.governs
+    unregulated: frozenset[str] = policy.unregulated_purposes
+    try:
+        policy.may_contact(who, "phone", "marketing", at)
+    except UngovernedPurposeError as error:
+        asked: tuple[str, str] = (error.channel, error.purpose)
+        del asked
+    del allowed, citations, calling_hours, areas, area, governs, unregulated
     return answer.verdict, answer.until
 
 
