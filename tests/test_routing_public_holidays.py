@@ -115,6 +115,12 @@ class TestAnyCountry:
         with pytest.raises(InvalidValueError):
             public_holidays(code, 2026)  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize("year", ["2026", 2026.0, True, 0, 10_000])
+    def test_year_that_is_not_one_refused(self, year):
+        """A year that is not a whole number from 1 to 9999 is refused with a typed error."""
+        with pytest.raises(InvalidValueError, match="year"):
+            public_holidays("FR", year)
+
     def test_years_after_the_package_range_keep_the_rules(self):
         """After 2100 (the last year the package states) the rules as they stand apply."""
         assert public_holidays("FR", 2150) == french_law(2150)

@@ -84,6 +84,8 @@ def public_holidays(code: str, year: int) -> frozenset[dt.date]:
     ['2026-04-03', '2026-12-26']
     """
     check_holiday_code(code, field="public_holidays")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
+        raise InvalidValueError("year", year, "must be a whole number from 1 to 9999")
     country, subdivision = _split(code)
     return _dates(country, subdivision, year)
 
