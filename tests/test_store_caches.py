@@ -10,11 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _stores import T0, close, new_store
+from omnicontact import Contact
 from omnicontact.identity import Event, EventKind, Judgement
 from omnicontact.store import CustomerStore, MemoryStore, SQLiteStore
 
 RECORDS = ["r1", "r2", "r3", "r4"]
 CUSTOMERS = ["c1", "c2", "c3"]
+KEYS = ["k1", "k2", "k3"]
+SOURCES = ["s1", "s2", "s3"]
+CHANNELS = ["email", "web"]
 
 
 class _Abort(Exception):
@@ -28,6 +32,11 @@ _operations = st.lists(
         st.tuples(st.just("judge"), st.sampled_from(RECORDS), st.sampled_from(RECORDS)),
         st.tuples(st.just("unjudge"), st.sampled_from(RECORDS), st.sampled_from(RECORDS)),
         st.tuples(st.just("event")),
+        st.tuples(st.just("keys"), st.sampled_from(RECORDS), st.sets(st.sampled_from(KEYS))),
+        st.tuples(st.just("unkeys"), st.sampled_from(RECORDS), st.sets(st.sampled_from(KEYS))),
+        st.tuples(st.just("contact"), st.sampled_from(SOURCES), st.sampled_from(CHANNELS)),
+        st.tuples(st.just("uncontact"), st.sampled_from(SOURCES), st.sampled_from(CHANNELS)),
+        st.tuples(st.just("warm"), st.lists(st.sampled_from(SOURCES), max_size=3)),
         st.tuples(st.just("commit")),
         st.tuples(st.just("rollback")),
     ),
@@ -35,7 +44,12 @@ _operations = st.lists(
 )  # fmt: skip
 
 
-def _apply(store: CustomerStore, operation: tuple[Any, ...]) -> None:
+def _contact(source_id: str, channel: str) -> Contact:
+    return Contact(channel=channel, direction="inbound", occurred_at=T0, source_id=source_id)
+
+
+def _apply(store: CustomerStore, operation: tuple[Any, ...]) -> object:
+    """Apply one operation; what it answers, for those that answer."""
     name = operation[0]
     if name == "assign":  # as the resolver does: the groups it replaces go first
         for record_id in sorted(operation[2]):
@@ -58,6 +72,19 @@ def _apply(store: CustomerStore, operation: tuple[Any, ...]) -> None:
     elif name == "event":
         sequence = store.next_sequence()
         store.append_event(Event(sequence=sequence, at=T0, kind=EventKind.RECORD_ADDED))
+    elif name == "keys":
+        store.add_keys(operation[1], sorted(operation[2]))
+    elif name == "unkeys":
+        store.remove_keys(operation[1], sorted(operation[2]))
+    elif name == "contact":
+        return store.put_contact(_contact(operation[1], operation[2]), record_id="r1")
+    elif name == "uncontact":
+        store.delete_contact(_contact(operation[1], operation[2]).id)
+    elif name == "warm":  # what a SQL store reads ahead for a batch of an ingest
+        warm = getattr(store, "_warm", None)
+        if warm is not None:
+            warm([_contact(source_id, "email") for source_id in operation[1]], RECORDS)
+    return None
 
 
 def _answers(store: CustomerStore) -> tuple[Any, ...]:
@@ -66,6 +93,9 @@ def _answers(store: CustomerStore) -> tuple[Any, ...]:
         [store.members(customer_id) for customer_id in CUSTOMERS],
         [list(store.judgements_of(record_id)) for record_id in RECORDS],
         store.next_sequence(),
+        [store.records_with_key(key) for key in KEYS],
+        store.records_with_any_key(KEYS[:2], 1),
+        store.count_contacts(),
     )
 
 
@@ -83,8 +113,8 @@ def _run(store: CustomerStore, operations: list[tuple[Any, ...]]) -> list[tuple[
                         break
                     if operation[0] == "rollback":
                         raise _Abort
-                    _apply(store, operation)
-                    seen.append(_answers(store))
+                    answer = _apply(store, operation)
+                    seen.append((answer, *_answers(store)))
         except _Abort:
             pass
         seen.append(_answers(store))
@@ -101,8 +131,9 @@ def _run(store: CustomerStore, operations: list[tuple[Any, ...]]) -> list[tuple[
 def test_answers_inside_and_after_transactions_are_the_memory_stores(
     kind: str, tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[Any, ...]]
 ) -> None:
-    """Customers of records, members, judgements of records and the next event number,
-    read inside transactions (where a SQL store answers from what it keeps) and after
+    """Customers of records, members, judgements of records, the next event number, the
+    holders of blocking keys and whether a contact is stored, read inside transactions
+    (where a SQL store answers from what it keeps, or read ahead for a batch) and after
     commits and rollbacks, are what the memory store answers to the same writes."""
     store = new_store(kind, tmp_path_factory.mktemp("caches"))
     try:
@@ -133,3 +164,23 @@ def test_another_connections_writes_are_seen(tmp_path: Path) -> None:
         assert list(first.judgements_of("r1")) == [judgement]
     close(first)
     close(second)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_contacts_read_ahead_are_still_deduplicated(kind: str, tmp_path: Path) -> None:
+    """A contact read ahead as absent is stored once: storing it again in the same
+    transaction, or another with its channel and source id, is refused."""
+    store = new_store(kind, tmp_path)
+    try:
+        first, again = _contact("s1", "email"), _contact("s1", "email")
+        with store.transaction():
+            store._warm([first], ["r1"])  # type: ignore[attr-defined]
+            assert store.put_contact(first, record_id="r1")
+            assert not store.put_contact(again, record_id="r2")
+        with store.transaction():
+            store._warm([first, _contact("s2", "web")], ["r1", "r2"])  # type: ignore[attr-defined]
+            assert not store.put_contact(first, record_id="r1")
+            assert store.put_contact(_contact("s2", "web"), record_id="r2")
+        assert store.count_contacts() == 2
+    finally:
+        close(store)

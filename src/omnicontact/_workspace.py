@@ -414,19 +414,26 @@ class Workspace:
     def _attempt(self, contacts: list[Contact], reason: str) -> list[str | None]:
         """Ingest ``contacts`` in one transaction; the first that fails rolls it all back."""
         customers: list[str | None] = []
+        record_ids = [identity_record_id(contact) for contact in contacts]
         with self.transaction():
-            for index, contact in enumerate(contacts):
+            warm = getattr(self._store, "_warm", None)  # SQL stores: one look-up per batch
+            if callable(warm):
+                warm(contacts, record_ids)
+            for index, (contact, record_id) in enumerate(zip(contacts, record_ids, strict=True)):
                 try:
-                    customers.append(self._ingest_one(contact, reason=reason))
+                    customers.append(self._ingest_one(contact, reason=reason, record_id=record_id))
                 except StoreError:
                     raise
                 except OmnicontactError as error:
                     raise _ContactFailed(index, error) from error
         return customers
 
-    def _ingest_one(self, contact: Contact, *, reason: str) -> str | None:
+    def _ingest_one(
+        self, contact: Contact, *, reason: str, record_id: str | None = None
+    ) -> str | None:
         with self.transaction():
-            record_id = identity_record_id(contact)
+            if record_id is None:
+                record_id = identity_record_id(contact)
             if not self._store.put_contact(contact, record_id=record_id):
                 return None
             why = reason or f"contact on {contact.channel}"

@@ -124,6 +124,12 @@ def _lookup(params: Sequence[Any]) -> Sequence[Any]:
     return [None if isinstance(value, str) and "\x00" in value else value for value in params]
 
 
+def _chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """``values`` in slices of at most ``size``, for ``IN (...)`` lists."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def timestamp(value: dt.datetime) -> str:
     """A UTC datetime as fixed-width text, so text order is time order."""
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -160,6 +166,13 @@ class SqlStore(abc.ABC):
         self._cached_members: dict[str, set[str]] = {}
         self._judgements: dict[str, list[Judgement]] = {}
         self._next_event: int | None = None
+        # Kept like ``_records`` too, and updated by our own writes: the records holding a
+        # blocking key, and every member of a customer (complete, unlike
+        # ``_cached_members``), the two look-ups the resolver makes most per record.
+        self._holders: dict[str, set[str]] = {}
+        self._members: dict[str, frozenset[str]] = {}
+        # Contact ids and (channel, source key) pairs known to be absent (see ``_warm``).
+        self._no_contact: set[object] = set()
         # Rows for the append-only logs, written in one go (COPY on PostgreSQL) before the
         # transaction commits, or before any statement that names their table.
         self._pending: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
@@ -273,6 +286,21 @@ class SqlStore(abc.ABC):
             self._flush()
         return self._guarded(lambda: self._conn.execute(self._sql(statement), tuple(params)))
 
+    def _run_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        """``statement`` once per row of parameters, in one call to the driver (one round
+        trip on PostgreSQL, where psycopg pipelines them)."""
+        if self._pending and any(table in statement for table, _ in self._pending):
+            self._flush()
+
+        def run() -> None:
+            cursor = self._conn.cursor()  # psycopg's connection has no executemany
+            try:
+                cursor.executemany(self._sql(statement), rows)
+            finally:
+                cursor.close()
+
+        self._guarded(run)
+
     def _guarded(self, call: Callable[[], T]) -> T:
         """``call()``, a database error raised as a :class:`StoreError`."""
         try:
@@ -288,11 +316,14 @@ class SqlStore(abc.ABC):
         """Add a row to an append-only table when the transaction commits (or sooner, if a
         statement names the table first): a bulk ingest writes its log in one go."""
         for value in row:
-            if isinstance(value, str):
+            if isinstance(value, str) and "\x00" in value:
                 refuse_nul("stored text", value)
-        with self.transaction():
-            self._dirty = True
-            self._pending.setdefault((table, columns), []).append(row)
+        if not self._depth:
+            with self.transaction():
+                self._append(table, columns, row)
+            return
+        self._dirty = True
+        self._pending.setdefault((table, columns), []).append(row)
 
     def _flush(self) -> None:
         pending, self._pending = self._pending, {}
@@ -309,12 +340,27 @@ class SqlStore(abc.ABC):
         return tuple(row)
 
     def _write(self, statement: str, params: Sequence[Any] = ()) -> None:
-        for value in params:
-            if isinstance(value, str):
-                refuse_nul("stored text", value)
-        with self.transaction():
-            self._dirty = True
-            self._run(statement, params)
+        self._write_many(statement, (params,))
+
+    def _write_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run a writing statement once per row of parameters, inside the open transaction
+        (a public method runs holding the lock, so an open one is this thread's) or in its
+        own."""
+        if not rows:
+            return
+        for params in rows:
+            for value in params:
+                if isinstance(value, str) and "\x00" in value:
+                    refuse_nul("stored text", value)
+        if not self._depth:
+            with self.transaction():
+                self._write_many(statement, rows)
+            return
+        self._dirty = True
+        if len(rows) == 1:
+            self._run(statement, rows[0])
+        else:
+            self._run_many(statement, rows)
 
     @staticmethod
     def _marks(count: int) -> str:
@@ -333,6 +379,9 @@ class SqlStore(abc.ABC):
         self._cached_members.clear()
         self._judgements.clear()
         self._next_event = None
+        self._holders.clear()
+        self._members.clear()
+        self._no_contact.clear()
         for callback in list(self._listeners):
             callback()
 
@@ -385,6 +434,77 @@ class SqlStore(abc.ABC):
         if purge:
             self._purge()
 
+    def _warm(self, contacts: Sequence[Contact], record_ids: Iterable[str]) -> None:
+        """Read at once, into the transaction's caches, what ingesting ``contacts`` into
+        ``record_ids`` will look up one by one: whether each contact is stored, and each
+        record, its customer, its edges and its judgements. A bulk ingest then makes a few
+        queries per batch instead of several per contact; the answers are the same."""
+        if not self._depth:
+            return
+        ids = sorted({contact.id for contact in contacts} - self._no_contact)
+        sources: dict[str, set[str]] = {}
+        for contact in contacts:
+            channel, source_key = contact.dedupe_key
+            if (channel, source_key) not in self._no_contact:
+                sources.setdefault(source_key, set()).add(channel)
+        stored: set[object] = set()
+        for chunk in _chunks(ids):
+            stored.update(
+                row[0] for row in self._chunk_rows("SELECT id FROM oc_contacts", "id", chunk)
+            )
+        for chunk in _chunks(sorted(sources)):
+            stored.update(
+                (channel, source_key)
+                for channel, source_key in self._chunk_rows(
+                    "SELECT channel, source_key FROM oc_contacts", "source_key", chunk
+                )
+            )
+        self._no_contact.update(name for name in ids if name not in stored)
+        self._no_contact.update(
+            pair
+            for source_key, channels in sources.items()
+            for pair in ((channel, source_key) for channel in channels)
+            if pair not in stored
+        )
+        if len(self._no_contact) >= _RECORD_CACHE_LIMIT:
+            self._no_contact.clear()
+        wanted = sorted({r for r in record_ids if r not in self._records})
+        if len(self._records) + len(wanted) >= _RECORD_CACHE_LIMIT:
+            return  # the caches would be cleared as they fill: let them fill one by one
+        for chunk in _chunks(wanted):
+            found = dict(self._chunk_rows("SELECT id, doc FROM oc_records", "id", chunk))
+            customers = dict(
+                self._chunk_rows(
+                    "SELECT record_id, customer_id FROM oc_assignments", "record_id", chunk
+                )
+            )
+            edges: dict[str, dict[str, PairEvidence]] = {record_id: {} for record_id in chunk}
+            for a, b, doc in self._chunk_rows("SELECT a, b, doc FROM oc_edges", "a", chunk):
+                edges[a][b] = loads(doc, PairEvidence)
+            judged: dict[str, list[Judgement]] = {record_id: [] for record_id in chunk}
+            for record_id, doc in self._chunk_rows(
+                "SELECT d.record_id, j.doc FROM oc_judged d"
+                " JOIN oc_judgements j ON j.id = d.judgement_id",
+                "d.record_id",
+                chunk,
+                order="j.id",
+            ):
+                judged[record_id].append(loads(doc, Judgement))
+            for record_id in chunk:
+                doc = found.get(record_id)
+                self._records[record_id] = None if doc is None else loads(doc, Record)
+                self._cache_customer(record_id, customers.get(record_id))
+                if len(self._edges) < _EDGE_CACHE_LIMIT:
+                    self._edges[record_id] = edges[record_id]
+                self._judgements[record_id] = judged[record_id]
+
+    def _chunk_rows(
+        self, select: str, column: str, values: Sequence[str], *, order: str = ""
+    ) -> list[tuple[Any, ...]]:
+        """The rows of ``select`` whose ``column`` is one of ``values``."""
+        where = f"{select} WHERE {column} IN ({self._marks(len(values))})"
+        return self._rows(f"{where} ORDER BY {order}" if order else where, values)
+
     def _changes(self) -> int:
         return int(self._one("SELECT value FROM oc_state WHERE name = 'changes'")[0])
 
@@ -422,36 +542,58 @@ class SqlStore(abc.ABC):
         return int(self._one("SELECT COUNT(*) FROM oc_records")[0])
 
     def add_keys(self, record_id: str, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        self._write_many(
+            "INSERT INTO oc_keys (key, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(key, record_id) for key in keys],
+        )
         for key in keys:
-            self._write(
-                "INSERT INTO oc_keys (key, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (key, record_id),
-            )
+            held = self._holders.get(key)
+            if held is not None:
+                held.add(record_id)
 
     def remove_keys(self, record_id: str, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        self._write_many(
+            "DELETE FROM oc_keys WHERE key = ? AND record_id = ?",
+            [(key, record_id) for key in keys],
+        )
         for key in keys:
-            self._write("DELETE FROM oc_keys WHERE key = ? AND record_id = ?", (key, record_id))
+            held = self._holders.get(key)
+            if held is not None:
+                held.discard(record_id)
 
     def records_with_key(self, key: str) -> frozenset[str]:
-        return frozenset(
-            row[0] for row in self._rows("SELECT record_id FROM oc_keys WHERE key = ?", (key,))
-        )
+        return frozenset(self._holders_of([key])[key])
 
     def records_with_any_key(self, keys: Iterable[str], max_size: int) -> set[str]:
-        wanted = sorted(set(keys))
-        holders: dict[str, list[str]] = {}
+        found: set[str] = set()
+        for held in self._holders_of(keys).values():
+            if len(held) <= max_size:
+                found.update(held)
+        return found
+
+    def _holders_of(self, keys: Iterable[str]) -> dict[str, set[str]]:
+        """The records holding each key (kept while a transaction lasts): the caller must
+        not change the sets."""
+        keys = set(keys)
+        cached = self._holders if self._depth else {}
+        holders = {key: cached[key] for key in keys if key in cached}
+        wanted = sorted(keys - holders.keys())
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
+            for key in chunk:
+                holders[key] = set()
             for key, record_id in self._rows(
                 f"SELECT key, record_id FROM oc_keys WHERE key IN ({self._marks(len(chunk))})",
                 chunk,
             ):
-                holders.setdefault(key, []).append(record_id)
-        found: set[str] = set()
-        for held in holders.values():
-            if len(held) <= max_size:
-                found.update(held)
-        return found
+                holders[key].add(record_id)
+        if self._depth and wanted:
+            if len(self._holders) >= _RECORD_CACHE_LIMIT:
+                self._holders.clear()
+            self._holders.update((key, holders[key]) for key in wanted)
+        return holders
 
     # --------------------------------------------------------------------------- edges
 
@@ -470,12 +612,13 @@ class SqlStore(abc.ABC):
 
     def put_edge(self, evidence: PairEvidence) -> None:
         doc = dumps(evidence)
-        for a, b in ((evidence.left, evidence.right), (evidence.right, evidence.left)):
-            self._write(
-                "INSERT INTO oc_edges (a, b, doc) VALUES (?, ?, ?)"
-                " ON CONFLICT (a, b) DO UPDATE SET doc = excluded.doc",
-                (a, b, doc),
-            )
+        pairs = ((evidence.left, evidence.right), (evidence.right, evidence.left))
+        self._write_many(
+            "INSERT INTO oc_edges (a, b, doc) VALUES (?, ?, ?)"
+            " ON CONFLICT (a, b) DO UPDATE SET doc = excluded.doc",
+            [(a, b, doc) for a, b in pairs],
+        )
+        for a, b in pairs:
             if a in self._edges:
                 self._edges[a][b] = evidence
 
@@ -517,28 +660,48 @@ class SqlStore(abc.ABC):
             self._cached_members.setdefault(customer_id, set()).add(record_id)
 
     def members(self, customer_id: str) -> frozenset[str]:
+        if self._depth:
+            cached = self._members.get(customer_id)
+            if cached is not None:
+                return cached
         rows = self._rows(
             "SELECT record_id FROM oc_assignments WHERE customer_id = ?", (customer_id,)
         )
-        return frozenset(row[0] for row in rows)
+        found = frozenset(row[0] for row in rows)
+        if self._depth:
+            if len(self._members) >= _RECORD_CACHE_LIMIT:
+                self._members.clear()
+            self._members[customer_id] = found
+        return found
 
     def customer_ids(self) -> Iterator[str]:
         rows = self._rows("SELECT DISTINCT customer_id FROM oc_assignments ORDER BY customer_id")
         return iter([row[0] for row in rows])
 
     def assign(self, customer_id: str, record_ids: Iterable[str]) -> None:
+        record_ids = list(record_ids)
+        self._write_many(
+            "INSERT INTO oc_assignments (record_id, customer_id) VALUES (?, ?)"
+            " ON CONFLICT (record_id) DO UPDATE SET customer_id = excluded.customer_id",
+            [(record_id, customer_id) for record_id in record_ids],
+        )
         for record_id in record_ids:
-            self._write(
-                "INSERT INTO oc_assignments (record_id, customer_id) VALUES (?, ?)"
-                " ON CONFLICT (record_id) DO UPDATE SET customer_id = excluded.customer_id",
-                (record_id, customer_id),
-            )
+            # A record leaves the customer it had: known if cached, else no member list is.
+            if record_id not in self._customers:
+                self._members.clear()
+            else:
+                old = self._customers[record_id]
+                if old is not None and old != customer_id and old in self._members:
+                    self._members[old] = self._members[old] - {record_id}
             self._cache_customer(record_id, customer_id)
+        if customer_id in self._members:
+            self._members[customer_id] = self._members[customer_id].union(record_ids)
 
     def unassign(self, customer_id: str) -> None:
         self._write("DELETE FROM oc_assignments WHERE customer_id = ?", (customer_id,))
         for record_id in self._cached_members.pop(customer_id, ()):
             self._customers[record_id] = None
+        self._members[customer_id] = frozenset()
 
     def set_anchor(self, customer_id: str, record_id: str) -> None:
         self._write(
@@ -586,12 +749,11 @@ class SqlStore(abc.ABC):
                 " ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
                 (judgement.id, dumps(judgement)),
             )
-            for record_id in sorted(judgement.record_ids):
-                self._write(
-                    "INSERT INTO oc_judged (record_id, judgement_id) VALUES (?, ?)"
-                    " ON CONFLICT DO NOTHING",
-                    (record_id, judgement.id),
-                )
+            self._write_many(
+                "INSERT INTO oc_judged (record_id, judgement_id) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                [(record_id, judgement.id) for record_id in sorted(judgement.record_ids)],
+            )
             self._judgements.clear()
 
     def get_judgement(self, judgement_id: str) -> Judgement | None:
@@ -685,11 +847,13 @@ class SqlStore(abc.ABC):
         channel, source_key = contact.dedupe_key
         refuse_contact_nul(contact, source_key, record_id)
         with self.transaction():
-            found = self._rows(
+            known_absent = contact.id in self._no_contact and (channel, source_key) in (
+                self._no_contact
+            )
+            if not known_absent and self._rows(
                 "SELECT id FROM oc_contacts WHERE id = ? OR (channel = ? AND source_key = ?)",
                 (contact.id, channel, source_key),
-            )
-            if found:
+            ):
                 return False
             self._write(
                 "INSERT INTO oc_contacts (id, channel, source_key, occurred_at, doc, record_id)"
@@ -703,6 +867,8 @@ class SqlStore(abc.ABC):
                     record_id or contact.id,
                 ),
             )
+            self._no_contact.discard(contact.id)
+            self._no_contact.discard((channel, source_key))
         return True
 
     def record_of_contact(self, contact_id: str) -> str | None:
