@@ -5,6 +5,7 @@ Needs the ``postgres`` extra (``pip install 'omnicontact[postgres]'``, psycopg 3
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..exceptions import StoreError
@@ -64,6 +65,14 @@ class PostgresStore(SqlStore):
                     writer.write_row(row)
 
         self._guarded(copy)
+
+    def _send(self, writes: list[tuple[str, list[Sequence[Any]]]]) -> None:
+        def send() -> None:  # one round trip: the server's answers are read at the end
+            with self._conn.pipeline(), self._conn.cursor() as cursor:
+                for statement, rows in writes:
+                    cursor.executemany(self._sql(statement), rows)
+
+        self._guarded(send)
 
     def _in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus

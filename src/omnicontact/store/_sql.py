@@ -173,9 +173,17 @@ class SqlStore(abc.ABC):
         self._members: dict[str, frozenset[str]] = {}
         # Contact ids and (channel, source key) pairs known to be absent (see ``_warm``).
         self._no_contact: set[object] = set()
-        # Rows for the append-only logs, written in one go (COPY on PostgreSQL) before the
-        # transaction commits, or before any statement that names their table.
+        # The open transaction's writes not sent yet: rows for the append-only logs (sent
+        # with COPY on PostgreSQL), and, per table, the other writing statements in the
+        # order they were made, each with its rows of parameters. They are sent in one go
+        # (one round trip on PostgreSQL) before the transaction commits, or before any
+        # statement that names their table, so every read sees every write before it.
+        # Tables are independent (no foreign keys, no triggers): only each table's own
+        # order matters, so a batch's inserts into a table run as one executemany.
         self._pending: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+        self._deferred: dict[str, list[tuple[str, list[Sequence[Any]]]]] = {}
+        self._unsent: set[str] = set()  # the tables of both
+        self._tables: dict[str, str] = {}  # the table each writing statement writes
         self._sql_cache: dict[str, str] = {}
         self._purge_pending = False
         self._ready = False
@@ -282,24 +290,33 @@ class SqlStore(abc.ABC):
         return converted
 
     def _run(self, statement: str, params: Sequence[Any] = ()) -> Any:
-        if self._pending and any(table in statement for table, _ in self._pending):
-            self._flush()
+        if self._unsent:
+            named = {table for table in self._unsent if table in statement}
+            if named:
+                self._flush(named)
         return self._guarded(lambda: self._conn.execute(self._sql(statement), tuple(params)))
 
-    def _run_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-        """``statement`` once per row of parameters, in one call to the driver (one round
-        trip on PostgreSQL, where psycopg pipelines them)."""
-        if self._pending and any(table in statement for table, _ in self._pending):
-            self._flush()
+    def _send(self, writes: list[tuple[str, list[Sequence[Any]]]]) -> None:
+        """Run writing statements, each once per row of its parameters, in order
+        (PostgreSQL overrides it to send them all in one round trip)."""
 
-        def run() -> None:
-            cursor = self._conn.cursor()  # psycopg's connection has no executemany
-            try:
-                cursor.executemany(self._sql(statement), rows)
-            finally:
-                cursor.close()
+        def send() -> None:
+            for statement, rows in writes:
+                if len(rows) == 1:
+                    self._conn.execute(self._sql(statement), tuple(rows[0]))
+                else:
+                    self._conn.executemany(self._sql(statement), rows)
 
-        self._guarded(run)
+        self._guarded(send)
+
+    def _table_of(self, statement: str) -> str:
+        """The table an ``INSERT INTO``, ``DELETE FROM`` or ``UPDATE`` statement writes."""
+        table = self._tables.get(statement)
+        if table is None:
+            words = statement.split(None, 3)
+            table = words[1] if words[0].upper() == "UPDATE" else words[2]
+            self._tables[statement] = table
+        return table
 
     def _guarded(self, call: Callable[[], T]) -> T:
         """``call()``, a database error raised as a :class:`StoreError`."""
@@ -323,10 +340,25 @@ class SqlStore(abc.ABC):
                 self._append(table, columns, row)
             return
         self._dirty = True
+        if table in self._deferred:
+            self._flush({table})  # a statement on the table comes first
         self._pending.setdefault((table, columns), []).append(row)
+        self._unsent.add(table)
 
-    def _flush(self) -> None:
-        pending, self._pending = self._pending, {}
+    def _flush(self, tables: set[str] | None = None) -> None:
+        """Send the writes not sent yet (see ``_deferred``) to ``tables``, or to all."""
+        if tables is None or tables == self._unsent:
+            deferred, self._deferred = self._deferred, {}
+            pending, self._pending = self._pending, {}
+            self._unsent = set()
+        else:
+            deferred = {name: self._deferred.pop(name) for name in tables & self._deferred.keys()}
+            pending = {name: rows for name, rows in self._pending.items() if name[0] in tables}
+            for name in pending:
+                del self._pending[name]
+            self._unsent -= tables
+        if deferred:
+            self._send([write for writes in deferred.values() for write in writes])
         for (table, columns), rows in pending.items():
             self._insert_many(table, columns, rows)
 
@@ -345,7 +377,7 @@ class SqlStore(abc.ABC):
     def _write_many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run a writing statement once per row of parameters, inside the open transaction
         (a public method runs holding the lock, so an open one is this thread's) or in its
-        own."""
+        own: when the transaction commits, or before a statement that names its table."""
         if not rows:
             return
         for params in rows:
@@ -357,10 +389,17 @@ class SqlStore(abc.ABC):
                 self._write_many(statement, rows)
             return
         self._dirty = True
-        if len(rows) == 1:
-            self._run(statement, rows[0])
+        table = self._table_of(statement)
+        if table in self._unsent and any(name == table for name, _ in self._pending):
+            self._flush({table})  # rows appended to the table come first
+        writes = self._deferred.get(table)
+        if writes is None:
+            self._deferred[table] = [(statement, list(rows))]
+            self._unsent.add(table)
+        elif writes[-1][0] == statement:
+            writes[-1][1].extend(rows)
         else:
-            self._run_many(statement, rows)
+            writes.append((statement, list(rows)))
 
     @staticmethod
     def _marks(count: int) -> str:
@@ -409,7 +448,7 @@ class SqlStore(abc.ABC):
                     self._invalidate()
                 self._seen_changes = changes
             yield
-            if self._pending:
+            if self._unsent:
                 self._flush()
             if self._dirty and self._ready:
                 self._run("UPDATE oc_state SET value = value + 1 WHERE name = 'changes'")
@@ -431,6 +470,8 @@ class SqlStore(abc.ABC):
             self._depth = 0
             self._dirty = False
             self._pending = {}
+            self._deferred = {}
+            self._unsent = set()
         if purge:
             self._purge()
 
