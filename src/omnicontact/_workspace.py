@@ -418,7 +418,7 @@ class Workspace:
         with self.transaction():
             warm = getattr(self._store, "_warm", None)  # SQL stores: one look-up per batch
             if callable(warm):
-                warm(contacts, record_ids)
+                warm(contacts, record_ids, self._blocking_keys(contacts))
             for index, (contact, record_id) in enumerate(zip(contacts, record_ids, strict=True)):
                 try:
                     customers.append(self._ingest_one(contact, reason=reason, record_id=record_id))
@@ -427,6 +427,19 @@ class Workspace:
                 except OmnicontactError as error:
                     raise _ContactFailed(index, error) from error
         return customers
+
+    def _blocking_keys(self, contacts: list[Contact]) -> set[str]:
+        """The blocking keys the records of ``contacts`` will be looked up by (a contact
+        that cannot make a record is left out: it fails when its turn comes)."""
+        model = self._resolver.model
+        keys: set[str] = set()
+        for contact in contacts:
+            if contact.identifiers:
+                try:
+                    keys.update(model.blocking.keys(model.profile(Record.from_contact(contact))))
+                except OmnicontactError:
+                    continue
+        return keys
 
     def _ingest_one(
         self, contact: Contact, *, reason: str, record_id: str | None = None

@@ -70,7 +70,10 @@ class PostgresStore(SqlStore):
         def send() -> None:  # one round trip: the server's answers are read at the end
             with self._conn.pipeline(), self._conn.cursor() as cursor:
                 for statement, rows in writes:
-                    cursor.executemany(self._sql(statement), rows)
+                    if len(rows) == 1:
+                        cursor.execute(self._sql(statement), rows[0])
+                    else:
+                        cursor.executemany(self._sql(statement), rows)
 
         self._guarded(send)
 

@@ -112,6 +112,10 @@ def _contact(doc: str) -> Contact:
     return contact
 
 
+# The two writes of the blocking index (``_holders_of`` replays them).
+_ADD_KEY = "INSERT INTO oc_keys (key, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+_REMOVE_KEY = "DELETE FROM oc_keys WHERE key = ? AND record_id = ?"
+
 _LIKE_ESCAPES = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
 """What a text searched with ``LIKE … ESCAPE '\\'`` must escape."""
 
@@ -171,6 +175,8 @@ class SqlStore(abc.ABC):
         # ``_cached_members``), the two look-ups the resolver makes most per record.
         self._holders: dict[str, set[str]] = {}
         self._members: dict[str, frozenset[str]] = {}
+        # Per key, the writes of the blocking index not sent yet (True adds, False removes).
+        self._key_writes: dict[str, list[tuple[bool, str]]] = {}
         # Contact ids and (channel, source key) pairs known to be absent (see ``_warm``).
         self._no_contact: set[object] = set()
         # The open transaction's writes not sent yet: rows for the append-only logs (sent
@@ -330,8 +336,9 @@ class SqlStore(abc.ABC):
             raise
 
     def _append(self, table: str, columns: tuple[str, ...], row: tuple[Any, ...]) -> None:
-        """Add a row to an append-only table when the transaction commits (or sooner, if a
-        statement names the table first): a bulk ingest writes its log in one go."""
+        """Insert a row when the transaction commits (or sooner, if a statement names the
+        table first), with the other rows of its table: a bulk ingest writes its log and
+        its contacts in one go."""
         for value in row:
             if isinstance(value, str) and "\x00" in value:
                 refuse_nul("stored text", value)
@@ -357,6 +364,8 @@ class SqlStore(abc.ABC):
             for name in pending:
                 del self._pending[name]
             self._unsent -= tables
+        if "oc_keys" in deferred:
+            self._key_writes.clear()
         if deferred:
             self._send([write for writes in deferred.values() for write in writes])
         for (table, columns), rows in pending.items():
@@ -364,6 +373,12 @@ class SqlStore(abc.ABC):
 
     def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(self._run(statement, _lookup(params)).fetchall())
+
+    def _rows_as_sent(self, statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """:meth:`_rows` without sending first the writes not sent yet to the tables the
+        statement names: the caller accounts for them."""
+        query, values = self._sql(statement), tuple(_lookup(params))
+        return list(self._guarded(lambda: self._conn.execute(query, values).fetchall()))
 
     def _one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
         row = self._run(statement, _lookup(params)).fetchone()
@@ -471,17 +486,22 @@ class SqlStore(abc.ABC):
             self._dirty = False
             self._pending = {}
             self._deferred = {}
+            self._key_writes.clear()
             self._unsent = set()
         if purge:
             self._purge()
 
-    def _warm(self, contacts: Sequence[Contact], record_ids: Iterable[str]) -> None:
+    def _warm(
+        self, contacts: Sequence[Contact], record_ids: Iterable[str], keys: Iterable[str] = ()
+    ) -> None:
         """Read at once, into the transaction's caches, what ingesting ``contacts`` into
         ``record_ids`` will look up one by one: whether each contact is stored, and each
-        record, its customer, its edges and its judgements. A bulk ingest then makes a few
-        queries per batch instead of several per contact; the answers are the same."""
+        record, its customer, its edges and its judgements, and the holders of blocking
+        ``keys``. A bulk ingest then makes a few queries per batch instead of several per
+        contact; the answers are the same."""
         if not self._depth:
             return
+        self._holders_of(keys)
         ids = sorted({contact.id for contact in contacts} - self._no_contact)
         sources: dict[str, set[str]] = {}
         for contact in contacts:
@@ -583,26 +603,25 @@ class SqlStore(abc.ABC):
         return int(self._one("SELECT COUNT(*) FROM oc_records")[0])
 
     def add_keys(self, record_id: str, keys: Iterable[str]) -> None:
+        self._index(record_id, keys, added=True)
+
+    def _index(self, record_id: str, keys: Iterable[str], *, added: bool) -> None:
+        """Add ``record_id`` to the holders of ``keys``, or remove it."""
         keys = list(keys)
-        self._write_many(
-            "INSERT INTO oc_keys (key, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [(key, record_id) for key in keys],
-        )
+        deferred = bool(self._depth)  # else written at once, in a transaction of its own
+        self._write_many(_ADD_KEY if added else _REMOVE_KEY, [(key, record_id) for key in keys])
         for key in keys:
             held = self._holders.get(key)
             if held is not None:
-                held.add(record_id)
+                if added:
+                    held.add(record_id)
+                else:
+                    held.discard(record_id)
+            if deferred:
+                self._key_writes.setdefault(key, []).append((added, record_id))
 
     def remove_keys(self, record_id: str, keys: Iterable[str]) -> None:
-        keys = list(keys)
-        self._write_many(
-            "DELETE FROM oc_keys WHERE key = ? AND record_id = ?",
-            [(key, record_id) for key in keys],
-        )
-        for key in keys:
-            held = self._holders.get(key)
-            if held is not None:
-                held.discard(record_id)
+        self._index(record_id, keys, added=False)
 
     def records_with_key(self, key: str) -> frozenset[str]:
         return frozenset(self._holders_of([key])[key])
@@ -621,15 +640,22 @@ class SqlStore(abc.ABC):
         cached = self._holders if self._depth else {}
         holders = {key: cached[key] for key in keys if key in cached}
         wanted = sorted(keys - holders.keys())
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in _chunks(wanted):
             for key in chunk:
                 holders[key] = set()
-            for key, record_id in self._rows(
+            # Read what is sent, then replay the writes not sent yet: a look-up per new
+            # record that would otherwise send the batch's index writes each time.
+            for key, record_id in self._rows_as_sent(
                 f"SELECT key, record_id FROM oc_keys WHERE key IN ({self._marks(len(chunk))})",
                 chunk,
             ):
                 holders[key].add(record_id)
+            for key in chunk:
+                for added, record_id in self._key_writes.get(key, ()):
+                    if added:
+                        holders[key].add(record_id)
+                    else:
+                        holders[key].discard(record_id)
         if self._depth and wanted:
             if len(self._holders) >= _RECORD_CACHE_LIMIT:
                 self._holders.clear()
@@ -896,9 +922,9 @@ class SqlStore(abc.ABC):
                 (contact.id, channel, source_key),
             ):
                 return False
-            self._write(
-                "INSERT INTO oc_contacts (id, channel, source_key, occurred_at, doc, record_id)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+            self._append(  # a plain insert: with the batch's others (COPY on PostgreSQL)
+                "oc_contacts",
+                ("id", "channel", "source_key", "occurred_at", "doc", "record_id"),
                 (
                     contact.id,
                     channel,
