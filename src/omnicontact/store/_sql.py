@@ -503,28 +503,31 @@ class SqlStore(abc.ABC):
             return
         self._holders_of(keys)
         ids = sorted({contact.id for contact in contacts} - self._no_contact)
-        sources: dict[str, set[str]] = {}
+        sources: dict[str, set[str]] = {}  # source keys by channel, as the index has them
         for contact in contacts:
             channel, source_key = contact.dedupe_key
             if (channel, source_key) not in self._no_contact:
-                sources.setdefault(source_key, set()).add(channel)
+                sources.setdefault(channel, set()).add(source_key)
         stored: set[object] = set()
         for chunk in _chunks(ids):
             stored.update(
                 row[0] for row in self._chunk_rows("SELECT id FROM oc_contacts", "id", chunk)
             )
-        for chunk in _chunks(sorted(sources)):
-            stored.update(
-                (channel, source_key)
-                for channel, source_key in self._chunk_rows(
-                    "SELECT channel, source_key FROM oc_contacts", "source_key", chunk
+        for channel, source_keys in sorted(sources.items()):
+            for chunk in _chunks(sorted(source_keys)):
+                stored.update(
+                    (channel, row[0])
+                    for row in self._rows(
+                        "SELECT source_key FROM oc_contacts WHERE channel = ?"
+                        f" AND source_key IN ({self._marks(len(chunk))})",
+                        (channel, *chunk),
+                    )
                 )
-            )
         self._no_contact.update(name for name in ids if name not in stored)
         self._no_contact.update(
             pair
-            for source_key, channels in sources.items()
-            for pair in ((channel, source_key) for channel in channels)
+            for channel, source_keys in sources.items()
+            for pair in ((channel, source_key) for source_key in source_keys)
             if pair not in stored
         )
         if len(self._no_contact) >= _RECORD_CACHE_LIMIT:
