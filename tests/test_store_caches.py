@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from _stores import T0, close, new_store
 from omnicontact import Contact
+from omnicontact.exceptions import StoreError
 from omnicontact.identity import Event, EventKind, Judgement
 from omnicontact.store import CustomerStore, MemoryStore, SQLiteStore
 
@@ -182,5 +183,29 @@ def test_contacts_read_ahead_are_still_deduplicated(kind: str, tmp_path: Path) -
             assert not store.put_contact(first, record_id="r1")
             assert store.put_contact(_contact("s2", "web"), record_id="r2")
         assert store.count_contacts() == 2
+    finally:
+        close(store)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_write_refused_when_sent_rolls_the_transaction_back(kind: str, tmp_path: Path) -> None:
+    """Writes wait until the transaction commits: one the database refuses then raises a
+    StoreError, nothing of the transaction is kept, and the store goes on working."""
+    store = new_store(kind, tmp_path)
+    try:
+
+        def refused_at_commit() -> None:
+            with store.transaction():
+                store.assign("c1", ["r1"])
+                store._write(  # type: ignore[attr-defined]
+                    "INSERT INTO oc_state (name, value) VALUES ('changes', 0)"  # a duplicate key
+                )
+                store.assign("c2", ["r2"])
+
+        with pytest.raises(StoreError):
+            refused_at_commit()
+        assert (store.customer_of("r1"), store.customer_of("r2")) == (None, None)
+        store.assign("c3", ["r3"])
+        assert store.members("c3") == frozenset({"r3"})
     finally:
         close(store)
