@@ -58,16 +58,26 @@ VALUE_STRATEGIES: dict[str, tuple[Callable[[], st.SearchStrategy[Any]], type | N
 BUILT = {name: make() for name, (make, _) in VALUE_STRATEGIES.items()}
 RAW_STRATEGIES = {"raw_emails", "raw_phones"}
 INVALID_STRATEGIES = {"invalid_dates", "invalid_emails", "invalid_phones"}
-POPULATION_STRATEGIES = {"populations", "synthetic_population", "tangled_records"}
-# Not strategies: the invariant checkers and accuracy, tested in test_testing_invariants.py.
+# household_populations is tested with the checkers it feeds, in test_testing_truth.py.
+POPULATION_STRATEGIES = {
+    "household_populations",
+    "populations",
+    "synthetic_population",
+    "tangled_records",
+}
+# Not strategies: the invariant checkers and accuracy, tested in test_testing_invariants.py,
+# and the ground-truth and reference checkers, tested in test_testing_truth.py.
 CHECKERS = {
     "accuracy",
+    "check_accuracy",
+    "check_against_reference",
     "check_guards",
     "check_idempotence",
     "check_ids_logged",
     "check_incremental_equals_batch",
     "check_invariants",
     "check_judgements",
+    "check_no_over_merge",
     "check_order_independence",
     "check_unmerge_restores",
     "score_partition",

@@ -24,6 +24,13 @@ guards never violated, unmerge restores, ids change only through logged events);
 raises :class:`~omnicontact.exceptions.InvariantViolationError` naming the invariant and
 the records. :func:`accuracy` scores customers against a population's known truth.
 
+Those guarantees hold for a bad configuration too. To catch one, test the customers
+themselves: :func:`check_no_over_merge` and :func:`check_accuracy` against the known
+truth of :func:`household_populations` (pairs the records cannot decide are left out, see
+:meth:`Population.ambiguous`), and :func:`check_against_reference` against the default
+configuration. Each failure names both records, their values and the explanation of the
+decisive edge.
+
 >>> from hypothesis import given, strategies as st
 >>> from omnicontact.identity import GuardPolicy, MatchModel
 >>> model = MatchModel(guards=GuardPolicy(max_distinct={"email": 1}))
@@ -89,6 +96,12 @@ from ._strategies import (
     raw_phones,
     social_handles,
 )
+from ._truth import (
+    check_accuracy,
+    check_against_reference,
+    check_no_over_merge,
+    household_populations,
+)
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -99,12 +112,15 @@ __all__ = [
     "accuracy",
     "cases",
     "channels",
+    "check_accuracy",
+    "check_against_reference",
     "check_guards",
     "check_idempotence",
     "check_ids_logged",
     "check_incremental_equals_batch",
     "check_invariants",
     "check_judgements",
+    "check_no_over_merge",
     "check_order_independence",
     "check_unmerge_restores",
     "consent_ledgers",
@@ -114,6 +130,7 @@ __all__ = [
     "dates_of_birth",
     "emails",
     "external_ids",
+    "household_populations",
     "identifiers",
     "invalid_dates",
     "invalid_emails",

@@ -28,7 +28,7 @@ from hypothesis.errors import InvalidArgument
 
 from .._identifiers import ExternalId, Normalizer
 from .._text import fold
-from ..identity import Record
+from ..identity import GuardPolicy, Record, identifier_slot
 from ._strategies import identifiers
 
 __all__ = [
@@ -230,6 +230,9 @@ class Population:
     records: tuple[Record, ...]
     truth: dict[str, str] = attrs.field(hash=False)
     households: dict[str, str] = attrs.field(factory=dict, hash=False)
+    _values: dict[str, dict[str, frozenset[str]]] | None = attrs.field(
+        init=False, default=None, eq=False, hash=False, repr=False
+    )
 
     def true_partition(self) -> frozenset[frozenset[str]]:
         """The records grouped by true person."""
@@ -237,6 +240,38 @@ class Population:
         for record_id, person in self.truth.items():
             groups.setdefault(person, set()).add(record_id)
         return frozenset(frozenset(group) for group in groups.values())
+
+    def ambiguous(self, left: str, right: str) -> bool:
+        """Whether the truth about two records cannot be decided from the records themselves.
+
+        Two records of *different* people are ambiguous when they share at least one
+        identifier slot and carry the same values on every slot they share (placeholder
+        values such as ``test@test.com`` set aside): nothing in the pair tells the two
+        people apart. The ground-truth checkers leave such pairs out. Records of one person
+        are never ambiguous.
+        """
+        if self.truth[left] == self.truth[right]:
+            return False
+        values = self._values
+        if values is None:  # computed once; a race computes the same thing twice
+            values = _slot_values(self.records)
+            object.__setattr__(self, "_values", values)
+        mine, theirs = values[left], values[right]
+        shared = mine.keys() & theirs.keys()
+        return bool(shared) and all(mine[slot] == theirs[slot] for slot in shared)
+
+
+def _slot_values(records: Sequence[Record]) -> dict[str, dict[str, frozenset[str]]]:
+    """Each record's non-placeholder identifier keys, by slot."""
+    guards = GuardPolicy()
+    values: dict[str, dict[str, frozenset[str]]] = {}
+    for record in records:
+        slots: dict[str, set[str]] = {}
+        for item in record.identifiers:
+            if not guards.is_junk(item):
+                slots.setdefault(identifier_slot(item), set()).add(item.key)
+        values[record.id] = {slot: frozenset(keys) for slot, keys in slots.items()}
+    return values
 
 
 @attrs.frozen(kw_only=True)
@@ -247,6 +282,7 @@ class _Options:
     junk: bool
     twin_percent: int = 0
     shared_id_percent: int = 0
+    namesake_percent: int = 0
     name_variants: bool = False
     id_errors: int = 0
     postcode_errors: int = 0
@@ -376,6 +412,7 @@ def _make_person(
     options: _Options,
     births: set[tuple[str, dt.date]],
     addresses: set[tuple[str, str, str]],
+    namesakes: dict[tuple[str, str], list[dt.date]],
 ) -> _Person:
     """A person; with ``housemates`` a new member of their household (the first one's)."""
     head = housemates[0] if housemates else None
@@ -384,20 +421,33 @@ def _make_person(
     family = head.family if head else _pick(source, families)
     year = source.integer(1940, 2005)
     dob = dt.date(year, source.integer(1, 12), source.integer(1, 28))
-    twin = head is not None and options.twin_percent > 0 and source.chance(options.twin_percent)
+    # A namesake (a junior named after the household's first member) is never a twin nor
+    # carries the parent's national id: one name with one date of birth, or with one id,
+    # would make the two undecidable.
+    junior = head is not None and given == head.given
+    twin = (
+        head is not None
+        and not junior
+        and options.twin_percent > 0
+        and source.chance(options.twin_percent)
+    )
     if twin and head is not None:
         dob = head.dob
     else:
         # Housemates other than twins are born more than a year apart, and only twins share
         # a family name and a date of birth: truth stays decidable even when a record hides
         # the given name behind a placeholder (a date a few days off is a typo's distance).
-        while any(abs((dob - m.dob).days) <= 366 for m in housemates):
+        # Namesakes anywhere are born more than a year apart too: a date of birth a digit
+        # off, at an address a house number off, would read as one person's typos.
+        near = [*(m.dob for m in housemates), *namesakes.get((fold(given), fold(family)), ())]
+        while any(abs((dob - other).days) <= 366 for other in near):
             dob += dt.timedelta(days=400)
         while (fold(family), dob) in births:
             dob += dt.timedelta(days=1)
     births.add((fold(family), dob))
+    namesakes.setdefault((fold(given), fold(family)), []).append(dob)
     middle = None
-    if options.name_variants and source.chance(30):
+    if options.name_variants and not junior and source.chance(30):
         # neither the person's own initial (Anne A.) nor a housemate's: a middle name is a
         # written form of the person's name, which housemates never share
         own = _initials(given, True).union(
@@ -405,7 +455,7 @@ def _make_person(
         )
         middle = _pick(source, tuple(g for g in pool if not _initials(g, True) & own) or pool)
     parent_id = None
-    if head is not None and options.shared_id_percent > 0:
+    if head is not None and not junior and options.shared_id_percent > 0:
         parent_id = head.national_id if source.chance(options.shared_id_percent) else None
     domain = _pick(source, _DOMAINS)
     local = f"{given}.{family}".lower().replace(" ", "").replace("'", "")
@@ -533,13 +583,16 @@ def _record(
     channel: str,
     options: _Options,
     linked: bool,
+    namesake: bool = False,
 ) -> Record:
     identifiers: list[Any] = []
     noise = options.noise
     name, hidden = _name_text(source, person, noise, options.name_variants, linked)
     # A record whose given name is a placeholder keeps its personal fields and no junk:
     # its family name alone would leave it undecidable between housemates.
-    missing = 0 if hidden else noise
+    # A namesake's record keeps them too: only the date of birth and the personal
+    # identifiers tell a junior from the parent whose name, address and landline they share.
+    missing = 0 if hidden or namesake else noise
     junk = options.junk and not hidden
 
     def add(make: Any, *args: Any, **kwargs: Any) -> None:
@@ -613,6 +666,8 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
     births: set[tuple[str, dt.date]] = set()
     addresses: set[tuple[str, str, str]] = set()
     linked: set[str] = set()
+    namesakes: set[str] = set()
+    named: dict[tuple[str, str], list[dt.date]] = {}
 
     def add_person(source: _Source) -> _Person:
         index = len(persons)
@@ -624,9 +679,24 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
             # A full household, or one with every initial taken: live alone.
             if candidates and len(members[chosen.household]) < _MAX_HOUSEHOLD:
                 housemates, pool = members[chosen.household], candidates
-        person = _make_person(source, index, housemates, pool, options, births, addresses)
-        if housemates and (person.dob == housemates[0].dob or person.parent_id is not None):
-            linked.update((person.id, housemates[0].id))  # twins, or a dependant on the id
+                head = housemates[0]
+                if (
+                    options.namesake_percent
+                    and not any(m.given == head.given for m in housemates[1:])
+                    and source.chance(options.namesake_percent)
+                ):
+                    pool = (head.given,)  # a junior, named after the first member
+        person = _make_person(source, index, housemates, pool, options, births, addresses, named)
+        if housemates and (
+            person.dob == housemates[0].dob
+            or person.parent_id is not None
+            or person.given == housemates[0].given
+        ):
+            # twins, a dependant on the id, or a junior: the name and the date of birth are
+            # what tells them apart, so no placeholder hides them
+            linked.update((person.id, housemates[0].id))
+        if housemates and person.given == housemates[0].given:
+            namesakes.update((person.id, housemates[0].id))
         count = source.integer(1, options.max_records_per_person)
         sources[person.id] = [_pick(source, options.sources) for _ in range(count)]
         return person
@@ -651,6 +721,7 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
                 channel=channel,
                 options=options,
                 linked=person.id in linked,
+                namesake=person.id in namesakes,
             )
             records.append(source.group(make))
             truth[record_id] = person.id
@@ -705,6 +776,7 @@ def _options(
     shared_id_percent: int,
     name_variants: bool,
     id_errors: int,
+    namesake_percent: int = 0,
     postcode_errors: int,
     sources: Sequence[str] | None,
 ) -> _Options:
@@ -715,6 +787,7 @@ def _options(
         ("household_percent", household_percent),
         ("twin_percent", twin_percent),
         ("shared_id_percent", shared_id_percent),
+        ("namesake_percent", namesake_percent),
         ("id_errors", id_errors),
         ("postcode_errors", postcode_errors),
     ):
@@ -739,6 +812,7 @@ def _options(
         junk=junk,
         twin_percent=twin_percent,
         shared_id_percent=shared_id_percent,
+        namesake_percent=namesake_percent,
         name_variants=name_variants,
         id_errors=id_errors,
         postcode_errors=postcode_errors,
@@ -762,6 +836,7 @@ def populations(
     id_errors: int = 0,
     postcode_errors: int = 0,
     sources: Sequence[str] | None = None,
+    namesake_percent: int = 0,
 ) -> st.SearchStrategy[Population]:
     """A strategy for :class:`Population` values of a few people with noisy records.
 
@@ -784,6 +859,9 @@ def populations(
       JP, Marie-Thérèse / Maïté), truncated (Ant), misread or mistyped (Paul / Pavl,
       rn / m), as an initial (J.), or replaced by a placeholder (``Female``, ``Baby``,
       ``NFN`` …); some people have a middle name, written in full or as an initial;
+    * ``namesake_percent``: the chance that a person joining a household is named after
+      its first member (a junior: the same given and family name, at one address, born
+      more than a year apart; never a twin, never on the parent's national id);
     * ``id_errors``: the chance that a written national id or loyalty number has a digit
       misread as a letter (0 / O, 1 / I);
     * ``postcode_errors``: the chance that an address's postcode is missing or has one
@@ -796,9 +874,10 @@ def populations(
 
     Truth stays decidable: two different people share a family name and a date of birth
     only as twins; two households share no address (until the street plan, thousands of
-    addresses, fills up); housemates' given names never share an initial; a placeholder
-    never hides the given name of a twin or of someone whose id a housemate's form
-    carries, and a record with a placeholder keeps its other fields.
+    addresses, fills up); housemates' given names never share an initial, except a
+    junior's with the first member's; a placeholder never hides the given name of a twin,
+    a junior or someone whose id a housemate's form carries, and a record with a
+    placeholder keeps its other fields.
     :attr:`Population.households` says who lives with whom. Every noise is a separate
     yes/no draw that shrinks to "no".
 
@@ -828,6 +907,7 @@ def populations(
             id_errors=id_errors,
             postcode_errors=postcode_errors,
             sources=sources,
+            namesake_percent=namesake_percent,
         )
         return _populations(low, high, options)
 
@@ -848,6 +928,7 @@ def synthetic_population(
     id_errors: int = 0,
     postcode_errors: int = 0,
     sources: Sequence[str] | None = None,
+    namesake_percent: int = 0,
 ) -> Population:
     """A population drawn from ``random.Random(seed)``: same seed, same records.
 
@@ -874,6 +955,7 @@ def synthetic_population(
         id_errors=id_errors,
         postcode_errors=postcode_errors,
         sources=sources,
+        namesake_percent=namesake_percent,
     )
     _check_int("people", people, 0)
     return _generate(_RandomSource(random.Random(seed)), people=people, options=options)
