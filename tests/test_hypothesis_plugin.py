@@ -19,7 +19,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import omnicontact
-from omnicontact._hypothesis_plugin import _hypothesis_setup_hook
+from _omnicontact_hypothesis import _hypothesis_setup_hook
 
 REGISTERED = [
     "Case",
@@ -78,9 +78,7 @@ class TestEntryPoint:
         points = {
             point.name: point for point in importlib.metadata.entry_points(group="hypothesis")
         }
-        assert points["omnicontact"].value == (
-            "omnicontact._hypothesis_plugin:_hypothesis_setup_hook"
-        )
+        assert points["omnicontact"].value == "_omnicontact_hypothesis:_hypothesis_setup_hook"
         assert points["omnicontact"].load() is _hypothesis_setup_hook
 
     def test_from_type_works_without_importing_the_kit(self) -> None:
@@ -109,8 +107,8 @@ class TestEntryPoint:
         assert report["drawn"] == {name: name for name in REGISTERED}
 
     def test_importing_hypothesis_imports_no_strategies(self) -> None:
-        """Importing Hypothesis runs the hook, which registers deferred strategies only:
-        the kit is not imported and nothing is drawn until a value is asked for."""
+        """Importing Hypothesis runs the hook, which imports nothing: not omnicontact, not
+        phonenumbers, not the kit."""
         report = _python(
             """
             import json, sys
@@ -119,13 +117,37 @@ class TestEntryPoint:
                 "omnicontact": "omnicontact" in sys.modules,
                 "kit": "omnicontact.testing" in sys.modules,
                 "strategies": "omnicontact.testing._strategies" in sys.modules,
+                "phonenumbers": "phonenumbers" in sys.modules,
             }))
             """
         )
-        assert report == {"omnicontact": True, "kit": False, "strategies": False}
+        assert report == {
+            "omnicontact": False,
+            "kit": False,
+            "strategies": False,
+            "phonenumbers": False,
+        }
+
+    @pytest.mark.parametrize("hypothesis_first", [True, False])
+    def test_from_type_works_whichever_is_imported_first(self, hypothesis_first: bool) -> None:
+        """Strategies are registered whether Hypothesis or omnicontact is imported first."""
+        first, second = ("hypothesis", "omnicontact")[:: 1 if hypothesis_first else -1]
+        report = _python(
+            f"""
+            import json
+            import {first}
+            import {second}
+            from hypothesis import strategies as st
+            import omnicontact
+            value = st.from_type(omnicontact.EmailAddress).example()
+            print(json.dumps({{"type": type(value).__name__}}))
+            """
+        )
+        assert report == {"type": "EmailAddress"}
 
     def test_plugin_module_imports_nothing_at_import_time(self) -> None:
-        """Importing the plug-in module itself imports neither Hypothesis nor the kit."""
+        """Importing omnicontact (and so its plug-in module) imports neither Hypothesis nor
+        the kit."""
         report = _python(
             """
             import json, sys

@@ -58,6 +58,15 @@ VALUE_STRATEGIES: dict[str, tuple[Callable[[], st.SearchStrategy[Any]], type | N
 BUILT = {name: make() for name, (make, _) in VALUE_STRATEGIES.items()}
 RAW_STRATEGIES = {"raw_emails", "raw_phones"}
 INVALID_STRATEGIES = {"invalid_dates", "invalid_emails", "invalid_phones"}
+# Strategies for configuration types, tested in test_testing_config.py.
+CONFIG_STRATEGIES = {
+    "blockings",
+    "comparisons",
+    "deterministic_rules",
+    "guard_policies",
+    "match_models",
+    "record_mappings",
+}
 # household_populations is tested with the checkers it feeds, in test_testing_truth.py.
 POPULATION_STRATEGIES = {
     "household_populations",
@@ -101,7 +110,11 @@ class TestKitSurface:
         """Each exported strategy is checked by one of the tests below."""
         strategies = {name for name in oct.__all__ if name.islower()} - CHECKERS
         assert strategies == (
-            set(VALUE_STRATEGIES) | RAW_STRATEGIES | INVALID_STRATEGIES | POPULATION_STRATEGIES
+            set(VALUE_STRATEGIES)
+            | RAW_STRATEGIES
+            | INVALID_STRATEGIES
+            | POPULATION_STRATEGIES
+            | CONFIG_STRATEGIES
         )
 
     @pytest.mark.parametrize("name", sorted(VALUE_STRATEGIES))

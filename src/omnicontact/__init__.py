@@ -147,3 +147,8 @@ __all__ = [
     "make_converter",
     "to_dict",
 ]
+
+# Last, once every name above exists: Hypothesis, if already imported, learns our types.
+from . import _hypothesis_plugin  # noqa: E402
+
+_hypothesis_plugin._register_if_hooked()

@@ -50,6 +50,14 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
     ) from error
 
 from ..exceptions import InvariantViolationError
+from ._config import (
+    blockings,
+    comparisons,
+    deterministic_rules,
+    guard_policies,
+    match_models,
+    record_mappings,
+)
 from ._invariants import (
     Accuracy,
     ResolverFactory,
@@ -110,6 +118,7 @@ __all__ = [
     "Population",
     "ResolverFactory",
     "accuracy",
+    "blockings",
     "cases",
     "channels",
     "check_accuracy",
@@ -123,18 +132,22 @@ __all__ = [
     "check_no_over_merge",
     "check_order_independence",
     "check_unmerge_restores",
+    "comparisons",
     "consent_ledgers",
     "consents",
     "contact_points",
     "contacts",
     "dates_of_birth",
+    "deterministic_rules",
     "emails",
     "external_ids",
+    "guard_policies",
     "household_populations",
     "identifiers",
     "invalid_dates",
     "invalid_emails",
     "invalid_phones",
+    "match_models",
     "normalizers",
     "person_names",
     "phone_numbers",
@@ -144,9 +157,14 @@ __all__ = [
     "quiet_hours",
     "raw_emails",
     "raw_phones",
+    "record_mappings",
     "records",
     "score_partition",
     "social_handles",
     "synthetic_population",
     "tangled_records",
 ]
+
+from .. import _hypothesis_plugin as _plugin
+
+_plugin._register_if_hooked()  # Population too, now that the kit is imported
