@@ -56,6 +56,20 @@ def test_invariants_hold_when_guards_bind(records: tuple[Record, ...], data: st.
     oct.check_invariants(make_resolver, records, data=data)
 
 
+@given(oct.household_populations())
+def test_no_two_people_are_merged(population: oct.Population) -> None:
+    """Against the truth of household-rich populations, no customer holds two people, and
+    no link is made that the default configuration would not make."""
+    oct.check_no_over_merge(make_resolver, population)
+    oct.check_against_reference(make_resolver, population)
+
+
+@given(oct.tangled_records())
+def test_my_guards_are_no_looser_than_the_defaults(records: tuple[Record, ...]) -> None:
+    """Records sharing placeholder and household values are joined no more than by default."""
+    oct.check_against_reference(make_resolver, records)
+
+
 def test_accuracy_stays_above_my_floor() -> None:
     """On a seeded population of 200 people, precision stays above the floor I accept."""
     score = oct.accuracy(make_resolver(), oct.synthetic_population(200, seed=1))
@@ -67,6 +81,8 @@ if __name__ == "__main__":
         test_every_invariant_holds,
         test_my_guards_hold_on_households,
         test_invariants_hold_when_guards_bind,
+        test_no_two_people_are_merged,
+        test_my_guards_are_no_looser_than_the_defaults,
         test_accuracy_stays_above_my_floor,
     ):
         # A quick run: 20 examples per property (your test suite's profile decides there).

@@ -60,4 +60,4 @@ def test_identity_config_example_passes_under_pytest() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "4 passed" in done.stdout
+    assert "6 passed" in done.stdout

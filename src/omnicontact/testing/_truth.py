@@ -260,9 +260,11 @@ def check_against_reference(
     every pair your configuration joins and the reference does not, the chain joining
     them must be made of links the evidence explains: a "same" judgement, or a
     deterministic rule your model has and the reference does not (a rule you added on
-    purpose). A link made on a score, or on a rule the reference also has but refused
-    here (a placeholder value, a guard, a conflict), is reported with its explanation
-    under both configurations. The truth is not used: this catches a lowered threshold,
+    purpose), or a match the reference makes too but refused only because a veto forbade
+    it after another merge (the two configurations chose between competing merges). A
+    link made on a score, or on a rule the reference also has but refused here (a
+    placeholder value, a guard), is reported with its explanation under both
+    configurations. The truth is not used: this catches a lowered threshold,
     a raised prior, re-weighted comparisons or loosened guards even where they happen to
     merge correctly.
     """
@@ -283,18 +285,29 @@ def check_against_reference(
             edge = (step.left, step.right)
             if edge in unexplained:
                 break
+            theirs = witness.explain(*edge)
+            refused = {r.reason for r in theirs.rejections if {r.left, r.right} == set(edge)}
+            if (
+                theirs.evidence.outcome is Outcome.MATCH
+                and refused
+                and all(reason.startswith("conflict:") for reason in refused)
+            ):
+                # The reference matches this pair too, but joined one of the two records
+                # elsewhere first and a veto then kept them apart: competing merges, not
+                # looser evidence.
+                continue
             unexplained.add(edge)
             if len(reports) < _MAX_REPORTED:
-                theirs = witness.explain(*edge)
                 how = (
                     theirs.evidence.outcome.value
                     if theirs.evidence.outcome is not Outcome.MATCH
-                    else "a match it refused: " + "; ".join(r.reason for r in theirs.rejections)
+                    else "a match it refused: " + "; ".join(sorted(refused) or ["(not joined)"])
                 )
+                joining = "" if edge == (left, right) else f" (joining {left} and {right})"
                 reports.append(
                     f"{_values(resolver.get_record(step.left))} and "
                     f"{_values(resolver.get_record(step.right))} are joined by your "
-                    f"configuration (joining {left} and {right}) but the reference finds "
+                    f"configuration{joining} but the reference finds "
                     f"{how}.\n  Yours:\n{_indent(resolver.explain(*edge).text())}\n"
                     f"  Reference:\n{_indent(theirs.text())}"
                 )
