@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from omnicontact import Normalizer
+from omnicontact import DateOfBirth, Normalizer
+from omnicontact import testing as oct
 from omnicontact.exceptions import InvalidValueError, InvariantViolationError
 from omnicontact.identity import (
     Comparison,
@@ -233,3 +234,23 @@ class TestHouseholdPopulations:
             8, seed=seed, household_percent=90, namesake_percent=100, twin_percent=100
         )
         check_no_over_merge(MatchModel(), population)
+
+    @settings(max_examples=50, deadline=None)
+    @given(
+        oct.populations(
+            min_size=2, max_size=8, noise=0, household_percent=60, twin_percent=30,
+            distinct_dates_of_birth=True,
+        )
+    )  # fmt: skip
+    def test_distinct_dates_of_birth_leaves_only_twins_born_on_one_day(
+        self, population: Population
+    ) -> None:
+        """With ``distinct_dates_of_birth``, two people born on one day are twins: one
+        household (read from noiseless records, whose dates are the true ones)."""
+        born: dict[object, set[str]] = {}
+        for record in population.records:
+            for item in record.identifiers:
+                if isinstance(item, DateOfBirth):
+                    born.setdefault(item.value, set()).add(population.truth[record.id])
+        for people in born.values():
+            assert len({population.households[person] for person in people}) == 1, people

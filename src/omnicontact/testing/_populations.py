@@ -283,6 +283,7 @@ class _Options:
     twin_percent: int = 0
     shared_id_percent: int = 0
     namesake_percent: int = 0
+    distinct_dates_of_birth: bool = False
     name_variants: bool = False
     id_errors: int = 0
     postcode_errors: int = 0
@@ -413,6 +414,7 @@ def _make_person(
     births: set[tuple[str, dt.date]],
     addresses: set[tuple[str, str, str]],
     namesakes: dict[tuple[str, str], list[dt.date]],
+    births_any: set[dt.date],
 ) -> _Person:
     """A person; with ``housemates`` a new member of their household (the first one's)."""
     head = housemates[0] if housemates else None
@@ -442,9 +444,12 @@ def _make_person(
         near = [*(m.dob for m in housemates), *namesakes.get((fold(given), fold(family)), ())]
         while any(abs((dob - other).days) <= 366 for other in near):
             dob += dt.timedelta(days=400)
-        while (fold(family), dob) in births:
+        while (fold(family), dob) in births or (
+            options.distinct_dates_of_birth and dob in births_any
+        ):
             dob += dt.timedelta(days=1)
     births.add((fold(family), dob))
+    births_any.add(dob)
     namesakes.setdefault((fold(given), fold(family)), []).append(dob)
     middle = None
     if options.name_variants and not junior and source.chance(30):
@@ -668,6 +673,7 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
     linked: set[str] = set()
     namesakes: set[str] = set()
     named: dict[tuple[str, str], list[dt.date]] = {}
+    born: set[dt.date] = set()
 
     def add_person(source: _Source) -> _Person:
         index = len(persons)
@@ -682,11 +688,14 @@ def _generate(source: _Source, *, people: int, options: _Options) -> Population:
                 head = housemates[0]
                 if (
                     options.namesake_percent
+                    and head.given.isalpha()  # a single given name (see populations())
                     and not any(m.given == head.given for m in housemates[1:])
                     and source.chance(options.namesake_percent)
                 ):
                     pool = (head.given,)  # a junior, named after the first member
-        person = _make_person(source, index, housemates, pool, options, births, addresses, named)
+        person = _make_person(
+            source, index, housemates, pool, options, births, addresses, named, born
+        )
         if housemates and (
             person.dob == housemates[0].dob
             or person.parent_id is not None
@@ -777,6 +786,7 @@ def _options(
     name_variants: bool,
     id_errors: int,
     namesake_percent: int = 0,
+    distinct_dates_of_birth: bool = False,
     postcode_errors: int,
     sources: Sequence[str] | None,
 ) -> _Options:
@@ -792,7 +802,11 @@ def _options(
         ("postcode_errors", postcode_errors),
     ):
         _check_int(name, percent, 0, 100)
-    for name, flag in (("junk", junk), ("name_variants", name_variants)):
+    for name, flag in (
+        ("junk", junk),
+        ("name_variants", name_variants),
+        ("distinct_dates_of_birth", distinct_dates_of_birth),
+    ):
         if not isinstance(flag, bool):
             raise InvalidArgument(f"{name}={flag!r} must be a bool")
     chosen: tuple[str, ...] = _CHANNELS
@@ -813,6 +827,7 @@ def _options(
         twin_percent=twin_percent,
         shared_id_percent=shared_id_percent,
         namesake_percent=namesake_percent,
+        distinct_dates_of_birth=distinct_dates_of_birth,
         name_variants=name_variants,
         id_errors=id_errors,
         postcode_errors=postcode_errors,
@@ -837,6 +852,7 @@ def populations(
     postcode_errors: int = 0,
     sources: Sequence[str] | None = None,
     namesake_percent: int = 0,
+    distinct_dates_of_birth: bool = False,
 ) -> st.SearchStrategy[Population]:
     """A strategy for :class:`Population` values of a few people with noisy records.
 
@@ -861,7 +877,13 @@ def populations(
       ``NFN`` …); some people have a middle name, written in full or as an initial;
     * ``namesake_percent``: the chance that a person joining a household is named after
       its first member (a junior: the same given and family name, at one address, born
-      more than a year apart; never a twin, never on the parent's national id);
+      more than a year apart; never a twin, never on the parent's national id; only
+      after a single given name, as a compound one reads as a given and a middle name
+      that would then agree too), and whose records keep every field;
+    * ``distinct_dates_of_birth``: different people never share a date of birth, twins
+      apart (by default they may, as in any large file; with it, the draws Hypothesis
+      shrinks towards, everyone born on one day at neighbouring addresses, no longer
+      look like one person);
     * ``id_errors``: the chance that a written national id or loyalty number has a digit
       misread as a letter (0 / O, 1 / I);
     * ``postcode_errors``: the chance that an address's postcode is missing or has one
@@ -908,6 +930,7 @@ def populations(
             postcode_errors=postcode_errors,
             sources=sources,
             namesake_percent=namesake_percent,
+            distinct_dates_of_birth=distinct_dates_of_birth,
         )
         return _populations(low, high, options)
 
@@ -929,6 +952,7 @@ def synthetic_population(
     postcode_errors: int = 0,
     sources: Sequence[str] | None = None,
     namesake_percent: int = 0,
+    distinct_dates_of_birth: bool = False,
 ) -> Population:
     """A population drawn from ``random.Random(seed)``: same seed, same records.
 
@@ -956,6 +980,7 @@ def synthetic_population(
         postcode_errors=postcode_errors,
         sources=sources,
         namesake_percent=namesake_percent,
+        distinct_dates_of_birth=distinct_dates_of_birth,
     )
     _check_int("people", people, 0)
     return _generate(_RandomSource(random.Random(seed)), people=people, options=options)

@@ -45,8 +45,9 @@ def household_populations(
     :func:`populations` with most people joining a household (``household_percent=60``),
     twins, dependants on a parent's national id, juniors named after a parent
     (``twin_percent``, ``shared_id_percent``, ``namesake_percent`` at 20), name variants
-    and junk values: the pairs a configuration must keep apart on household evidence turn
-    up in nearly every draw. Between ``min_size`` and ``max_size`` people.
+    and junk values, and no two people born on one day but twins
+    (``distinct_dates_of_birth``): the pairs a configuration must keep apart on household
+    evidence turn up in nearly every draw. Between ``min_size`` and ``max_size`` people.
 
     >>> from hypothesis import given
     >>> @given(household_populations(max_size=6))
@@ -61,6 +62,7 @@ def household_populations(
         twin_percent=20,
         shared_id_percent=20,
         namesake_percent=20,
+        distinct_dates_of_birth=True,
         name_variants=True,
     )
 
