@@ -121,18 +121,27 @@ def _over_merges(
     reports: list[str] = []
     wrong = decidable = ambiguous = 0
     truth = population.truth
+    # Explaining a pair is costly and shrinking runs this on every candidate: the verdict
+    # for the first pair of two people in one customer (the link that joined them) holds
+    # for their other pairs.
+    verdicts: dict[tuple[str, str, str], bool] = {}
     for left, right in sorted(_joined(resolver)):
         if truth[left] == truth[right]:
             decidable += 1
             continue
-        report = _wrong_merge(resolver, population, left, right)
-        if report is None:
+        people = sorted((truth[left], truth[right]))
+        key = (resolver.customer_of(left), people[0], people[1])
+        report = None
+        if key not in verdicts:
+            report = _wrong_merge(resolver, population, left, right)
+            verdicts[key] = report is not None
+        if not verdicts[key]:
             ambiguous += 1
             continue
         decidable += 1
         wrong += 1
         involved.update((left, right))
-        if len(reports) < _MAX_REPORTED:
+        if report is not None and len(reports) < _MAX_REPORTED:
             reports.append(report)
     return reports, wrong, decidable, ambiguous, tuple(sorted(involved))
 
