@@ -258,6 +258,8 @@ def _default_vetoes() -> dict[str, frozenset[str]]:
     return {
         "name": frozenset({"family_only", "different"}),
         "middle_name": frozenset({"different"}),
+        # a father and a son of one name at one address: only their birth dates differ
+        "date_of_birth": frozenset({"different"}),
     }
 
 
@@ -391,11 +393,13 @@ class MatchModel:
     ``conflicts`` are the levels that stop a deterministic rule from firing (two records
     sharing a phone but not a date of birth are related, not one customer). ``vetoes`` are
     the levels that rule a match out altogether, whatever the other evidence: by default,
-    given names (or middle names) that clearly differ. That is what keeps the members of a
-    household apart when they share a family name, an address, a phone, a date of birth
-    (twins) or even a national id (a dependant's form carrying a parent's number). A vetoed
-    pair is never one customer, not even through a chain of other records, and a vetoed
-    level never weighs more than ``veto_weight`` bits (whatever :func:`estimate` finds).
+    given names (or middle names) that clearly differ, and dates of birth that clearly
+    differ (no two parts in common, more than a year apart: a junior named after a parent).
+    That is what keeps the members of a household apart when they share a family name, an
+    address, a phone, a date of birth (twins) or even a national id (a dependant's form
+    carrying a parent's number). A vetoed pair is never one customer, not even through a
+    chain of other records, and a vetoed level never weighs more than ``veto_weight`` bits
+    (whatever :func:`estimate` finds).
 
     Two names that agree on one part only (``partial`` or ``partial_mismatch``: a family
     name beside a missing or placeholder given name, ``Baby Martin`` / ``Theo Martin``)
