@@ -4,6 +4,7 @@ they exist to catch."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from omnicontact import DateOfBirth, Normalizer
 from omnicontact import testing as oct
-from omnicontact.exceptions import InvalidValueError, InvariantViolationError
+from omnicontact.exceptions import InvalidValueError, InvariantViolationError, StoreError
 from omnicontact.identity import (
     Comparison,
     DeterministicRule,
@@ -257,3 +258,27 @@ class TestHouseholdPopulations:
                     born.setdefault(item.value, set()).add(population.truth[record.id])
         for people in born.values():
             assert len({population.households[person] for person in people}) == 1, people
+
+
+class TestFileBackedResolvers:
+    def test_stores_are_closed_and_their_files_removed(self) -> None:
+        """Every store the factory made is closed on exit, and its directory (the database,
+        its -wal and -shm files) is gone."""
+        with oct.file_backed_resolvers() as make:
+            resolvers = [make(), make()]
+            resolvers[0].resolve_many(oct.synthetic_population(3, seed=1).records)
+            folders = {Path(r.store.path).parent for r in resolvers}  # type: ignore[attr-defined]
+            assert len(folders) == 1
+            assert any(folder.iterdir() for folder in folders)
+        assert not any(folder.exists() for folder in folders)
+        for resolver in resolvers:
+            with pytest.raises(StoreError, match="closed"):
+                resolver.store.count_records()
+
+    def test_the_model_given_is_used(self) -> None:
+        """Each resolver scores with the model given (the default model without one)."""
+        model = MatchModel(match_threshold=0.99)
+        with oct.file_backed_resolvers(model) as make:
+            assert make().model == model
+        with oct.file_backed_resolvers() as make:
+            assert make().model == MatchModel()

@@ -79,6 +79,7 @@ from ._populations import (
     synthetic_population,
     tangled_records,
 )
+from ._stores import file_backed_resolvers
 from ._strategies import (
     DEFAULT_REGIONS,
     cases,
@@ -141,6 +142,7 @@ __all__ = [
     "deterministic_rules",
     "emails",
     "external_ids",
+    "file_backed_resolvers",
     "guard_policies",
     "household_populations",
     "identifiers",
