@@ -334,7 +334,7 @@ class TestExplanationChart:
         resolver.explain(first.id, second.id).save_chart(path)
         assert path.read_bytes().startswith(b"\x89PNG")
 
-    def test_a_rule_alone_has_no_waterfall(self) -> None:
+    def test_a_rule_alone_has_no_waterfall(self, tmp_path: Path) -> None:
         """A pair decided by a rule, with no comparison scored, is an InvalidValueError."""
         normalizer = Normalizer()
         at = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
@@ -344,4 +344,5 @@ class TestExplanationChart:
         resolver = Resolver()
         resolver.resolve_many([a, b])
         with pytest.raises(InvalidValueError, match="comparisons"):
-            resolver.explain("a", "b").save_chart("unused.png")
+            resolver.explain("a", "b").save_chart(tmp_path / "unused.png")
+        assert not (tmp_path / "unused.png").exists()
