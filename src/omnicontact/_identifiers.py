@@ -839,11 +839,9 @@ def id_comparison_form(value: str) -> str:
     if value.isdigit():
         return value
     value = value.translate(_ID_SEPARATORS) or value
-    if value.isdigit() or sum(ch.isdigit() for ch in value) < 6:
+    if sum(ch.isdigit() for ch in value) < 6:
         return value
-    if all(ch.isdigit() or ch in _MISREAD_DIGITS for ch in value):
-        return value.translate(_MISREAD_TABLE)
-    return value
+    return _fold_misread_digits(value)  # no separators are left for it to skip
 
 
 def _fold_misread_digits(text: str) -> str:

@@ -65,6 +65,10 @@ class Explanation:
 
         return attrs.asdict(self, value_serializer=plain)
 
+    def _prior_weight(self) -> float:
+        """The prior's weight in bits: the pair's weight less its comparisons' weights."""
+        return self.evidence.weight - sum(result.weight for result in self.evidence.comparisons)
+
     def save_chart(self, path: str | os.PathLike[str]) -> None:
         """Draw the direct comparison's match weights as a waterfall to ``path`` (PNG, SVG
         or PDF, by its suffix): the prior, then each comparison's weight in bits, adding up
@@ -83,8 +87,7 @@ class Explanation:
             raise ModuleNotFoundError(
                 "a chart needs matplotlib: pip install 'omnicontact[chart]'", name="matplotlib"
             ) from None
-        prior = e.weight - sum(result.weight for result in e.comparisons)
-        steps = [("prior", prior)] + [
+        steps = [("prior", self._prior_weight())] + [
             (f"{result.field}: {result.level}", result.weight) for result in e.comparisons
         ]
         # A Figure of its own, without pyplot: nothing global is switched in the host.
@@ -153,7 +156,7 @@ class Explanation:
             if conflict not in e.vetoes:
                 lines.append(f"  conflict {conflict} vetoes identifier rules")
         if e.comparisons:
-            prior = e.weight - sum(result.weight for result in e.comparisons)
+            prior = self._prior_weight()
             lines.append(f"  prior: {prior:+.2f} (two records taken at random, before evidence)")
         for result in e.comparisons:
             note = " (term-frequency adjusted)" if result.term_frequency_adjusted else ""
